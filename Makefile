@@ -1,0 +1,62 @@
+# Ravabet: the two commands (make demo, make test) and their helpers.
+# Every target creates .venv when it is missing; nothing is installed by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+STAMP  := $(VENV)/.installed
+RAVABET := $(BIN)/ravabet
+
+.PHONY: demo test test-fast lint format bench browser serve worker clean help
+
+help:
+	@echo "make demo   install, migrate var/ravabet.sqlite3, load demo data, run worker + web on :$(PORT)"
+	@echo "make test   lint + type check + the whole test suite (browser tests included)"
+	@echo "make bench  benchmarks under bench/"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's chromium drives the browser tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP)
+	mkdir -p var
+	RAVABET_DEBUG=1 $(RAVABET) migrate --noinput
+	RAVABET_DEBUG=1 $(RAVABET) demo
+	@echo ""
+	@echo "DEBUG is on for the demo only (RAVABET_DEBUG=1); production leaves it off."
+	@echo "Ravabet is on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/accounts/login/"
+	@echo "The background worker runs beside the web server; Ctrl-C stops both."
+	@RAVABET_DEBUG=1 $(RAVABET) db_worker --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  RAVABET_DEBUG=1 $(RAVABET) runserver $(HOST):$(PORT) --noreload
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not e2e"
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""Public agency API: GET /api/v1/agencies and /api/v1/agencies/{slug}."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from ravabet.agencies import selectors
+from ravabet.agencies.models import Agency
+
+router = Router(tags=["دستگاه‌ها"])
+
+
+class AgencyOut(Schema):
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    kind_label: str
+    parent: str | None
+    county: str | None
+    phone: str
+    email: str
+    website: str
+    address: str
+    url: str
+
+    @staticmethod
+    def from_agency(agency: Agency) -> AgencyOut:
+        return AgencyOut(
+            slug=agency.slug,
+            name=agency.name,
+            short_name=agency.short_name,
+            kind=agency.kind,
+            kind_label=agency.get_kind_display(),
+            parent=agency.parent.slug if agency.parent else None,
+            county=agency.county.slug if agency.county else None,
+            phone=agency.phone,
+            email=agency.email,
+            website=agency.website,
+            address=agency.address,
+            url=agency.get_absolute_url(),
+        )
+
+
+@router.get("/agencies", response=list[AgencyOut], summary="فهرست دستگاه‌ها")
+@paginate(LimitOffsetPagination)
+def agency_list(
+    request: HttpRequest, kind: str = "", county: str = "", q: str = ""
+) -> list[AgencyOut]:
+    if kind and kind not in Agency.Kind.values:
+        raise HttpError(400, "نوع دستگاه شناخته نیست.")
+    return [
+        AgencyOut.from_agency(a)
+        for a in selectors.agency_list_public(kind=kind, county=county, q=q[:200])
+    ]
+
+
+@router.get("/agencies/{slug}", response=AgencyOut, summary="یک دستگاه")
+def agency_get(request: HttpRequest, slug: str) -> AgencyOut:
+    try:
+        return AgencyOut.from_agency(selectors.agency_get_public(slug=slug))
+    except Agency.DoesNotExist as exc:
+        raise HttpError(404, "دستگاهی با این شناسه نیست.") from exc

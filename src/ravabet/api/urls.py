@@ -1,0 +1,26 @@
+"""The API object: /api/v1/, its OpenAPI document and human docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from ravabet.agencies.api import router as agencies_router
+from ravabet.api.me import router as me_router
+
+api = NinjaAPI(
+    title="Ravabet API — روابط",
+    version="1",
+    description="API شبکهٔ روابط عمومی استان. خواندن عمومی است؛ نوشتن با کلید API.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", agencies_router)
+api.add_router("", me_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "اجازهٔ این کار را ندارید."}, status=403)

@@ -1,0 +1,26 @@
+"""The site's URL map: public pages, back office, accounts, API, the platform admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from ravabet.api.urls import api
+
+admin.site.site_header = "مدیریت سامانهٔ روابط"
+admin.site.site_title = "روابط"
+
+urlpatterns = [
+    path("", include("ravabet.core.urls")),
+    path("", include("ravabet.agencies.urls")),
+    path("accounts/", include("ravabet.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    # Uploaded media (logos, images) are served by the app on the embedded default;
+    # behind a reverse proxy or object storage in scale-out.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+handler403 = "ravabet.core.views.error_403"
+handler404 = "ravabet.core.views.error_404"
+handler500 = "ravabet.core.views.error_500"

@@ -1,0 +1,9 @@
+"""Shared Django pieces: base templates, Jalali dates, audit log, permissions."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "ravabet.core"
+    label = "core"
+    verbose_name = "هسته"

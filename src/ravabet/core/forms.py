@@ -1,0 +1,93 @@
+"""Form fields that take Jalali dates in Persian or Latin digits and give dates / aware datetimes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ravabet.core import jalali
+from ravabet.persian import dates as pdates
+from ravabet.persian import normalize, to_latin_digits, to_persian_digits
+
+_TIME = re.compile(r"^(?P<date>.+?)(?:[\s،,T]+(?:ساعت\s*)?(?P<h>\d{1,2})[:٫.](?P<m>\d{2}))?$")
+
+
+class JalaliDateInput(forms.TextInput):
+    """Shows a stored date as «۱۴۰۴/۰۲/۳۰»."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"placeholder": "۱۴۰۴/۰۲/۳۰", "dir": "ltr", "autocomplete": "off"}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return jalali.format_short(value)
+        return super().format_value(value)
+
+
+class JalaliDateTimeInput(JalaliDateInput):
+    """Shows a stored moment as «۱۴۰۴/۰۲/۳۰ ۱۰:۰۰» in Tehran time."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"placeholder": "۱۴۰۴/۰۲/۳۰ ۱۰:۰۰", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.datetime):
+            local = jalali.to_local(value)
+            return f"{jalali.format_short(local)} {to_persian_digits(local.strftime('%H:%M'))}"
+        return super().format_value(value)
+
+
+class JalaliDateField(forms.Field):
+    widget = JalaliDateInput
+    default_error_messages = {
+        "invalid": "تاریخ را به شکل ۱۴۰۴/۰۲/۳۰ یا «۳۰ اردیبهشت ۱۴۰۴» بنویسید.",
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return pdates.parse_jalali_date(normalize(str(value)))
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class JalaliDateTimeField(forms.Field):
+    """Date and wall-clock time in Tehran; the result is aware (stored as UTC)."""
+
+    widget = JalaliDateTimeInput
+    default_error_messages = {
+        "invalid": "تاریخ و ساعت را به شکل ۱۴۰۴/۰۲/۳۰ ۱۰:۰۰ بنویسید.",
+        "invalid_time": "ساعت باید بین ۰۰:۰۰ و ۲۳:۵۹ باشد.",
+        "nonexistent": (
+            "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است؛ ساعت دیگری را بنویسید."
+        ),
+    }
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value
+        text = to_latin_digits(" ".join(str(value).split()))
+        match = _TIME.match(text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            day = pdates.parse_jalali_date(match["date"])
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        hour, minute = int(match["h"] or 0), int(match["m"] or 0)
+        if hour > 23 or minute > 59:
+            raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        try:
+            return jalali.make_aware_local(dt.datetime.combine(day, dt.time(hour, minute)))
+        except jalali.NonexistentLocalTime as exc:
+            raise ValidationError(self.error_messages["nonexistent"], code="nonexistent") from exc

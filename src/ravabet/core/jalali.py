@@ -1,0 +1,94 @@
+"""Jalali dates for people, aware UTC for the database: the Django side of ravabet.persian.dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from ravabet.persian import dates as pdates
+from ravabet.persian import to_persian_digits
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped by a daylight-saving change (e.g. 00:30 on 1 Farvardin 1400)."""
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(timezone.get_default_timezone_name())
+
+
+def to_local(value: dt.datetime) -> dt.datetime:
+    """An aware datetime in Tehran wall-clock time (naive values are taken as UTC)."""
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(local_tz())
+
+
+def make_aware_local(value: dt.datetime) -> dt.datetime:
+    """Attach Tehran's offset to a naive wall-clock time, refusing times that never existed."""
+    tz = local_tz()
+    aware = value.replace(tzinfo=tz)
+    # A time in the spring-forward gap does not survive the round trip through UTC.
+    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != value:
+        raise NonexistentLocalTime(value)
+    return aware
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """«سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴»; datetimes are first moved to Tehran time."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_local(value).date()
+    return pdates.format_date(value)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """«سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴، ساعت ۱۰:۰۰» in Tehran time."""
+    if value is None:
+        return ""
+    return pdates.format_datetime(to_local(value).replace(tzinfo=None))
+
+
+def format_short(value: dt.date | dt.datetime | None) -> str:
+    """«۱۴۰۴/۰۲/۳۰» for tables."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_local(value).date()
+    j = pdates.to_jalali(value)
+    return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
+
+
+def format_relative(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """«۳ ساعت پیش» for recent times, the full date for older ones."""
+    if value is None:
+        return ""
+    now = now or timezone.now()
+    seconds = int((now - value).total_seconds())
+    if seconds < 0:
+        return format_datetime(value)
+    if seconds < 60:
+        return "لحظاتی پیش"
+    for size, unit in ((86400, "روز"), (3600, "ساعت"), (60, "دقیقه")):
+        if seconds >= size:
+            count = seconds // size
+            if unit == "روز" and count > 6:
+                return format_date(value)
+            return to_persian_digits(f"{count} {unit} پیش")
+    return format_datetime(value)  # pragma: no cover - the loop always returns
+
+
+def format_number(value: int | float | str | None) -> str:
+    """Persian digits with the Persian thousands separator (٬) and decimal separator (٫)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = float(value) if "." in value else int(value)
+        except ValueError:
+            return to_persian_digits(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))

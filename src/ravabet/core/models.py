@@ -1,0 +1,49 @@
+"""The audit log: who did what to which object, when, from which state to which."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("انجام‌دهنده"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept even if the person is later removed, so the record stays readable.
+    actor_name = models.CharField(_("نام انجام‌دهنده"), max_length=150, blank=True)
+    action = models.CharField(_("کار"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("موضوع"), max_length=300, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("دستگاه"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(_("از وضعیت"), max_length=64, blank=True)
+    to_state = models.CharField(_("به وضعیت"), max_length=64, blank=True)
+    data = models.JSONField(_("جزئیات"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("زمان"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("رویداد ممیزی")
+        verbose_name_plural = _("گزارش ممیزی")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or '—'}: {self.action} {self.object_repr}"

@@ -1,0 +1,99 @@
+"""Who may do what: the one place every service and view asks.
+
+Roles: the platform administrator (a superuser); directorate staff (any member of the
+Governorate's PR directorate: sees and acts for every agency); an agency head (approves for
+one agency); an agency PR officer (writes for one agency). Citizens need no account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from ravabet.agencies.models import Agency, Membership
+
+_CACHE_ATTR = "_ravabet_roles"
+
+
+class AgencyPermissionDenied(PermissionDenied):
+    """The person has no role in that agency that allows the action."""
+
+
+def _roles(user: Any) -> dict[int, str]:
+    """agency id -> role for this user, read once per user object (i.e. per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    cached: dict[int, str] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Call after changing a person's memberships within the same request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def is_directorate_staff(user: Any) -> bool:
+    roles = _roles(user)
+    if not roles:
+        return False
+    return Agency.objects.filter(pk__in=roles, kind=Agency.Kind.DIRECTORATE).exists()
+
+
+def sees_all_agencies(user: Any) -> bool:
+    return is_platform_admin(user) or is_directorate_staff(user)
+
+
+def role_in(user: Any, agency: Agency) -> str | None:
+    """The person's own role in this agency (head / officer), or None."""
+    return _roles(user).get(agency.pk)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Anyone who works in the back office."""
+    return is_platform_admin(user) or bool(_roles(user))
+
+
+def visible_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies whose back-office pages this person may open."""
+    if sees_all_agencies(user):
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=list(_roles(user)))
+
+
+def can_view_agency(user: Any, agency: Agency) -> bool:
+    return sees_all_agencies(user) or agency.pk in _roles(user)
+
+
+def can_write_for(user: Any, agency: Agency) -> bool:
+    """Write drafts for the agency: its officers and head, and the directorate."""
+    return can_view_agency(user, agency)
+
+
+def can_approve_for(user: Any, agency: Agency) -> bool:
+    """Approve and publish for the agency: its head, and the directorate."""
+    return sees_all_agencies(user) or role_in(user, agency) == Membership.Role.HEAD
+
+
+def can_manage_agency(user: Any, agency: Agency) -> bool:
+    """Edit the agency's contact details and members: its head, and the directorate."""
+    return can_approve_for(user, agency)
+
+
+def can_browse_audit(user: Any) -> bool:
+    return sees_all_agencies(user)
+
+
+def require(allowed: bool, message: str = "شما اجازهٔ این کار را ندارید.") -> None:
+    """Raise AgencyPermissionDenied (mapped to 403 by views and the API) unless allowed."""
+    if not allowed:
+        raise AgencyPermissionDenied(message)

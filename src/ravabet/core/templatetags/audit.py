@@ -1,0 +1,12 @@
+"""Persian labels for audit actions."""
+
+from django import template
+
+from ravabet.core.audit import ACTION_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
