@@ -45,6 +45,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = LoginForm(request, data=request.POST or None)
     status = 200
+    blocked = False
     if request.method == "POST":
         ip = audit.client_ip(request) or "unknown"
         username = request.POST.get("username", "")[:150]
@@ -54,9 +55,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     actor=None, action="login_blocked", data={"username": username}, request=request
                 )
             form = LoginForm(request)
-            form.add_error(
-                None, "تلاش‌های ناموفق زیاد بود. پانزده دقیقهٔ دیگر دوباره امتحان کنید."
-            )
+            blocked = True
             status = 429
         elif form.is_valid():
             user = form.get_user()
@@ -74,7 +73,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "blocked": blocked,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
         status=status,
     )
 

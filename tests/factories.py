@@ -1,0 +1,65 @@
+"""Factories with realistic Persian data."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from ravabet.agencies.models import Agency, County, Membership
+
+PASSWORD = "گذرواژه-آزمون-۱۴۰۴"
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"county-{n}")
+    name = factory.Sequence(lambda n: f"شهرستان آزمایشی {n}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    name = factory.Sequence(lambda n: f"اداره‌کل آزمایشی شمارهٔ {n} استان تهران")
+    short_name = factory.Sequence(lambda n: f"آزمایشی {n}")
+    kind = Agency.Kind.GENERAL_DIRECTORATE
+    county = factory.SubFactory(CountyFactory, slug="tehran", name="تهران")
+    phone = "۰۲۱-۶۶۷۰۰۰۰۰"
+    email = factory.LazyAttribute(lambda a: f"pr@{a.slug}.example")
+
+
+class DirectorateFactory(AgencyFactory):
+    slug = "pr-directorate"
+    name = "اداره‌کل روابط عمومی و امور بین‌الملل استانداری تهران"
+    short_name = "روابط عمومی استانداری"
+    kind = Agency.Kind.DIRECTORATE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "مریم"
+    last_name = factory.Sequence(lambda n: f"رضایی{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@ravabet.example")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy hook signature
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = Membership.Role.OFFICER
