@@ -55,9 +55,14 @@ class World:
 @pytest.fixture
 def world(db: Any) -> World:
     directorate = DirectorateFactory()
-    roads = AgencyFactory(slug="roads", name="اداره‌کل راه و شهرسازی استان تهران", short_name="راه و شهرسازی")
+    roads = AgencyFactory(
+        slug="roads", name="اداره‌کل راه و شهرسازی استان تهران", short_name="راه و شهرسازی"
+    )
     health = AgencyFactory(
-        slug="tums", name="دانشگاه علوم پزشکی تهران", short_name="علوم پزشکی", kind=Agency.Kind.UNIVERSITY
+        slug="tums",
+        name="دانشگاه علوم پزشکی تهران",
+        short_name="علوم پزشکی",
+        kind=Agency.Kind.UNIVERSITY,
     )
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
     directorate_staff = MembershipFactory(
@@ -70,8 +75,15 @@ def world(db: Any) -> World:
     officer_health = MembershipFactory(user__username="officer.health", agency=health).user
     outsider = UserFactory(username="citizen")
     return World(
-        directorate, roads, health, admin, directorate_staff, head_roads, officer_roads,
-        officer_health, outsider,
+        directorate,
+        roads,
+        health,
+        admin,
+        directorate_staff,
+        head_roads,
+        officer_roads,
+        officer_health,
+        outsider,
     )
 
 

@@ -21,7 +21,9 @@ def test_ravabet_console_script_is_manage_py(tmp_path: Path) -> None:
     result = subprocess.run([str(script), "check"], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
-    help_text = subprocess.run([str(script), "help"], env=env, capture_output=True, text=True).stdout
+    help_text = subprocess.run(
+        [str(script), "help"], env=env, capture_output=True, text=True
+    ).stdout
     assert "demo" in help_text and "db_worker" in help_text and "createsuperuser" in help_text
 
 
@@ -33,7 +35,9 @@ def test_demo_loads_agencies_counties_roles_and_runs_twice() -> None:
     counts = (Agency.objects.count(), County.objects.count(), Membership.objects.count())
     assert counts[0] >= 15 and counts[1] >= 16
     assert Agency.objects.filter(kind=Agency.Kind.DIRECTORATE).count() == 1
-    assert Agency.objects.get(slug="pr-directorate").parent == Agency.objects.get(slug="governorate")
+    assert Agency.objects.get(slug="pr-directorate").parent == Agency.objects.get(
+        slug="governorate"
+    )
     Agency.objects.filter(slug="roads").update(phone="021-12345678")  # a change made in the demo
     call_command("demo", stdout=StringIO())
     assert (Agency.objects.count(), County.objects.count(), Membership.objects.count()) == counts

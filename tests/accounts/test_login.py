@@ -48,7 +48,12 @@ def test_login_attempts_are_rate_limited(world: Any, password: str, settings: An
     settings.LOGIN_RATE_LIMIT = 3
     client = Client(REMOTE_ADDR="10.9.8.7")
     for _ in range(3):
-        assert client.post("/accounts/login/", {"username": "officer.roads", "password": "bad"}).status_code == 200
+        assert (
+            client.post(
+                "/accounts/login/", {"username": "officer.roads", "password": "bad"}
+            ).status_code
+            == 200
+        )
     # Even the right password is refused while blocked.
     blocked = client.post("/accounts/login/", {"username": "officer.roads", "password": password})
     assert blocked.status_code == 429
@@ -57,7 +62,12 @@ def test_login_attempts_are_rate_limited(world: Any, password: str, settings: An
     assert AuditEntry.objects.filter(action="login_blocked").exists()
     # Another address is not punished for it.
     other = Client(REMOTE_ADDR="10.9.8.8")
-    assert other.post("/accounts/login/", {"username": "officer.roads", "password": password}).status_code == 302
+    assert (
+        other.post(
+            "/accounts/login/", {"username": "officer.roads", "password": password}
+        ).status_code
+        == 302
+    )
 
 
 @pytest.mark.django_db

@@ -9,7 +9,15 @@ from django.test import Client
 
 from ravabet.core import permissions
 
-ROLES = ["anonymous", "outsider", "officer_roads", "head_roads", "officer_health", "directorate_staff", "admin"]
+ROLES = [
+    "anonymous",
+    "outsider",
+    "officer_roads",
+    "head_roads",
+    "officer_health",
+    "directorate_staff",
+    "admin",
+]
 
 # page -> roles that get 200; every other logged-in role gets 403, anonymous is sent to log in.
 MATRIX: dict[str, set[str]] = {
@@ -19,7 +27,14 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/agencies/tums/": {"officer_health", "directorate_staff", "admin"},
     "/backoffice/agencies/tums/edit/": {"directorate_staff", "admin"},
     "/backoffice/audit/": {"directorate_staff", "admin"},
-    "/accounts/profile/": {"outsider", "officer_roads", "head_roads", "officer_health", "directorate_staff", "admin"},
+    "/accounts/profile/": {
+        "outsider",
+        "officer_roads",
+        "head_roads",
+        "officer_health",
+        "directorate_staff",
+        "admin",
+    },
 }
 PUBLIC = ["/", "/agencies/", "/agencies/roads/", "/api/v1/agencies"]
 
@@ -85,14 +100,18 @@ def test_directorate_dashboard_lists_every_agency(world: Any) -> None:
 
 @pytest.mark.django_db
 def test_unknown_agency_backoffice_is_404(world: Any) -> None:
-    assert _client_for(world, "directorate_staff").get("/backoffice/agencies/nope/").status_code == 404
+    assert (
+        _client_for(world, "directorate_staff").get("/backoffice/agencies/nope/").status_code == 404
+    )
 
 
 @pytest.mark.django_db
 def test_person_with_roles_in_two_agencies_works_in_both(world: Any) -> None:
     from ravabet.agencies.models import Membership
 
-    Membership.objects.create(user=world.officer_roads, agency=world.health, role=Membership.Role.HEAD)
+    Membership.objects.create(
+        user=world.officer_roads, agency=world.health, role=Membership.Role.HEAD
+    )
     user = world.officer_roads
     permissions.forget_roles(user)
     assert permissions.can_write_for(user, world.roads)
@@ -116,7 +135,9 @@ def test_person_with_roles_in_two_agencies_works_in_both(world: Any) -> None:
         ("outsider", False, False),
     ],
 )
-def test_write_and_approve_rights_for_roads(world: Any, role: str, write: bool, approve: bool) -> None:
+def test_write_and_approve_rights_for_roads(
+    world: Any, role: str, write: bool, approve: bool
+) -> None:
     user = getattr(world, role)
     assert permissions.can_write_for(user, world.roads) is write
     assert permissions.can_approve_for(user, world.roads) is approve

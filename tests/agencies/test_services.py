@@ -39,7 +39,9 @@ def test_officer_cannot_update_agency_and_nothing_is_written(world: Any) -> None
 
 @pytest.mark.django_db
 def test_unchanged_save_writes_no_audit_entry(world: Any) -> None:
-    services.agency_update(actor=world.head_roads, agency=world.roads, data={"phone": world.roads.phone})
+    services.agency_update(
+        actor=world.head_roads, agency=world.roads, data={"phone": world.roads.phone}
+    )
     assert not AuditEntry.objects.filter(action="agency.update").exists()
 
 
@@ -49,7 +51,14 @@ def test_bad_email_shows_persian_error_and_keeps_stored_value(world: Any) -> Non
     client.force_login(world.head_roads)
     response = client.post(
         "/backoffice/agencies/roads/edit/",
-        {"email": "not-an-email", "phone": "021", "website": "", "address": "", "short_name": "", "description": ""},
+        {
+            "email": "not-an-email",
+            "phone": "021",
+            "website": "",
+            "address": "",
+            "short_name": "",
+            "description": "",
+        },
     )
     assert response.status_code == 200
     assert "نشانی پست الکترونیک درست نیست" in response.content.decode()
@@ -64,8 +73,14 @@ def test_edit_form_saves_and_shows_history(world: Any) -> None:
     client.force_login(world.head_roads)
     response = client.post(
         "/backoffice/agencies/roads/edit/",
-        {"email": "pr@roads.example", "phone": "021-88776655", "website": "https://roads.example",
-         "address": "تهران", "short_name": "راه", "description": ""},
+        {
+            "email": "pr@roads.example",
+            "phone": "021-88776655",
+            "website": "https://roads.example",
+            "address": "تهران",
+            "short_name": "راه",
+            "description": "",
+        },
         follow=True,
     )
     assert response.status_code == 200

@@ -49,8 +49,12 @@ def test_me_with_token_shows_roles(world: Any) -> None:
     data = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert data["username"] == "head.roads"
     assert data["memberships"] == [
-        {"agency": "roads", "agency_name": world.roads.name, "role": "head",
-         "role_label": "مدیر روابط عمومی (تأییدکننده)"}
+        {
+            "agency": "roads",
+            "agency_name": world.roads.name,
+            "role": "head",
+            "role_label": "مدیر روابط عمومی (تأییدکننده)",
+        }
     ]
     assert data["is_directorate_staff"] is False
     token = ApiToken.objects.get()
@@ -61,7 +65,9 @@ def test_me_with_token_shows_roles(world: Any) -> None:
 @pytest.mark.django_db
 def test_revoked_token_stops_working(world: Any) -> None:
     token, key = services.token_create(actor=world.directorate_staff, name="x")
-    services.token_revoke(actor=world.officer_roads, token_id=str(token.pk))  # not theirs: no effect
+    services.token_revoke(
+        actor=world.officer_roads, token_id=str(token.pk)
+    )  # not theirs: no effect
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     services.token_revoke(actor=world.directorate_staff, token_id=str(token.pk))
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
@@ -71,11 +77,16 @@ def test_revoked_token_stops_working(world: Any) -> None:
 def test_profile_page_creates_a_token_shown_once(world: Any) -> None:
     client = Client()
     client.force_login(world.officer_roads)
-    body = client.post("/accounts/profile/", {"action": "create_token", "name": "انتشار"}).content.decode()
+    body = client.post(
+        "/accounts/profile/", {"action": "create_token", "name": "انتشار"}
+    ).content.decode()
     key = body.split('class="token">')[1].split("<")[0]
     assert key.startswith("rvb_")
     assert key not in client.get("/accounts/profile/").content.decode()
-    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["username"] == "officer.roads"
+    assert (
+        Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["username"]
+        == "officer.roads"
+    )
 
 
 @pytest.mark.django_db

@@ -23,7 +23,9 @@ def test_login_and_logout_are_recorded(world: Any, password: str) -> None:
 @pytest.mark.django_db
 def test_directorate_browses_and_filters_the_log(world: Any) -> None:
     services.agency_update(actor=world.head_roads, agency=world.roads, data={"phone": "021-1"})
-    services.agency_update(actor=world.directorate_staff, agency=world.health, data={"phone": "021-2"})
+    services.agency_update(
+        actor=world.directorate_staff, agency=world.health, data={"phone": "021-2"}
+    )
     client = Client()
     client.force_login(world.directorate_staff)
     body = client.get("/backoffice/audit/").content.decode()
@@ -45,7 +47,9 @@ def test_bad_date_filter_is_ignored_not_an_error(world: Any) -> None:
 
 @pytest.mark.django_db
 def test_officer_sees_only_own_agency_history_on_dashboard(world: Any) -> None:
-    services.agency_update(actor=world.directorate_staff, agency=world.health, data={"phone": "021-2"})
+    services.agency_update(
+        actor=world.directorate_staff, agency=world.health, data={"phone": "021-2"}
+    )
     services.agency_update(actor=world.head_roads, agency=world.roads, data={"phone": "021-3"})
     client = Client()
     client.force_login(world.officer_health)

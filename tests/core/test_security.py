@@ -61,7 +61,10 @@ def test_cookies_are_httponly_and_secure_outside_debug(tmp_path: Path) -> None:
 
 
 def test_secret_key_from_environment_or_generated_once_into_var(tmp_path: Path) -> None:
-    assert _settings_value("s.SECRET_KEY", RAVABET_VAR_DIR=str(tmp_path), RAVABET_SECRET_KEY="k" * 50) == "k" * 50
+    assert (
+        _settings_value("s.SECRET_KEY", RAVABET_VAR_DIR=str(tmp_path), RAVABET_SECRET_KEY="k" * 50)
+        == "k" * 50
+    )
     first = _settings_value("s.SECRET_KEY", RAVABET_VAR_DIR=str(tmp_path))
     assert (tmp_path / "secret_key").read_text() == first
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"

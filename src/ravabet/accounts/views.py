@@ -98,10 +98,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create_token":
-            token, new_key = api_services.token_create(
+            _, new_key = api_services.token_create(
                 actor=request.user, name=request.POST.get("name", ""), request=request
             )
-            messages.success(request, "کلید تازه ساخته شد. آن را اکنون نگه دارید؛ دوباره نشان داده نمی‌شود.")
+            messages.success(
+                request, "کلید تازه ساخته شد. آن را اکنون نگه دارید؛ دوباره نشان داده نمی‌شود."
+            )
         elif action == "revoke_token":
             api_services.token_revoke(
                 actor=request.user, token_id=request.POST.get("token_id", ""), request=request

@@ -77,6 +77,12 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:detail", kwargs={"slug": self.slug})
+
+    def get_backoffice_url(self) -> str:
+        return reverse("agencies:backoffice", kwargs={"slug": self.slug})
+
     @property
     def is_directorate(self) -> bool:
         return self.kind == self.Kind.DIRECTORATE
@@ -91,12 +97,6 @@ class Agency(models.Model):
         generic = {"اداره", "کل", "اداره‌کل", "سازمان", "شرکت", "استان", "تهران", "و", "ی"}
         words = [w for w in self.display_name.split() if w not in generic] or self.name.split()
         return "".join(w[0] for w in words[:2])
-
-    def get_absolute_url(self) -> str:
-        return reverse("agencies:detail", kwargs={"slug": self.slug})
-
-    def get_backoffice_url(self) -> str:
-        return reverse("agencies:backoffice", kwargs={"slug": self.slug})
 
 
 class Membership(models.Model):

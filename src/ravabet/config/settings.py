@@ -25,7 +25,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def _secret_key() -> str:
-    """The key comes from the environment; the demo generates one once into var/, never committed."""
+    """From the environment; else generated once into var/ (never committed)."""
     key = os.environ.get("RAVABET_SECRET_KEY")
     if key:
         return key

@@ -1,4 +1,4 @@
-"""Form fields that take Jalali dates in Persian or Latin digits and give dates / aware datetimes."""
+"""Form fields taking Jalali dates (Persian or Latin digits), giving dates or aware datetimes."""
 
 from __future__ import annotations
 

@@ -85,10 +85,13 @@ def format_number(value: int | float | str | None) -> str:
     """Persian digits with the Persian thousands separator (٬) and decimal separator (٫)."""
     if value is None or value == "":
         return ""
+    number: int | float
     if isinstance(value, str):
         try:
-            value = float(value) if "." in value else int(value)
+            number = float(value) if "." in value else int(value)
         except ValueError:
             return to_persian_digits(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        number = value
+    text = f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
     return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))

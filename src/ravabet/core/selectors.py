@@ -46,7 +46,9 @@ def audit_list(filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.actor:
         qs = qs.filter(actor_name__icontains=filters.actor)
     if filters.since:
-        qs = qs.filter(created_at__gte=make_aware_local(dt.datetime.combine(filters.since, dt.time())))
+        qs = qs.filter(
+            created_at__gte=make_aware_local(dt.datetime.combine(filters.since, dt.time()))
+        )
     return qs
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,65 +14,154 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='نام')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="نام")),
             ],
             options={
-                'verbose_name': 'شهرستان',
-                'verbose_name_plural': 'شهرستان\u200cها',
-                'ordering': ['name'],
+                "verbose_name": "شهرستان",
+                "verbose_name_plural": "شهرستان\u200cها",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='نام')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='نام کوتاه')),
-                ('kind', models.CharField(choices=[('governorate', 'استانداری'), ('directorate', 'اداره\u200cکل روابط عمومی استانداری'), ('general_directorate', 'اداره\u200cکل'), ('organization', 'سازمان'), ('company', 'شرکت'), ('municipality', 'شهرداری'), ('university', 'دانشگاه'), ('governorship', 'فرمانداری')], max_length=32, verbose_name='نوع')),
-                ('logo', models.ImageField(blank=True, upload_to='agencies/logos/', verbose_name='نشان')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='تلفن')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='پست الکترونیک')),
-                ('website', models.URLField(blank=True, verbose_name='وب\u200cسایت')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='نشانی')),
-                ('description', models.TextField(blank=True, verbose_name='معرفی')),
-                ('is_active', models.BooleanField(default=True, verbose_name='فعال')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='agencies.agency', verbose_name='دستگاه بالادست')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='agencies.county', verbose_name='شهرستان')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="نام")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="نام کوتاه"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("governorate", "استانداری"),
+                            ("directorate", "اداره\u200cکل روابط عمومی استانداری"),
+                            ("general_directorate", "اداره\u200cکل"),
+                            ("organization", "سازمان"),
+                            ("company", "شرکت"),
+                            ("municipality", "شهرداری"),
+                            ("university", "دانشگاه"),
+                            ("governorship", "فرمانداری"),
+                        ],
+                        max_length=32,
+                        verbose_name="نوع",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ImageField(blank=True, upload_to="agencies/logos/", verbose_name="نشان"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="تلفن")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="پست الکترونیک"),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="وب\u200cسایت")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="نشانی")),
+                ("description", models.TextField(blank=True, verbose_name="معرفی")),
+                ("is_active", models.BooleanField(default=True, verbose_name="فعال")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="agencies.agency",
+                        verbose_name="دستگاه بالادست",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="agencies.county",
+                        verbose_name="شهرستان",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'دستگاه',
-                'verbose_name_plural': 'دستگاه\u200cها',
-                'ordering': ['name'],
+                "verbose_name": "دستگاه",
+                "verbose_name_plural": "دستگاه\u200cها",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('head', 'مدیر روابط عمومی (تأییدکننده)'), ('officer', 'کارشناس روابط عمومی')], max_length=16, verbose_name='نقش')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='agencies.agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("head", "مدیر روابط عمومی (تأییدکننده)"),
+                            ("officer", "کارشناس روابط عمومی"),
+                        ],
+                        max_length=16,
+                        verbose_name="نقش",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'عضویت',
-                'verbose_name_plural': 'عضویت\u200cها',
-                'ordering': ['agency__name', 'role'],
+                "verbose_name": "عضویت",
+                "verbose_name_plural": "عضویت\u200cها",
+                "ordering": ["agency__name", "role"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'directorate')), fields=('kind',), name='one_directorate'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "directorate")),
+                fields=("kind",),
+                name="one_directorate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'agency'), name='one_role_per_agency'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "agency"), name="one_role_per_agency"
+            ),
         ),
     ]

@@ -6,38 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("agencies", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='نام انجام\u200cدهنده')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='کار')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('object_repr', models.CharField(blank=True, max_length=300, verbose_name='موضوع')),
-                ('from_state', models.CharField(blank=True, max_length=64, verbose_name='از وضعیت')),
-                ('to_state', models.CharField(blank=True, max_length=64, verbose_name='به وضعیت')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='جزئیات')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='زمان')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='انجام\u200cدهنده')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.agency', verbose_name='دستگاه')),
-                ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="نام انجام\u200cدهنده"
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="کار")),
+                ("object_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("object_repr", models.CharField(blank=True, max_length=300, verbose_name="موضوع")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=64, verbose_name="از وضعیت"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=64, verbose_name="به وضعیت")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="جزئیات")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="زمان"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="انجام\u200cدهنده",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="دستگاه",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'رویداد ممیزی',
-                'verbose_name_plural': 'گزارش ممیزی',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='core_audite_content_45f5e6_idx')],
+                "verbose_name": "رویداد ممیزی",
+                "verbose_name_plural": "گزارش ممیزی",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"], name="core_audite_content_45f5e6_idx"
+                    )
+                ],
             },
         ),
     ]

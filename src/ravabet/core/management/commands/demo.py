@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from ravabet.agencies import demo as agencies_demo
+
+# Each capability adds its loader here, in dependency order; each may run again safely.
+LOADERS: list[tuple[str, Callable[[], object]]] = [
+    ("agencies, counties and people", agencies_demo.load),
+]
 
 
 class Command(BaseCommand):
@@ -17,15 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        loaders = [("دستگاه‌ها و کارکنان", agencies_demo.load)]
-        people = []
-        for label, loader in tqdm(loaders, desc="demo data", unit="part", disable=None):
-            self.stdout.write(f"  {label}")
-            result = loader()
-            if label == "دستگاه‌ها و کارکنان":
-                people = result
+        for label, loader in tqdm(LOADERS, desc="demo data", unit="part", disable=None):
+            tqdm.write(f"  loading {label}")
+            loader()
         if options["quiet_logins"]:
             return
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % agencies_demo.DEMO_PASSWORD))
-        for person in people:
+        password = agencies_demo.DEMO_PASSWORD
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (the password of each: {password})"))
+        for person in agencies_demo.PEOPLE:
             self.stdout.write(f"  {person.username:<16} {person.role_label}")
