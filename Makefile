@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 RAVABET := $(BIN)/ravabet
 
-.PHONY: demo test test-fast lint format bench browser serve worker clean help
+.PHONY: demo test test-fast lint format bench browser screenshots clean help
 
 help:
 	@echo "make demo   install, migrate var/ravabet.sqlite3, load demo data, run worker + web on :$(PORT)"
@@ -60,3 +60,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+screenshots: $(STAMP) browser
+	RAVABET_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e
