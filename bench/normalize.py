@@ -1,0 +1,114 @@
+"""Benchmark: ravabet.persian.normalize against hazm's Normalizer on the Fars corpus.
+
+Run with `make bench` or `.venv/bin/python bench/normalize.py`. Prints, for both tools
+measured in the same run: throughput (MB/s of UTF-8 input, documents/s), half-space
+recall on held-out reference sentences (glued and space-split), reference sentences
+altered, and damage to URLs, e-mails and numbers. Without hazm it prints our numbers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ravabet.persian import normalize  # noqa: E402
+from ravabet.persian.corpus import read_corpus  # noqa: E402
+from ravabet.persian.quality import (  # noqa: E402
+    reference_sentences,
+    score_damage,
+    score_repair,
+)
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "fars-news.jsonl.gz"
+
+
+def throughput(tool: Callable[[str], str], texts: list[str], repeat: int) -> tuple[float, float]:
+    """Median MB/s and docs/s over `repeat` passes over all texts (after one warm-up doc)."""
+    tool(texts[0])
+    size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for text in texts:
+            tool(text)
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
+    return size_mb / seconds, len(texts) / seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes per tool")
+    args = parser.parse_args()
+
+    articles = list(read_corpus(args.corpus))
+    texts = [a.text for a in articles]
+    heldout = [a.text for a in articles if a.heldout]
+    tune = [a.text for a in articles if not a.heldout]
+    size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"corpus: {len(texts)} documents, {size_mb:.2f} MB; held-out: {len(heldout)} documents")
+
+    tools: dict[str, Callable[[str], str]] = {"ravabet": normalize}
+    try:
+        import hazm
+
+        hazm_normalizer = hazm.Normalizer()
+        tools[f"hazm {getattr(hazm, '__version__', '')}".strip()] = hazm_normalizer.normalize
+    except ImportError:
+        print("hazm is not installed (pip install -e '.[bench]'): printing ravabet only")
+
+    ref_heldout = reference_sentences(heldout, attested_from=texts)
+    ref_tune = reference_sentences(tune, attested_from=texts)
+    print(
+        f"reference sentences (already correct, with half-spaces): "
+        f"held-out {len(ref_heldout)}, tune {len(ref_tune)}\n"
+    )
+
+    rows = []
+    for name, tool in tools.items():
+        mbps, docs = throughput(tool, texts, args.repeat)
+        held = score_repair(tool, ref_heldout)
+        tuned = score_repair(tool, ref_tune)
+        damage = score_damage(tool)
+        rows.append((name, mbps, docs, held, tuned, damage))
+
+    header = (
+        f"{'tool':<12} {'MB/s':>7} {'docs/s':>8} {'recall glued':>13} {'recall spaced':>14} "
+        f"{'altered':>9} {'URL/e-mail/number damage':>25}"
+    )
+    print("held-out part (never used to build the word lists):")
+    print(header)
+    for name, mbps, docs, held, _tuned, damage in rows:
+        print(
+            f"{name:<12} {mbps:>7.2f} {docs:>8.0f} {held.recall_glued:>13.2%} "
+            f"{held.recall_spaced:>14.2%} {held.altered:>4}/{held.sentences:<4} "
+            f"{damage.damaged:>13}/{damage.items}"
+        )
+    print("\ntuning part (the word lists were learned here):")
+    for name, _mbps, _docs, _held, tuned, _damage in rows:
+        print(
+            f"{name:<12} recall glued {tuned.recall_glued:.2%}, spaced {tuned.recall_spaced:.2%}, "
+            f"altered {tuned.altered}/{tuned.sentences}"
+        )
+    if len(rows) == 2:
+        ours, theirs = rows[0], rows[1]
+        print(
+            f"\nthroughput ratio ravabet/hazm: {ours[1] / theirs[1]:.1f}x (MB/s), "
+            f"{ours[2] / theirs[2]:.1f}x (docs/s)"
+        )
+    for name, *_rest, damage in rows:
+        for example in damage.examples[:6]:
+            print(f"  {name} damaged: {example}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

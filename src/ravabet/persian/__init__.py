@@ -1,0 +1,33 @@
+"""Ravabet's Persian text core: normalization, search keys, reflow, tokens and dates.
+
+Plain Python with no Django import, so that it can be used, tested and benchmarked on its
+own. docs/persian.md describes the rules, the data files and the measured quality.
+"""
+
+from ravabet.persian.normalizer import (
+    normalize,
+    normalize_characters,
+    to_latin_digits,
+    to_persian_digits,
+)
+from ravabet.persian.paragraphs import reflow
+from ravabet.persian.search import SEARCH_KEY_VERSION, search_key
+from ravabet.persian.stem import lemmatize, word_counts
+from ravabet.persian.tokens import get_stopwords, sentences, tokenize
+
+stopwords: frozenset[str] = get_stopwords()
+
+__all__ = [
+    "SEARCH_KEY_VERSION",
+    "lemmatize",
+    "normalize",
+    "normalize_characters",
+    "reflow",
+    "search_key",
+    "sentences",
+    "stopwords",
+    "to_latin_digits",
+    "to_persian_digits",
+    "tokenize",
+    "word_counts",
+]

@@ -1,0 +1,251 @@
+"""Half-space (ZWNJ) repair: puts U+200C where Persian orthography needs it."""
+
+from __future__ import annotations
+
+import re
+
+from ravabet.persian._chars import NON_JOINING, PERSIAN_LETTERS, ZWNJ
+from ravabet.persian._data import Lexicon, lexicon
+
+_WORD_CHARS = f"{PERSIAN_LETTERS}\u0654{ZWNJ}"
+_SPLIT = re.compile(f"([^{_WORD_CHARS}]+)")
+_WORD = re.compile(f"[{_WORD_CHARS}]+")
+_LEADING_WORD = re.compile(f"[{_WORD_CHARS}]+")
+_TRAILING_WORD = re.compile(f"[{_WORD_CHARS}]+$")
+
+_Edges = tuple[str | None, str | None, str | None, str | None]
+_NO_EDGES: _Edges = (None, None, None, None)
+
+# A cache of token → repaired token. Persian vocabulary is Zipfian, so after a few
+# documents almost every token is a hit; the bound keeps a hostile input from growing it
+# without limit.
+_CACHE_LIMIT = 200_000
+
+
+class HalfSpaceRepairer:
+    """Repairs glued and space-split words against one lexicon."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        affixes = lex.affixes
+        self.plurals = affixes["plural"]
+        self.heh = affixes["heh"]
+        self.yeh = frozenset(affixes["yeh"])
+        self.comparatives = affixes["comparative"]
+        self.verb_prefixes = affixes["verb"]
+        self.seconds = affixes["second"]
+        self.names = frozenset(affixes["name"])
+        self.prefixes = affixes["prefix"]
+        self.spaced_prefixes = frozenset(self.verb_prefixes)
+        self.cache: dict[str, str] = {"": ""}
+        # Raw tokens whose repaired form may join the token before or after it.
+        self.triggers: set[str] = set()
+        # Raw token → (leading word, trailing word, its first part, its last part).
+        self.edges: dict[str, _Edges] = {"": _NO_EDGES}
+        pair_seconds = {parts[1] for parts in lex.pairs if len(parts) == 2}
+        self.third_parts = frozenset(parts[2] for parts in lex.pairs if len(parts) == 3)
+        self.rule_heads = (
+            frozenset((*self.plurals, *self.heh, *self.comparatives, *self.seconds, *self.names))
+            | self.third_parts
+        )
+        self.right_triggers = frozenset(pair_seconds) | self.rule_heads
+        self.left_triggers = self.spaced_prefixes | frozenset(self.prefixes)
+
+    # -- single words --------------------------------------------------------------
+
+    def word(self, token: str) -> str:
+        """Repair one word: letters and half-spaces only."""
+        if ZWNJ in token:
+            return ZWNJ.join(self._glued(part) for part in token.split(ZWNJ))
+        return self._glued(token)
+
+    def _glued(self, token: str, *, trust_lexicon: bool = True) -> str:
+        lex = self.lex
+        if len(token) < 3:
+            return token
+        found = lex.glued.get(token)
+        if found is not None:
+            return found
+        if trust_lexicon and token in lex.words:
+            return token
+        for prefix in self.verb_prefixes:
+            if token.startswith(prefix) and token[len(prefix) :] in lex.verb_rests:
+                return prefix + ZWNJ + token[len(prefix) :]
+        for suffix in self.plurals:
+            if token.endswith(suffix):
+                stem = token[: -len(suffix)]
+                if len(stem) >= 2 and self._is_stem(stem):
+                    if stem[-1] in NON_JOINING:
+                        return token  # «کشورها» looks right already
+                    return self._glued(stem) + ZWNJ + suffix
+        for suffix in self.comparatives:
+            stem = token[: -len(suffix)]
+            if token.endswith(suffix) and stem in lex.adjectives and stem[-1] not in NON_JOINING:
+                return self._glued(stem) + ZWNJ + suffix
+        for suffix in self.heh:
+            if token.endswith(suffix):
+                stem = token[: -len(suffix)]
+                if stem.endswith("ه") and (stem in lex.words or stem in lex.participles):
+                    return self._glued(stem) + ZWNJ + suffix
+                if (
+                    suffix in self.yeh
+                    and stem.endswith("ی")
+                    and len(stem) >= 3
+                    and stem in lex.words
+                ):
+                    return self._glued(stem) + ZWNJ + suffix
+        for suffix in self.seconds:
+            stem = token[: -len(suffix)]
+            if (
+                token.endswith(suffix)
+                and len(stem) >= 3
+                and stem[-1] not in NON_JOINING
+                and self._is_stem(stem)
+            ):
+                return self._glued(stem) + ZWNJ + suffix
+        if token.endswith("اند") and token[:-3] in lex.adjectives and token[-4] not in NON_JOINING:
+            return self._glued(token[:-3]) + ZWNJ + "اند"
+        return token
+
+    def rule_split(self, token: str) -> str:
+        """What the affix rules make of `token` if the lexicon did not list it."""
+        return self._glued(token, trust_lexicon=False)
+
+    def _is_stem(self, stem: str) -> bool:
+        lex = self.lex
+        return stem in lex.words or stem in lex.glued or stem in lex.participles
+
+    # -- running text --------------------------------------------------------------
+
+    def _token(self, token: str) -> str:
+        """Repair one space-free token (a word with punctuation or digits attached)."""
+        if _WORD.fullmatch(token):
+            fixed = self.word(token)
+        else:
+            parts = _SPLIT.split(token)
+            parts[0::2] = [self.word(p) if p else p for p in parts[0::2]]
+            fixed = "".join(parts)
+        if len(self.cache) >= _CACHE_LIMIT:
+            self.cache.clear()
+            self.cache[""] = ""
+            self.edges.clear()
+            self.edges[""] = _NO_EDGES
+            self.triggers.clear()
+        first = _LEADING_WORD.match(fixed)
+        last = _TRAILING_WORD.search(fixed)
+        # The word parts a space may join: the first half-space part of the token's leading
+        # word and the last part of its trailing word (None when punctuation stands there).
+        first_word = first.group() if first else None
+        last_word = last.group() if last else None
+        head = first_word.partition(ZWNJ)[0] if first_word else None
+        tail = last_word.rpartition(ZWNJ)[2] if last_word else None
+        self.edges[token] = (first_word, last_word, head, tail)
+        if head is not None and head in self.right_triggers:
+            self.triggers.add(token)
+        if last_word in self.left_triggers:
+            self.triggers.add(token)
+        self.cache[token] = fixed
+        return fixed
+
+    def text(self, text: str) -> str:
+        """Repair every word of `text` and join the parts that single spaces split apart."""
+        raw = text.split(" ")
+        cache = self.cache
+        fixed = [cache[t] if t in cache else self._token(t) for t in raw]
+        triggers = self.triggers
+        candidates = [i for i, t in enumerate(raw) if t in triggers]
+        if not candidates:
+            return " ".join(fixed)
+        seps = [" "] * (len(fixed) - 1)
+        edges = self.edges
+        pairs = self.lex.pairs
+        quick = self.rule_heads
+        last_index = len(fixed) - 1
+        left_triggers = self.left_triggers
+        for i in candidates:
+            first_word, last_word, head, _tail = edges[raw[i]]
+            if i < last_index and last_word in left_triggers:
+                following = edges[raw[i + 1]][2]
+                if following is not None:
+                    self._join_prefix(seps, i, last_word, following)
+            if i == 0 or first_word is None or head is None:
+                continue
+            tail = edges[raw[i - 1]][3]
+            if tail is None:
+                continue
+            if head in quick or (tail, head) in pairs:
+                before = edges[raw[i - 2]][3] if i >= 2 else None
+                self._join(seps, i, first_word, tail, head, before)
+        out = [""] * (len(fixed) + len(seps))
+        out[0::2] = fixed
+        out[1::2] = seps
+        return "".join(out)
+
+    def _join_prefix(self, seps: list[str], i: int, prefix: str, head: str) -> None:
+        lex = self.lex
+        if prefix in self.spaced_prefixes:
+            if head in lex.verb_rests:
+                seps[i] = ZWNJ
+        elif (
+            len(head) >= 3
+            and head in lex.words
+            and head not in lex.verb_rests
+            and head not in lex.function_words
+            and (prefix, head) not in lex.never_join
+        ):
+            seps[i] = ZWNJ
+
+    def _join(
+        self,
+        seps: list[str],
+        i: int,
+        right: str,
+        tail: str,
+        head: str,
+        before: str | None,
+    ) -> None:
+        lex = self.lex
+        if seps[i - 1] != " " or (tail, head) in lex.never_join:
+            return
+        whole = right == head
+        joined = False
+        if len(tail) < 2:
+            pass  # a one-letter word («و») joins only inside a listed three-part compound
+        elif whole and head in self.plurals:
+            joined = True
+        elif whole and head in self.comparatives:
+            joined = head == "ترین" or tail in lex.adjectives
+        elif whole and head in self.heh:
+            joined = tail.endswith("ه") or (tail.endswith("ی") and head in self.yeh)
+        elif head in self.seconds or head in self.names:
+            joined = tail not in lex.function_words and (
+                head in self.names or tail in lex.words or tail in lex.glued
+            )
+        if not joined and len(tail) >= 2 and (tail, head) in lex.pairs:
+            joined = True
+        if not joined and before is not None and seps[i - 2] == " ":
+            # Three-part compounds split twice: «گفت و گو» → «گفت‌وگو».
+            first_part = before
+            if (first_part, tail, head) in lex.pairs:
+                seps[i - 2] = "" if first_part[-1] in NON_JOINING else ZWNJ
+                joined = True
+        if joined:
+            # After a letter that does not join, a half-space is invisible: glue instead,
+            # as «کشورها» and «گفت‌وگو» are written.
+            seps[i - 1] = "" if tail[-1] in NON_JOINING else ZWNJ
+
+
+_repairer: HalfSpaceRepairer | None = None
+
+
+def repairer() -> HalfSpaceRepairer:
+    """The shared repairer (built on first use)."""
+    global _repairer
+    if _repairer is None:
+        _repairer = HalfSpaceRepairer(lexicon())
+    return _repairer
+
+
+def repair_half_spaces(text: str) -> str:
+    """Repair half-spaces in text that is already letter-normalized."""
+    return repairer().text(text)

@@ -1,0 +1,267 @@
+"""Rebuilds the learned word lists in data/ from the tuning part of the Fars corpus.
+
+Run from the repository root (hazm, the `bench` extra, supplies the base lexicon)::
+
+    PYTHONPATH=src .venv/bin/python -m ravabet.persian.learn
+
+Only articles that `corpus.is_heldout` rejects are read, so the held-out score stays honest.
+The hand-curated lists (never_split.txt, never_join.txt, extra_compounds.txt,
+stopwords.txt) are inputs here, never outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+from collections import Counter
+from pathlib import Path
+
+from ravabet.persian._chars import PERSIAN_LETTERS, ZWNJ, canonical_half_spaces
+from ravabet.persian._data import Lexicon, _verb_tables, read_affixes, read_list
+from ravabet.persian.corpus import read_corpus
+from ravabet.persian.halfspace import HalfSpaceRepairer
+from ravabet.persian.normalizer import normalize_characters
+
+DATA = Path(__file__).with_name("data")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "fars-news.jsonl.gz"
+
+_WORD = re.compile(f"[{PERSIAN_LETTERS}{ZWNJ}]+")
+_PAIR = re.compile(f"(?=([{PERSIAN_LETTERS}]+) ([{PERSIAN_LETTERS}]+))")
+_ONLY_LETTERS = re.compile(f"[{PERSIAN_LETTERS}]+")
+
+# A compound never starts with one of these (so «به عنوان» is never joined) and never ends
+# with an auxiliary (so «تدوین شده» and «برگزار شد» keep their space).
+FUNCTION_WORDS = frozenset(
+    "به در از با که این آن را و تا بر برای یک هر چه یا اگر چون نه هم پس هیچ همین همان "
+    "خود او ما شما آنان ایشان وی دو سه چند اما ولی نیز".split()
+)
+AUXILIARIES = frozenset(
+    "شده شد شود شوند شدند است اند بود بوده باشد باشند کرد کرده کند کنند کردند کردن شدن "
+    "گردد گردید گردیده دارد دارند داشت خواهد خواهند نمود نموده نماید که و را".split()
+)
+
+HAZM_LICENSE = (
+    "# hazm (https://github.com/roshan-research/hazm), MIT License,\n"
+    "# Copyright (c) 2013 Sobhe (Roshan). Permission is hereby granted, free of charge, to any\n"
+    "# person obtaining a copy of this software ... to deal in the Software without restriction,\n"
+    "# subject to including the copyright notice and permission notice in copies.\n"
+)
+
+
+def _hazm_data() -> Path:
+    spec = importlib.util.find_spec("hazm")
+    if spec is None or spec.origin is None:
+        raise SystemExit(
+            "hazm is not installed: pip install -e '.[bench]' (it supplies the lexicon)"
+        )
+    return Path(spec.origin).with_name("data")
+
+
+def _clean(word: str) -> str:
+    return normalize_characters(word)
+
+
+def _write(name: str, header: str, entries: list[str]) -> None:
+    body = "\n".join(entries)
+    (DATA / name).write_text(f"{header}{body}\n", encoding="utf-8")
+    print(f"data/{name}: {len(entries)} entries")
+
+
+def build(corpus: Path) -> None:
+    hazm = _hazm_data()
+    never_split = set(read_list("never_split.txt"))
+
+    # -- verbs ----------------------------------------------------------------------
+    verbs = []
+    for line in (hazm / "verbs.dat").read_text("utf-8").splitlines():
+        past, _, present = line.strip().partition("#")
+        past, present = _clean(past), _clean(present)
+        if past:
+            verbs.append(f"{past}#{present}")
+    verbs = sorted(set(verbs))
+    rests, _infinitives, participles = _verb_tables(verbs)
+
+    # -- hazm lexicon -----------------------------------------------------------------
+    plain: dict[str, int] = {}
+    adjectives: set[str] = set()
+    hazm_compounds: set[str] = set()
+    for line in (hazm / "words.dat").read_text("utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 3 or not fields[1].isdigit() or int(fields[1]) == 0:
+            continue
+        word = _clean(fields[0])
+        if ZWNJ in word:
+            if all(_ONLY_LETTERS.fullmatch(p) for p in word.split(ZWNJ)):
+                hazm_compounds.add(word)
+            continue
+        if len(word) < 2 or not _ONLY_LETTERS.fullmatch(word):
+            continue
+        plain[word] = int(fields[1])
+        if "AJ" in fields[2].split(","):
+            adjectives.add(word)
+
+    # -- tuning corpus ----------------------------------------------------------------
+    counts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for article in read_corpus(corpus):
+        if article.heldout:
+            continue
+        text = _clean(article.text)
+        counts.update(_WORD.findall(text))
+        pairs.update((m.group(1), m.group(2)) for m in _PAIR.finditer(text))
+
+    zwnj_counts: Counter[str] = Counter()
+    for word, n in counts.items():
+        if ZWNJ in word:
+            zwnj_counts[canonical_half_spaces(word.strip(ZWNJ))] += n
+    curated = {canonical_half_spaces(c) for c in read_list("extra_compounds.txt")}
+    attested = {w for w in zwnj_counts if ZWNJ in w} | hazm_compounds | curated
+    attested = {canonical_half_spaces(w) for w in attested}
+
+    # Stems the rules may recognise: hazm's words and every word of the tuning corpus seen
+    # twice (half-space words contribute their parts).
+    stems = set(plain)
+    for word, n in counts.items():
+        for part in word.split(ZWNJ):
+            if len(part) >= 2 and (n >= 2 or ZWNJ in word):
+                stems.add(part)
+    rules = HalfSpaceRepairer(
+        Lexicon(
+            affixes=read_affixes(),
+            function_words=frozenset(read_list("stopwords.txt")),
+            words=frozenset(stems),
+            adjectives=frozenset(adjectives),
+            verb_rests=rests,
+            verb_infinitive={},
+            participles=participles,
+            glued={},
+            compound_parts={},
+            pairs={},
+            never_join=frozenset(),
+        )
+    )
+
+    def zwnj_count(form: str) -> int:
+        return zwnj_counts[form] if ZWNJ in form else 0
+
+    # A word the rules would split stays whole when the corpus writes it whole more often
+    # than split («منهای», «فیلمنامه»); otherwise it leaves the lexicon so the rules apply.
+    words: set[str] = set()
+    kept_whole = []
+    for word in sorted(stems):
+        if ZWNJ in word:
+            continue
+        split = rules.rule_split(word)
+        if split == word or word in never_split:
+            words.add(word)
+        elif counts[word] > zwnj_count(split) and (counts[word] >= 2 or word in plain):
+            words.add(word)
+            kept_whole.append(word)
+    print(f"lexicon: {len(words)} words, {len(kept_whole)} kept whole against the rules")
+
+    # -- compounds ----------------------------------------------------------------------
+    rules = HalfSpaceRepairer(
+        Lexicon(
+            affixes=read_affixes(),
+            function_words=frozenset(read_list("stopwords.txt")),
+            words=frozenset(words),
+            adjectives=frozenset(adjectives),
+            verb_rests=rests,
+            verb_infinitive={},
+            participles=participles,
+            glued={},
+            compound_parts={},
+            pairs={},
+            never_join=frozenset(),
+        )
+    )
+    compounds: set[str] = set()
+    glued_only: set[str] = set()
+    for form in attested:
+        parts = form.split(ZWNJ)
+        if len(parts) > 3 or not all(len(p) >= 1 for p in parts) or parts[0] in ("می", "نمی"):
+            continue
+        glued = "".join(parts)
+        if form in curated:
+            words.discard(glued)
+            continue
+        if rules.word(glued) == form and rules.text(" ".join(parts)) == form:
+            continue  # the affix rules already produce it
+        zc, gc = zwnj_counts[form], counts[glued]
+        sc = pairs[(parts[0], parts[1])] if len(parts) == 2 else 0
+        # Glued: repaired unless the corpus (or hazm, or the curated list) writes it whole.
+        if gc > zc or glued in never_split:
+            continue
+        if glued in plain and zc == 0:
+            continue
+        words.discard(glued)
+        # Split by a space: joined only when the corpus joins it at least a quarter as often
+        # as it splits it (the corpus often splits real compounds: «رئیس جمهور»), and never
+        # after a function word or before an auxiliary, so that «به عنوان» and
+        # «تدوین شده است» keep their spaces.
+        if (
+            parts[0] not in FUNCTION_WORDS
+            and parts[-1] not in AUXILIARIES
+            and parts[-1] not in FUNCTION_WORDS
+            and 4 * (zc + gc) >= sc
+            and (zc + gc > 0 or sc == 0)
+        ):
+            compounds.add(form)
+        else:
+            glued_only.add(form)
+
+    # Curated entries are written as given: a half-space after a non-joining letter there
+    # marks a boundary a space may take («گفت‌و‌گو»).
+    compounds.update(read_list("extra_compounds.txt"))
+
+    _write(
+        "verbs.txt",
+        "# Verb stems, past#present, one verb a line: hazm 0.10.0 data/verbs.dat with Persian\n"
+        "# letters normalized. Used for the prefix می/نمی and by the lemmatizer.\n" + HAZM_LICENSE,
+        verbs,
+    )
+    _write(
+        "words.txt",
+        "# Persian words written without a half-space (never split by the affix rules): the\n"
+        "# entries of hazm 0.10.0 data/words.dat with a non-zero corpus frequency and the words\n"
+        "# seen twice in the tuning part of the Fars corpus, letters normalized, minus glued\n"
+        "# forms that the corpus writes with a half-space more often than without.\n"
+        "# Rebuilt by `python -m ravabet.persian.learn`.\n" + HAZM_LICENSE,
+        sorted(words),
+    )
+    _write(
+        "adjectives.txt",
+        "# Adjectives (take تر/ترین after a half-space): words tagged AJ in hazm 0.10.0\n"
+        "# data/words.dat with a non-zero frequency.\n"
+        "# Rebuilt by `python -m ravabet.persian.learn`.\n" + HAZM_LICENSE,
+        sorted(adjectives),
+    )
+    _write(
+        "compounds.txt",
+        "# Compound words written with a half-space, which the affix rules do not produce:\n"
+        "# every half-space word of the tuning part of the Fars corpus (4 articles in 5,\n"
+        "# corpus.is_heldout) and of hazm 0.10.0 data/words.dat, minus those starting with a\n"
+        "# function word or ending with an auxiliary, plus extra_compounds.txt.\n"
+        "# Rebuilt by `python -m ravabet.persian.learn`.\n" + HAZM_LICENSE,
+        sorted(compounds),
+    )
+    _write(
+        "glued_compounds.txt",
+        "# Compound words repaired only when written glued («بهعنوان» → «به‌عنوان»): their\n"
+        "# space-split form is also correct spelling, or the corpus mostly writes it apart.\n"
+        "# Same sources as compounds.txt. Rebuilt by `python -m ravabet.persian.learn`.\n"
+        + HAZM_LICENSE,
+        sorted(glued_only),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args(argv)
+    build(args.corpus)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""normalize(): the one spelling every stored Persian text is brought to."""
+
+from __future__ import annotations
+
+import re
+
+from ravabet.persian._chars import (
+    ARABIC_DIGITS,
+    LATIN_DIGITS,
+    PERSIAN_DIGITS,
+    PERSIAN_LETTERS,
+    ZWNJ,
+    storage_table,
+)
+from ravabet.persian.halfspace import repair_half_spaces
+
+_STORAGE = {chr(k): v or "" for k, v in storage_table().items() if chr(k) != v}
+_TO_PERSIAN_DIGITS = str.maketrans(LATIN_DIGITS + ARABIC_DIGITS, PERSIAN_DIGITS * 2)
+_TO_LATIN_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2)
+_ARABIC_TO_PERSIAN_DIGITS = str.maketrans(ARABIC_DIGITS, PERSIAN_DIGITS)
+
+# Spans that pass through untouched are swapped for this private-use character while the
+# rest of the text is rewritten, then put back in order. An input that already contains
+# the character has it protected too, so the swap is always lossless.
+_HOLE = "\ue000"
+
+_L = PERSIAN_LETTERS
+_D = "0-9۰-۹٠-٩"
+_LATIN_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9_'’&+#@./\-]*[A-Za-z0-9])?"
+_PROTECT = re.compile(
+    "|".join(
+        (
+            # A URL ends before trailing punctuation, which belongs to the sentence.
+            r"(?=[A-Za-z0-9۰-۹٠-٩\ue000])(?:(?P<url>(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[^\s<>\"«»]+)",
+            r"(?P<email>[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)",
+            # Decimals, dates, times, phone numbers, thousands: digits with separators.
+            rf"(?P<number>[{_D}]+(?:[.,:/\-٫٬][{_D}]+)+)",
+            # Latin words with the spaces and ASCII punctuation between them; a run without a
+            # letter is a plain number and is handled as Persian prose.
+            rf"(?P<latin>{_LATIN_WORD}(?:[ ,;:!?()\"'.\-]+{_LATIN_WORD})*)",
+            f"(?P<hole>{_HOLE}))",
+        )
+    )
+)
+_URL_TAIL = ".,;:!?،؛؟)]}'\"»"
+_HAS_LATIN_LETTER = re.compile("[A-Za-z]")
+
+_SPACES = re.compile(" {2,}")
+_BLANK_LINES = re.compile("\n{3,}")
+_ZWNJ_RUNS = re.compile(f"{ZWNJ}{{2,}}")
+# A half-space only means something between two letters. (Each pattern below starts with
+# the character it is about, not with a look-behind, so the regex engine can skip ahead to
+# that character instead of trying every position.)
+_STRAY_ZWNJ = re.compile(f"{ZWNJ}(?<![{_L}\u0654]{ZWNJ})|{ZWNJ}(?![{_L}])")
+_STRAY_HAMZA = re.compile("\u0654(?<!ه\u0654)")
+_STRAY_TANWIN = re.compile("\u064b(?<![اء]\u064b)(?!ا)")
+
+_CLOSERS = "،؛:!؟?.»)\\]}"
+# Runs of spaces are collapsed first, so one space is all there is to remove.
+_SPACE_BEFORE_CLOSER = re.compile(f" (?=[{_CLOSERS}])")
+_SPACE_AFTER_OPENER = re.compile(r"([«(\[{]) +")
+_WORDISH = f"{_L}{_D}{_HOLE}"
+_NEED_SPACE_AFTER = re.compile(f"([،؛!؟»)\\]}}])(?=[{_WORDISH}«(\\[{{])")
+# «:» and «.» get a following space only after a word, so «ج.ا.ا» and «10:30» keep theirs.
+_NEED_SPACE_AFTER_COLON = re.compile(f":(?<=[{_L}{_HOLE}»)]:)(?=[{_WORDISH}«(])")
+_NEED_SPACE_AFTER_DOT = re.compile(f"\\.(?:(?<=[{_L}{_D}»)]{{2}}\\.)|(?<=\\.\\.\\.))(?=[{_L}«(])")
+_NEED_SPACE_BEFORE_OPENER = re.compile(f"([«(\\[{{])(?<=[{_WORDISH}»)\\]}}][«(\\[{{])")
+_PERSIAN_DIGIT = re.compile("[۰-۹]")
+_LETTER_THEN_DIGIT = re.compile(f"([۰-۹])(?<=[{_L}][۰-۹])")
+# Ordinal endings stay on their number: «۲۰م», «۳۰ام», «۱۲مین».
+_DIGIT_THEN_LETTER = re.compile(f"([۰-۹])(?=[{_L}])(?!(?:ام|امین|مین|م|ین|ای)(?![{_L}]))")
+# Characters only the full translate table handles; the common Arabic ي and ك are
+# replaced with str.replace, which is much faster than translate on long text.
+_RARE = re.compile("[" + "".join(sorted({re.escape(c) for c in _STORAGE if c not in "يك"})) + "]")
+
+
+def _check(text: object, name: str) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{name}() expects str, got {type(text).__name__}")
+    return text
+
+
+def to_persian_digits(text: str) -> str:
+    """Every Latin and Arabic-Indic digit as a Persian digit (for display)."""
+    return _check(text, "to_persian_digits").translate(_TO_PERSIAN_DIGITS)
+
+
+def to_latin_digits(text: str) -> str:
+    """Every Persian and Arabic-Indic digit as a Latin digit (for parsing and keys)."""
+    return _check(text, "to_latin_digits").translate(_TO_LATIN_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """Bring Persian text to Ravabet's storage spelling.
+
+    Letters, digits, diacritics, punctuation spacing and half-spaces are corrected; URLs,
+    e-mail addresses, numbers with separators and Latin text pass through untouched.
+    Idempotent, and never raises on a str.
+    """
+    return _normalize(_check(text, "normalize"), repair=True)
+
+
+def normalize_characters(text: str) -> str:
+    """normalize() without the half-space repair: letters, digits, spacing only."""
+    return _normalize(_check(text, "normalize_characters"), repair=False)
+
+
+def _normalize(text: str, *, repair: bool) -> str:
+    if not text:
+        return ""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    text = _PROTECT.sub(lambda m: _protect(m, kept), text)
+    text = text.replace("ي", "ی").replace("ك", "ک")
+    if _RARE.search(text):
+        text = _RARE.sub(_rare_char, text)
+    text = _fix_marks(text)
+    text = _fix_spacing(text)
+    if repair:
+        text = repair_half_spaces(text)
+    if kept:
+        pieces = text.split(_HOLE)
+        # The rewriting never creates or drops a hole, so the counts always agree; the
+        # guard only keeps a broken invariant from raising on user text.
+        if len(pieces) == len(kept) + 1:
+            out = [pieces[0]]
+            for original, piece in zip(kept, pieces[1:], strict=True):
+                out.append(original)
+                out.append(piece)
+            text = "".join(out)
+    return text.strip()
+
+
+def _rare_char(match: re.Match[str]) -> str:
+    return _STORAGE[match.group()]
+
+
+def _protect(match: re.Match[str], kept: list[str]) -> str:
+    kind = match.lastgroup
+    span = match.group()
+    if kind == "latin" and not _HAS_LATIN_LETTER.search(span):
+        # A bare number in Persian prose is written with Persian digits.
+        return span.translate(_TO_PERSIAN_DIGITS)
+    tail = ""
+    if kind == "url":
+        stripped = span.rstrip(_URL_TAIL)
+        # Keep a closing parenthesis that belongs to the URL (Wikipedia links).
+        if span[len(stripped) : len(stripped) + 1] == ")" and stripped.count("(") > stripped.count(
+            ")"
+        ):
+            stripped += ")"
+        tail = span[len(stripped) :]
+        span = stripped
+    elif kind == "number":
+        span = span.translate(_ARABIC_TO_PERSIAN_DIGITS)
+    kept.append(span)
+    return _HOLE + tail
+
+
+def _fix_marks(text: str) -> str:
+    """Compose or drop the combining marks the translate table could not decide alone."""
+    if "\u0653" in text:
+        text = text.replace("ا\u0653", "آ").replace("\u0653", "")
+    if "\u0654" in text:
+        text = text.replace("ا\u0654", "أ").replace("و\u0654", "ؤ").replace("ی\u0654", "ئ")
+        text = _STRAY_HAMZA.sub("", text)
+        while "\u0654\u0654" in text:
+            text = text.replace("\u0654\u0654", "\u0654")
+    if "\u064b" in text:
+        text = _STRAY_TANWIN.sub("", text)
+    return text
+
+
+def _fix_spacing(text: str) -> str:
+    if ZWNJ in text:
+        if ZWNJ + ZWNJ in text:
+            text = _ZWNJ_RUNS.sub(ZWNJ, text)
+        text = _STRAY_ZWNJ.sub("", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    if "\n" in text:
+        # Runs of spaces are single by now, so plain replaces clear the line edges.
+        text = text.replace(" \n", "\n").replace("\n ", "\n")
+        if "\n\n\n" in text:
+            text = _BLANK_LINES.sub("\n\n", text)
+    text = _SPACE_BEFORE_CLOSER.sub("", text)
+    # Each rule below runs only when its characters occur: a membership test is far
+    # cheaper than a regex pass over text that has nothing for it.
+    has_opener = "«" in text or "(" in text or "[" in text or "{" in text
+    if has_opener:
+        text = _SPACE_AFTER_OPENER.sub(r"\1", text)
+    text = _NEED_SPACE_AFTER.sub(r"\1 ", text)
+    if ":" in text:
+        text = _NEED_SPACE_AFTER_COLON.sub(": ", text)
+    text = _NEED_SPACE_AFTER_DOT.sub(". ", text)
+    if has_opener:
+        text = _NEED_SPACE_BEFORE_OPENER.sub(r" \1", text)
+    if _PERSIAN_DIGIT.search(text):
+        text = _LETTER_THEN_DIGIT.sub(r" \1", text)
+        text = _DIGIT_THEN_LETTER.sub(r"\1 ", text)
+    return text

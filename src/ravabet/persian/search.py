@@ -1,0 +1,69 @@
+"""search_key(): the form of a text that is indexed and queried (full-text search)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ravabet.persian._chars import key_table
+from ravabet.persian._data import lexicon
+from ravabet.persian.normalizer import normalize
+
+# Bump when search_key() changes its output for any input: stored keys made by another
+# version no longer match queries and the index must be rebuilt (docs/persian.md).
+SEARCH_KEY_VERSION = 1
+
+_KEY = key_table()
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def search_key(text: str) -> str:
+    """Space-separated lower-case tokens with no punctuation, equal for spelling variants.
+
+    Format (version 1): normalize(), then Arabic letter forms, hamza seats, ۀ/ة, diacritics
+    and tanwin folded away, every digit as a Latin digit, Latin lower-cased; words split at
+    spaces, half-spaces and punctuation; a compound written glued is split into its parts
+    as if written with a half-space; and the affixes that Persian attaches to a word
+    (ها/های/هایی, ای/ام/اش..., تر/ترین, می/نمی, بی) glued back onto it. So «روابط عمومی ها»,
+    «روابط‌عمومی‌ها», «روابط عمومیها» and «روابط عمومي ها» all give «روابط عمومیها».
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"search_key() expects str, got {type(text).__name__}")
+    folded = normalize(text).translate(_KEY).lower()
+    lex = lexicon()
+    parts = lex.compound_parts
+    tokens: list[str] = []
+    for token in _TOKEN.findall(folded):
+        split = parts.get(token)
+        if split is not None:
+            tokens.extend(split)
+        else:
+            tokens.append(token)
+    return " ".join(_attach_affixes(tokens))
+
+
+@functools.cache
+def _affix_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(suffixes glued onto the token before, prefixes glued onto the token after)."""
+    affixes = lexicon().affixes
+    suffixes = (*affixes["plural"], *affixes["heh"], *affixes["yeh"], *affixes["comparative"])
+    return frozenset((*suffixes, "ی")), frozenset((*affixes["verb"], *affixes["prefix"]))
+
+
+def _attach_affixes(tokens: list[str]) -> list[str]:
+    suffixes, prefixes = _affix_sets()
+    out: list[str] = []
+    pending = ""
+    for token in tokens:
+        if token in prefixes:
+            pending += token
+            continue
+        token = pending + token
+        pending = ""
+        if out and token in suffixes:
+            out[-1] += token
+        else:
+            out.append(token)
+    if pending:
+        out.append(pending)
+    return out
