@@ -48,7 +48,7 @@ def test_relative_time_and_full_date_on_hover() -> None:
     now = dt.datetime(2025, 5, 20, 12, 0, tzinfo=UTC)
     assert jalali.format_relative(now - dt.timedelta(hours=3), now=now) == "۳ ساعت پیش"
     assert jalali.format_relative(now - dt.timedelta(minutes=5), now=now) == "۵ دقیقه پیش"
-    assert jalali.format_relative(now - dt.timedelta(days=30), now=now) == "یکشنبه ۳۱ فروردین ۱۴۰۴"
+    assert jalali.format_relative(now - dt.timedelta(days=30), now=now) == "یک‌شنبه ۳۱ فروردین ۱۴۰۴"
     html = render("{{ m|jtime }}", m=now - dt.timedelta(days=1))
     assert 'datetime="2025-05-19T12:00:00+00:00"' in html
     assert 'title="دوشنبه ۲۹ اردیبهشت ۱۴۰۴، ساعت ۱۵:۳۰"' in html

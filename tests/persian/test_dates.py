@@ -42,9 +42,17 @@ def test_format_datetime_uses_wall_clock_of_aware_datetime() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["۱۴۰۴/۰۲/۳۰", "1404/02/30", "1404-2-30", "۱۴۰۴-۲-۳۰", "30 اردیبهشت 1404", "۳۰ اردیبهشت ۱۴۰۴",
-     "سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴", " ۳۰ اردیبهشت ماه ۱۴۰۴ "],
-)  # fmt: skip
+    [
+        "۱۴۰۴/۰۲/۳۰",
+        "1404/02/30",
+        "1404-2-30",
+        "۱۴۰۴-۲-۳۰",
+        "30 اردیبهشت 1404",
+        "۳۰ اردیبهشت ۱۴۰۴",
+        "سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴",
+        " ۳۰ اردیبهشت ماه ۱۴۰۴ ",
+    ],
+)
 def test_parse_jalali_date(text: str) -> None:
     assert parse_jalali_date(text) == TUESDAY
 

@@ -10,8 +10,15 @@ Z = "\u200c"
 def test_tokenize_keeps_half_space_words_numbers_urls() -> None:
     text = f"سلام، «روابط{Z}عمومی{Z}ها» 12.5 و ۱۴۰۴/۰۲/۳۰ https://a.ir/x و a@b.com!"
     assert tokenize(text) == [
-        "سلام", f"روابط{Z}عمومی{Z}ها", "12.5", "و", "۱۴۰۴/۰۲/۳۰", "https://a.ir/x", "و", "a@b.com"
-    ]  # fmt: skip
+        "سلام",
+        f"روابط{Z}عمومی{Z}ها",
+        "12.5",
+        "و",
+        "۱۴۰۴/۰۲/۳۰",
+        "https://a.ir/x",
+        "و",
+        "a@b.com",
+    ]
     assert tokenize(text, punctuation=True)[:4] == ["سلام", "،", "«", f"روابط{Z}عمومی{Z}ها"]
 
 

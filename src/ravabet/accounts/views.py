@@ -89,7 +89,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             audit.record(actor=request.user, action="logout", obj=request.user, request=request)
     logout(request)
     messages.info(request, "از سامانه خارج شدید.")
-    return redirect("core:home")
+    return redirect("newsroom:home")
 
 
 @login_required

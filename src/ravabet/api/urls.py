@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from ravabet.agencies.api import router as agencies_router
 from ravabet.api.me import router as me_router
+from ravabet.newsroom.api import router as newsroom_router
 
 api = NinjaAPI(
     title="Ravabet API — روابط",
@@ -19,8 +20,11 @@ api = NinjaAPI(
 )
 api.add_router("", agencies_router)
 api.add_router("", me_router)
+api.add_router("", newsroom_router)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "اجازهٔ این کار را ندارید."}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc) or "اجازهٔ این کار را ندارید."}, status=403
+    )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ravabet.core",
     "ravabet.accounts",
     "ravabet.agencies",
+    "ravabet.newsroom",
     "ravabet.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -148,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:backoffice"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "newsroom:home"
 # Failed logins allowed per (address, username) and per address within the window.
 LOGIN_RATE_LIMIT = int(os.environ.get("RAVABET_LOGIN_RATE_LIMIT", "5"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("RAVABET_LOGIN_RATE_WINDOW", "900"))
@@ -192,6 +193,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("RAVABET_FROM_EMAIL", "ravabet@localhost")
 # --- The site
 RAVABET_SITE_NAME = os.environ.get("RAVABET_SITE_NAME", "روابط — شبکه روابط عمومی استان تهران")
 RAVABET_PROVINCE = os.environ.get("RAVABET_PROVINCE", "تهران")
+# Links in e-mails and feeds are absolute; the demo serves on 127.0.0.1:8000.
+RAVABET_BASE_URL = os.environ.get("RAVABET_BASE_URL", "http://127.0.0.1:8000")
+RAVABET_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAVABET_MAX_ATTACHMENT_MB", "10")) * 2**20
+RAVABET_MAX_IMAGE_BYTES = int(os.environ.get("RAVABET_MAX_IMAGE_MB", "5")) * 2**20
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ admin.site.site_header = "مدیریت سامانهٔ روابط"
 admin.site.site_title = "روابط"
 
 urlpatterns = [
+    path("", include("ravabet.newsroom.urls")),
     path("", include("ravabet.core.urls")),
     path("", include("ravabet.agencies.urls")),
     path("accounts/", include("ravabet.accounts.urls")),

@@ -47,3 +47,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name or '—'}: {self.action} {self.object_repr}"
+
+
+from ravabet.core.search.models import SearchEntry  # noqa: E402,F401

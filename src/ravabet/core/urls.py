@@ -7,7 +7,6 @@ from ravabet.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("backoffice/", views.backoffice, name="backoffice"),
     path("backoffice/audit/", views.audit_log, name="audit_log"),
 ]

@@ -12,18 +12,6 @@ from ravabet.core import permissions, selectors
 from ravabet.core.audit import ACTION_LABELS
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {
-            "agencies": agency_selectors.agency_list_public()[:12],
-            "agency_count": agency_selectors.agency_list_public().count(),
-            "counties": agency_selectors.county_list(),
-        },
-    )
-
-
 @login_required
 def backoffice(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -9,10 +9,12 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from ravabet.agencies import demo as agencies_demo
+from ravabet.newsroom import demo as newsroom_demo
 
 # Each capability adds its loader here, in dependency order; each may run again safely.
 LOADERS: list[tuple[str, Callable[[], object]]] = [
     ("agencies, counties and people", agencies_demo.load),
+    ("releases (the seed and attributed Fars news)", newsroom_demo.load),
 ]
 
 

@@ -1,0 +1,109 @@
+"""The database side of search: one backend per database vendor, behind one small interface."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from ravabet.core.search.documents import Filters, Hit
+from ravabet.core.search.query import Group
+
+# Near-miss words must be at least this similar (pg_trgm's similarity(), 0..1) to a
+# query word. pg_trgm's own default of 0.3 lets too many short Persian words through.
+NEAR_MISS_SIMILARITY = 0.4
+NEAR_MISS_WORDS = 3
+
+
+def trigrams(word: str) -> set[str]:
+    """pg_trgm's trigrams of one word: padded with two spaces in front and one behind."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of both words."""
+    ta, tb = trigrams(a), trigrams(b)
+    union = len(ta | tb)
+    return len(ta & tb) / union if union else 0.0
+
+
+class SearchBackend(ABC):
+    """Full-text queries over SearchEntry for one database vendor.
+
+    Writes go through the ORM (services.py); the full-text side follows by a trigger
+    (SQLite) or a generated column (PostgreSQL), so backends only read.
+    """
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    @abstractmethod
+    def count(self, scope: str, groups: Sequence[Group], filters: Filters) -> int:
+        """How many entries of `scope` match every group and the filters."""
+
+    @abstractmethod
+    def hits(
+        self, scope: str, groups: Sequence[Group], filters: Filters, *, limit: int, offset: int
+    ) -> list[Hit]:
+        """One page of matches, best first, ties newest first."""
+
+    @abstractmethod
+    def similar_words(self, scope: str, word: str, *, limit: int) -> list[str]:
+        """Indexed words most similar to `word` by trigrams, most similar first."""
+
+    @abstractmethod
+    def after_rebuild(self) -> None:
+        """Tidy the index after a bulk load (merge segments, refresh planner statistics)."""
+
+    def filter_sql(self, scope: str, filters: Filters) -> tuple[str, list[Any]]:
+        """WHERE clauses on SearchEntry (alias `e`) with their parameters; never user SQL."""
+        clauses = ["e.scope = %s"]
+        params: list[Any] = [scope]
+        for column, values in (
+            ("agency_id", [int(v) for v in filters.agency_ids]),
+            ("county_id", [int(v) for v in filters.county_ids]),
+            ("kind", [str(v) for v in filters.kinds]),
+        ):
+            if values:
+                clauses.append(f"e.{column} IN ({', '.join(['%s'] * len(values))})")
+                params.extend(values)
+        if filters.since is not None:
+            clauses.append("e.published_at >= %s")
+            params.append(self._datetime(filters.since))
+        if filters.until is not None:
+            clauses.append("e.published_at < %s")
+            params.append(self._datetime(filters.until))
+        return " AND ".join(clauses), params
+
+    def _datetime(self, value: datetime) -> Any:
+        # Filters come from forms; a naive value is read in the site's time zone rather
+        # than refused, and then put in the database's own datetime format.
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return self.connection.ops.adapt_datetimefield_value(value)
+
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+
+def backend_for(connection: BaseDatabaseWrapper | None = None) -> SearchBackend:
+    """The backend for the database in use (`connection.vendor`)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "sqlite":
+        from ravabet.core.search.sqlite import SQLiteBackend
+
+        return SQLiteBackend(connection)
+    if connection.vendor == "postgresql":
+        from ravabet.core.search.postgres import PostgresBackend
+
+        return PostgresBackend(connection)
+    raise ImproperlyConfigured(f"search has no backend for {connection.vendor!r} databases")

@@ -1,0 +1,207 @@
+"""Releases in the API: public reads and search; writes go through the same services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from ravabet.agencies.models import Agency
+from ravabet.api.auth import TokenAuth
+from ravabet.api.schemas import ErrorOut
+from ravabet.core.jalali import make_aware_local
+from ravabet.newsroom import selectors, services
+from ravabet.newsroom.models import Release
+from ravabet.newsroom.richtext import body_text
+
+router = Router(tags=["اخبار"])
+
+
+class ReleaseOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    status: str
+    agency: str
+    agency_name: str
+    kicker: str
+    headline: str
+    lead: str
+    body_html: str
+    body_text: str
+    tags: list[str]
+    published_at: dt.datetime | None
+    url: str
+    withdrawal_reason: str = ""
+
+    @staticmethod
+    def of(release: Release) -> ReleaseOut:
+        return ReleaseOut(
+            id=release.pk,
+            kind=release.kind,
+            kind_label=release.get_kind_display(),
+            status=release.status,
+            agency=release.agency.slug,
+            agency_name=release.agency.name,
+            kicker=release.kicker,
+            headline=release.headline,
+            lead=release.lead,
+            body_html=release.body,
+            body_text=body_text(release.body),
+            tags=[t.name for t in release.tags.all()],
+            published_at=release.published_at,
+            url=release.get_absolute_url(),
+            withdrawal_reason=release.withdrawal_reason,
+        )
+
+
+class ReleaseIn(Schema):
+    agency: str = Field(description="the agency's slug")
+    kind: str = Release.Kind.NEWS
+    kicker: str = ""
+    headline: str
+    lead: str = ""
+    body: str = ""
+    tags: list[str] = []
+    from_pdf: bool = False
+
+
+class ApproveIn(Schema):
+    publish_at: dt.datetime | None = Field(None, description="aware ISO time; empty: now")
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    num_pages: int
+    message: str
+    items: list[ReleaseOut]
+
+
+@router.get("/releases", response=list[ReleaseOut], summary="خبرهای منتشرشده")
+@paginate(LimitOffsetPagination)
+def release_list(
+    request: HttpRequest, agency: str = "", kind: str = "", tag: str = ""
+) -> list[ReleaseOut]:
+    agency_obj = None
+    if agency:
+        agency_obj = Agency.objects.filter(slug=agency).first()
+        if agency_obj is None:
+            raise HttpError(404, "دستگاهی با این شناسه نیست.")
+    if kind and kind not in Release.Kind.values:
+        raise HttpError(400, "نوع خبر شناخته نیست.")
+    qs = selectors.release_list_public(agency=agency_obj, tag=tag, kind=kind).prefetch_related(
+        "tags"
+    )
+    return [ReleaseOut.of(r) for r in qs]
+
+
+@router.get("/releases/search", response=SearchOut, summary="جست‌وجوی خبرها")
+def release_search(
+    request: HttpRequest, q: str = "", agency: str = "", kind: str = "", page: int = 1
+) -> SearchOut:
+    results, releases = selectors.release_search(
+        selectors.SearchQuery(
+            q=q,
+            agency=Agency.objects.filter(slug=agency).first() if agency else None,
+            kind=kind if kind in Release.Kind.values else "",
+            page=page,
+        )
+    )
+    return SearchOut(
+        total=results.total,
+        page=results.page,
+        num_pages=results.num_pages,
+        message=results.message,
+        items=[ReleaseOut.of(r) for r in releases],
+    )
+
+
+@router.get("/releases/{release_id}", response={200: ReleaseOut, 404: ErrorOut}, summary="یک خبر")
+def release_get(request: HttpRequest, release_id: int) -> ReleaseOut:
+    try:
+        return ReleaseOut.of(selectors.release_get_public(pk=release_id))
+    except Release.DoesNotExist as exc:
+        raise HttpError(404, "خبری با این شناسه نیست.") from exc
+
+
+def _own(request: HttpRequest, release_id: int) -> Release:
+    try:
+        return selectors.release_get_backoffice(user=request.user, pk=release_id)
+    except Release.DoesNotExist as exc:
+        raise HttpError(404, "خبری با این شناسه نیست.") from exc
+
+
+T = TypeVar("T")
+
+
+def _run(call: Callable[[], T]) -> T:
+    """Map the services' refusals to HTTP answers (permission refusals map to 403 globally)."""
+    try:
+        return call()
+    except services.ReleaseStateError as exc:
+        raise HttpError(409, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(400, " ".join(exc.messages)) from exc
+
+
+@router.post(
+    "/releases",
+    response={201: ReleaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=TokenAuth(),
+    summary="نوشتن پیش‌نویس",
+)
+def release_create(request: HttpRequest, payload: ReleaseIn) -> Status[ReleaseOut]:
+    agency = Agency.objects.filter(slug=payload.agency).first()
+    if agency is None:
+        raise HttpError(404, "دستگاهی با این شناسه نیست.")
+    if payload.kind not in Release.Kind.values:
+        raise HttpError(400, "نوع خبر شناخته نیست.")
+    data = services.ReleaseInput(
+        kind=payload.kind,
+        kicker=payload.kicker,
+        headline=payload.headline,
+        lead=payload.lead,
+        body=payload.body,
+        tags=[t for t in payload.tags if t.strip()],
+        from_pdf=payload.from_pdf,
+    )
+    result = _run(lambda: services.release_create(actor=request.user, agency=agency, data=data))
+    return Status(201, ReleaseOut.of(result.release))
+
+
+@router.post(
+    "/releases/{release_id}/submit",
+    response={200: ReleaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=TokenAuth(),
+    summary="فرستادن برای تأیید",
+)
+def release_submit(request: HttpRequest, release_id: int) -> ReleaseOut:
+    release = _own(request, release_id)
+    return ReleaseOut.of(_run(lambda: services.release_submit(actor=request.user, release=release)))
+
+
+@router.post(
+    "/releases/{release_id}/approve",
+    response={200: ReleaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=TokenAuth(),
+    summary="تأیید و انتشار یا زمان‌بندی",
+)
+def release_approve(request: HttpRequest, release_id: int, payload: ApproveIn) -> ReleaseOut:
+    release = _own(request, release_id)
+    publish_at = payload.publish_at
+    if publish_at is not None and publish_at.tzinfo is None:
+        publish_at = make_aware_local(publish_at)  # a time without offset is Tehran time
+    return ReleaseOut.of(
+        _run(
+            lambda: services.release_approve(
+                actor=request.user, release=release, publish_at=publish_at
+            )
+        )
+    )

@@ -1,0 +1,196 @@
+"""Forms of the newsroom: the editor, workflow steps, media, import, search, subscriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ravabet.agencies.models import Agency, County
+from ravabet.core.forms import JalaliDateField, JalaliDateTimeField
+from ravabet.newsroom.models import Category, Release, Subscription
+from ravabet.newsroom.services import ReleaseInput, split_tags
+
+TEXT_RTL = {"dir": "rtl"}
+
+
+class ReleaseForm(forms.Form):
+    kind = forms.ChoiceField(label="نوع", choices=Release.Kind.choices)
+    kicker = forms.CharField(label="روتیتر", max_length=300, required=False)
+    headline = forms.CharField(
+        label="تیتر", max_length=300, error_messages={"required": "تیتر را بنویسید."}
+    )
+    lead = forms.CharField(
+        label="لید",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="یک یا دو جملهٔ اول که مهم‌ترین خبر را می‌گوید.",
+    )
+    body = forms.CharField(
+        label="متن",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="پاراگراف‌ها را با یک خط خالی جدا کنید. متن هنگام ذخیره ویرایش فارسی می‌شود.",
+    )
+    from_pdf = forms.BooleanField(
+        label="این متن از PDF چسبانده شده است (شکستگی سطرها ترمیم شود)", required=False
+    )
+    tags = forms.CharField(
+        label="برچسب‌ها", required=False, help_text="با ویرگول جدا کنید: هفته ارتباطات، نشست"
+    )
+    category = forms.ModelChoiceField(
+        label="دسته", queryset=Category.objects.all(), required=False, empty_label="—"
+    )
+    county = forms.ModelChoiceField(
+        label="شهرستان", queryset=County.objects.all(), required=False, empty_label="—"
+    )
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        label="دستگاه‌های همکار",
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    responds_to = forms.ModelChoiceField(
+        label="در پاسخ به خبر منتشرشده",
+        queryset=Release.objects.filter(status=Release.Status.PUBLISHED),
+        required=False,
+        empty_label="—",
+        help_text="برای جوابیه: خبری در همین سامانه، یا نشانی گزارش در پایین.",
+    )
+    responds_to_url = forms.URLField(
+        label="نشانی گزارش پاسخ‌داده‌شده",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+        error_messages={"invalid": "نشانی درست نیست؛ مانند https://example.ir/news/1 بنویسید."},
+    )
+    responds_to_title = forms.CharField(
+        label="عنوان گزارش پاسخ‌داده‌شده", max_length=300, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Release.Kind.REBUTTAL and not (
+            data.get("responds_to") or data.get("responds_to_url")
+        ):
+            self.add_error(
+                "responds_to_url", "جوابیه باید به گزارشی که پاسخ می‌دهد پیوند داشته باشد."
+            )
+        return data
+
+    def to_input(self) -> ReleaseInput:
+        d = self.cleaned_data
+        return ReleaseInput(
+            kind=d["kind"],
+            kicker=d["kicker"],
+            headline=d["headline"],
+            lead=d["lead"],
+            body=d["body"],
+            from_pdf=d["from_pdf"],
+            tags=split_tags(d["tags"]),
+            category=d["category"],
+            county=d["county"],
+            supporting_agencies=list(d["supporting_agencies"]),
+            responds_to=d["responds_to"],
+            responds_to_url=d["responds_to_url"],
+            responds_to_title=d["responds_to_title"],
+        )
+
+    @classmethod
+    def initial_for(cls, release: Release) -> dict[str, Any]:
+        from ravabet.newsroom.richtext import body_text
+
+        return {
+            "kind": release.kind,
+            "kicker": release.kicker,
+            "headline": release.headline,
+            "lead": release.lead,
+            "body": body_text(release.body),
+            "tags": "، ".join(t.name for t in release.tags.all()),
+            "category": release.category,
+            "county": release.county,
+            "supporting_agencies": list(release.supporting_agencies.all()),
+            "responds_to": release.responds_to,
+            "responds_to_url": release.responds_to_url,
+            "responds_to_title": release.responds_to_title,
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="دلیل",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "دلیل را بنویسید."},
+    )
+
+
+class ApproveForm(forms.Form):
+    publish_at = JalaliDateTimeField(
+        label="زمان انتشار (خالی: همین حالا)",
+        required=False,
+        help_text="به وقت تهران، مانند ۱۴۰۴/۰۲/۳۰ ۱۰:۰۰",
+    )
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="یادداشت اصلاح (عمومی)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "بنویسید چه چیزی اصلاح شد."},
+    )
+    headline = forms.CharField(label="تیتر", max_length=300, required=False)
+    lead = forms.CharField(label="لید", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label="متن", required=False, widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(label="تصویر (JPEG یا PNG)")
+    alt_text = forms.CharField(
+        label="متن جایگزین", max_length=300, help_text="آنچه در تصویر دیده می‌شود، برای نابینایان."
+    )
+    caption = forms.CharField(label="زیرنویس", max_length=300, required=False)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="پرونده (PDF)")
+    title = forms.CharField(label="عنوان پیوست", max_length=300, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="پروندهٔ متنی خبر (.txt)")
+    agency = forms.ModelChoiceField(
+        label="دستگاه", queryset=Agency.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="جست‌وجو", required=False, max_length=2000)
+    agency = forms.CharField(required=False)
+    kind = forms.ChoiceField(
+        label="نوع", choices=[("", "همه"), *Release.Kind.choices], required=False
+    )
+    county = forms.CharField(required=False)
+    since = JalaliDateField(label="از تاریخ", required=False)
+    until = JalaliDateField(label="تا تاریخ", required=False)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label="پست الکترونیک",
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+        error_messages={
+            "invalid": "نشانی پست الکترونیک درست نیست؛ مانند name@example.ir بنویسید.",
+            "required": "نشانی پست الکترونیک را بنویسید.",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="چند وقت یک بار",
+        choices=Subscription.Frequency.choices,
+        widget=forms.RadioSelect,
+        initial=Subscription.Frequency.IMMEDIATE,
+    )

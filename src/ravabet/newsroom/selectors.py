@@ -1,0 +1,152 @@
+"""Reads of releases: the public portal, the back office, related releases, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ravabet.agencies.models import Agency
+from ravabet.core import permissions, search
+from ravabet.newsroom.models import Release
+from ravabet.newsroom.search import SCOPE
+
+S = Release.Status
+
+
+def release_list_public(
+    *, agency: Agency | None = None, tag: str = "", kind: str = ""
+) -> QuerySet[Release]:
+    """Published and withdrawn releases (a withdrawn page stays, marked), newest first."""
+    qs = (
+        Release.objects.filter(status__in=[S.PUBLISHED, S.WITHDRAWN])
+        .select_related("agency", "county", "category")
+        .order_by("-published_at", "-id")
+    )
+    if agency is not None:
+        qs = qs.filter(Q(agency=agency) | Q(supporting_agencies=agency)).distinct()
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def release_list_published() -> QuerySet[Release]:
+    """What feeds and subscriptions carry: published only."""
+    return release_list_public().filter(status=S.PUBLISHED)
+
+
+def release_get_public(*, pk: int) -> Release:
+    return (
+        release_list_public()
+        .prefetch_related("tags", "images", "attachments", "corrections", "supporting_agencies")
+        .get(pk=pk)
+    )
+
+
+def release_list_featured(limit: int = 3) -> list[Release]:
+    return list(
+        release_list_published().filter(featured_at__isnull=False).order_by("-featured_at")[:limit]
+    )
+
+
+def latest_by_agency(
+    *, agencies: int = 6, per_agency: int = 3
+) -> list[tuple[Agency, list[Release]]]:
+    """The agencies that published most recently, each with its latest releases."""
+    recent = (
+        release_list_published().values_list("agency_id", flat=True).order_by("-published_at")[:200]
+    )
+    order: list[int] = []
+    for agency_id in recent:
+        if agency_id not in order:
+            order.append(agency_id)
+        if len(order) == agencies:
+            break
+    by_id = Agency.objects.in_bulk(order)
+    return [
+        (by_id[a], list(release_list_published().filter(agency_id=a)[:per_agency])) for a in order
+    ]
+
+
+def related_releases(release: Release, limit: int = 4) -> list[Release]:
+    """Releases sharing most tags, then the same agency, newest first."""
+    tag_ids = list(release.tags.values_list("id", flat=True))
+    qs = release_list_published().exclude(pk=release.pk)
+    related: list[Release] = []
+    if tag_ids:
+        sharing = qs.filter(tags__in=tag_ids).annotate(
+            shared=Count("tags", filter=Q(tags__in=tag_ids))
+        )
+        related.extend(sharing.order_by("-shared", "-published_at")[:limit])
+    if len(related) < limit:
+        more = qs.filter(agency=release.agency).exclude(pk__in=[r.pk for r in related])
+        related += list(more[: limit - len(related)])
+    return related
+
+
+def release_list_backoffice(
+    *, user: Any, status: str = "", agency_slug: str = ""
+) -> QuerySet[Release]:
+    qs = Release.objects.filter(agency__in=permissions.visible_agencies(user)).select_related(
+        "agency", "created_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if agency_slug:
+        qs = qs.filter(agency__slug=agency_slug)
+    return qs.order_by("-updated_at")
+
+
+def status_counts(*, user: Any) -> dict[str, int]:
+    rows = (
+        Release.objects.filter(agency__in=permissions.visible_agencies(user))
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {status: n for status, n in rows}
+
+
+def release_get_backoffice(*, user: Any, pk: int) -> Release:
+    """A release the person may see in the back office; anything else is 'does not exist'."""
+    release = Release.objects.select_related("agency", "created_by").get(pk=pk)
+    if not permissions.can_view_agency(user, release.agency):
+        raise Release.DoesNotExist
+    return release
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    q: str = ""
+    agency: Agency | None = None
+    kind: str = ""
+    county_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    page: int = 1
+
+
+def release_search(query: SearchQuery, per_page: int = 20) -> tuple[search.Results, list[Release]]:
+    from ravabet.core.jalali import make_aware_local
+
+    filters = search.Filters(
+        agency_ids=[query.agency.pk] if query.agency else (),
+        kinds=[query.kind] if query.kind else (),
+        county_ids=[query.county_id] if query.county_id else (),
+        since=make_aware_local(dt.datetime.combine(query.since, dt.time()))
+        if query.since
+        else None,
+        until=min(
+            timezone.now(),
+            make_aware_local(dt.datetime.combine(query.until, dt.time(23, 59, 59)))
+            if query.until
+            else timezone.now(),
+        ),
+    )
+    results = search.search(SCOPE, query.q, filters=filters, page=query.page, per_page=per_page)
+    by_id = release_list_published().in_bulk([h.object_id for h in results.hits])
+    return results, [by_id[h.object_id] for h in results.hits if h.object_id in by_id]

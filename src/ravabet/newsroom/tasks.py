@@ -1,0 +1,28 @@
+"""Background work of the newsroom: scheduled publishing and e-mails to subscribers."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from ravabet.newsroom import services, subscriptions
+
+
+@task()
+def publish_scheduled_release(release_id: int) -> bool:
+    """Enqueued at approval to run at the scheduled minute; the sweep below is a safety net."""
+    return release_id in services.release_publish_due()
+
+
+@task()
+def publish_due_releases() -> int:
+    return len(services.release_publish_due())
+
+
+@task()
+def notify_subscribers(release_id: int) -> int:
+    return subscriptions.send_immediate(release_id=release_id)
+
+
+@task()
+def send_daily_digests() -> int:
+    return subscriptions.send_daily_digests()

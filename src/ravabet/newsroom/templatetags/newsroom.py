@@ -1,0 +1,40 @@
+"""Template helpers of the newsroom: safe bodies, search snippets, an agency's latest releases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from ravabet.agencies.models import Agency
+from ravabet.core import search
+from ravabet.newsroom import selectors
+from ravabet.newsroom.richtext import body_text, sanitize
+
+register = template.Library()
+
+
+@register.filter
+def safe_body(body: str) -> SafeString:
+    """Bodies are sanitized on save; cleaning again on output costs little and guards old rows."""
+    return mark_safe(sanitize(body))  # noqa: S308 - nh3 allow-list output
+
+
+@register.simple_tag
+def snippet(release: Any, query: str) -> SafeString:
+    text = " ".join(filter(None, [release.lead, body_text(release.body)]))
+    return search.highlight(text, query)
+
+
+@register.inclusion_tag("newsroom/_agency_releases.html")
+def agency_releases(agency: Agency, limit: int = 10) -> dict[str, Any]:
+    return {
+        "agency": agency,
+        "releases": list(selectors.release_list_public(agency=agency)[:limit]),
+    }
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

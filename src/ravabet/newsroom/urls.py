@@ -1,0 +1,28 @@
+"""Portal pages, feeds, search, subscriptions, and the newsroom back office."""
+
+from django.urls import path
+
+from ravabet.newsroom import feeds, views
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("news/", views.release_list, name="list"),
+    path("news/<int:pk>/", views.release_detail, name="release"),
+    path("news/<int:pk>/print/", views.release_detail, {"printable": True}, name="release_print"),
+    path("tags/<str:name>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
+    path("feeds/releases.rss", feeds.ReleasesRss(), name="feed_rss"),
+    path("feeds/releases.atom", feeds.ReleasesAtom(), name="feed_atom"),
+    path("agencies/<slug:slug>/feeds/releases.rss", feeds.AgencyReleasesRss(), name="agency_feed"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>/", views.subscription_confirm, name="subscription_confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("backoffice/newsroom/", views.bo_list, name="bo_list"),
+    path("backoffice/newsroom/new/", views.bo_create, name="bo_create"),
+    path("backoffice/newsroom/import/", views.bo_import, name="bo_import"),
+    path("backoffice/newsroom/<int:pk>/", views.bo_detail, name="bo_detail"),
+    path("backoffice/newsroom/<int:pk>/edit/", views.bo_edit, name="bo_edit"),
+    path("backoffice/newsroom/<int:pk>/<str:action>/", views.bo_action, name="bo_action"),
+]

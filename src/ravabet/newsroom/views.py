@@ -1,0 +1,439 @@
+"""The public portal of releases and the newsroom's back office."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ravabet.agencies.models import Agency, County
+from ravabet.core import audit, permissions
+from ravabet.newsroom import importer, selectors, services, subscriptions
+from ravabet.newsroom.forms import (
+    ApproveForm,
+    AttachmentForm,
+    CorrectionForm,
+    ImageForm,
+    ImportForm,
+    ReasonForm,
+    ReleaseForm,
+    SearchForm,
+    SubscribeForm,
+)
+from ravabet.newsroom.models import Release, Tag
+
+# --- the public portal -------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from ravabet.agencies import selectors as agency_selectors
+
+    return render(
+        request,
+        "newsroom/home.html",
+        {
+            "featured": selectors.release_list_featured(),
+            "latest": selectors.release_list_published()[:8],
+            "by_agency": selectors.latest_by_agency(),
+            "agency_count": agency_selectors.agency_list_public().count(),
+            "counties": agency_selectors.county_list(),
+        },
+    )
+
+
+def release_detail(request: HttpRequest, pk: int, printable: bool = False) -> HttpResponse:
+    try:
+        release = selectors.release_get_public(pk=pk)
+    except Release.DoesNotExist as exc:
+        raise Http404 from exc
+    template = "newsroom/release_print.html" if printable else "newsroom/release_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "release": release,
+            "related": selectors.related_releases(release),
+            "absolute_url": request.build_absolute_uri(release.get_absolute_url()),
+            "can_edit": permissions.can_view_agency(request.user, release.agency),
+        },
+    )
+
+
+def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, name=name)
+    page = Paginator(selectors.release_list_public(tag=tag.name), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "newsroom/tag.html", {"tag": tag, "page": page})
+
+
+def release_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind not in Release.Kind.values:
+        kind = ""
+    page = Paginator(selectors.release_list_public(kind=kind), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsroom/release_list.html",
+        {"page": page, "kind": kind, "kinds": Release.Kind.choices},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "agencies": Agency.objects.filter(is_active=True),
+        "counties": County.objects.all(),
+        "kinds": Release.Kind.choices,
+    }
+    if form.is_bound:
+        form.is_valid()  # a bad date is shown next to its field; the rest still searches
+        data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+        agency = Agency.objects.filter(slug=request.GET.get("agency", "")[:64]).first()
+        county = County.objects.filter(slug=request.GET.get("county", "")[:64]).first()
+        notes = []
+        if request.GET.get("agency") and agency is None:
+            notes.append("دستگاهی با این نام پیدا نشد؛ در همهٔ دستگاه‌ها جست‌وجو شد.")
+        page_raw = request.GET.get("page", "1")
+        query = selectors.SearchQuery(
+            q=request.GET.get("q", ""),
+            agency=agency,
+            kind=data.get("kind") or "",
+            county_id=county.pk if county else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            page=int(page_raw) if page_raw.isdigit() else 1,
+        )
+        results, releases = selectors.release_search(query)
+        context.update(
+            {
+                "results": results,
+                "releases": releases,
+                "query": query,
+                "notes": notes,
+                "agency": agency,
+                "county": county,
+            }
+        )
+    template = "newsroom/_search_results.html" if request.htmx else "newsroom/search.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def subscribe(request: HttpRequest) -> HttpResponse:
+    agency = Agency.objects.filter(slug=request.GET.get("agency", "")[:64], is_active=True).first()
+    tag = Tag.objects.filter(name=request.GET.get("tag", "")[:80]).first()
+    if (agency is None) == (tag is None):
+        raise Http404
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscriptions.subscription_create(
+                email=form.cleaned_data["email"],
+                agency=agency,
+                tag=tag,
+                frequency=form.cleaned_data["frequency"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return render(
+                request, "newsroom/subscribe_sent.html", {"email": form.cleaned_data["email"]}
+            )
+    return render(request, "newsroom/subscribe.html", {"form": form, "agency": agency, "tag": tag})
+
+
+def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = subscriptions.subscription_confirm(token=token)
+    if subscription is None:
+        return render(request, "newsroom/subscription_bad_link.html", status=400)
+    return render(request, "newsroom/subscription_confirmed.html", {"subscription": subscription})
+
+
+@csrf_exempt  # the signed token is the authority; mail clients POST without a session
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the e-mail (GET), or the mail client's one-click POST (RFC 8058)."""
+    subscription = subscriptions.subscription_cancel(token=token)
+    if subscription is None:
+        return render(request, "newsroom/subscription_bad_link.html", status=400)
+    return render(request, "newsroom/unsubscribed.html", {"subscription": subscription})
+
+
+# --- the back office ---------------------------------------------------------------------
+
+
+def _release_for(request: HttpRequest, pk: int) -> Release:
+    try:
+        return selectors.release_get_backoffice(user=request.user, pk=pk)
+    except Release.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def bo_list(request: HttpRequest) -> HttpResponse:
+    permissions.require(
+        permissions.is_staff_member(request.user), "این بخش ویژهٔ کارکنان روابط عمومی است."
+    )
+    status = request.GET.get("status", "")
+    if status not in Release.Status.values:
+        status = ""
+    agency_slug = request.GET.get("agency", "")[:64]
+    page = Paginator(
+        selectors.release_list_backoffice(
+            user=request.user, status=status, agency_slug=agency_slug
+        ),
+        25,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsroom/bo_list.html",
+        {
+            "page": page,
+            "status": status,
+            "agency_slug": agency_slug,
+            "statuses": Release.Status.choices,
+            "counts": selectors.status_counts(user=request.user),
+            "agencies": permissions.visible_agencies(request.user),
+        },
+    )
+
+
+@login_required
+def bo_create(request: HttpRequest) -> HttpResponse:
+    writable = [
+        a
+        for a in permissions.visible_agencies(request.user)
+        if permissions.can_write_for(request.user, a)
+    ]
+    permissions.require(bool(writable), "شما برای هیچ دستگاهی خبر نمی‌نویسید.")
+    agency = next((a for a in writable if a.slug == request.GET.get("agency")), writable[0])
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.release_create(
+                actor=request.user, agency=agency, data=form.to_input(), request=request
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            _flash_changes(request, result.changes)
+            messages.success(request, "پیش‌نویس ذخیره شد.")
+            return redirect(result.release.get_backoffice_url())
+    return render(
+        request,
+        "newsroom/bo_edit.html",
+        {"form": form, "agency": agency, "writable": writable, "release": None},
+    )
+
+
+@login_required
+def bo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release_for(request, pk)
+    form = ReleaseForm(request.POST or None, initial=ReleaseForm.initial_for(release))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.release_update(
+                actor=request.user, release=release, data=form.to_input(), request=request
+            )
+        except services.ReleaseStateError as exc:
+            messages.error(request, str(exc))
+            return redirect(release.get_backoffice_url())
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            _flash_changes(request, result.changes)
+            messages.success(request, "تغییرات ذخیره شد.")
+            return redirect(release.get_backoffice_url())
+    return render(
+        request,
+        "newsroom/bo_edit.html",
+        {"form": form, "agency": release.agency, "release": release},
+    )
+
+
+@login_required
+def bo_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release_for(request, pk)
+    user = request.user
+    return render(
+        request,
+        "newsroom/bo_detail.html",
+        {
+            "release": release,
+            "history": audit.entries_for(release),
+            "changes": request.session.pop("normalization_changes", None),
+            "can_write": permissions.can_write_for(user, release.agency),
+            "can_approve": permissions.can_approve_for(user, release.agency),
+            "can_feature": permissions.sees_all_agencies(user),
+            "approve_form": ApproveForm(),
+            "reason_form": ReasonForm(),
+            "correction_form": CorrectionForm(),
+            "image_form": ImageForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+def _form_errors(form: forms.Form) -> ValidationError:
+    return ValidationError([str(e) for errors in form.errors.values() for e in errors])
+
+
+def _do_submit(request: HttpRequest, release: Release) -> str:
+    services.release_submit(actor=request.user, release=release, request=request)
+    return "خبر برای تأیید فرستاده شد."
+
+
+def _do_approve(request: HttpRequest, release: Release) -> str:
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        raise _form_errors(form)
+    release = services.release_approve(
+        actor=request.user,
+        release=release,
+        publish_at=form.cleaned_data["publish_at"],
+        request=request,
+    )
+    return "خبر منتشر شد." if release.status == Release.Status.PUBLISHED else "خبر زمان‌بندی شد."
+
+
+def _do_return(request: HttpRequest, release: Release) -> str:
+    reason = request.POST.get("reason", "")
+    services.release_return(actor=request.user, release=release, reason=reason, request=request)
+    return "خبر با دلیل به نویسنده برگشت."
+
+
+def _do_withdraw(request: HttpRequest, release: Release) -> str:
+    reason = request.POST.get("reason", "")
+    services.release_withdraw(actor=request.user, release=release, reason=reason, request=request)
+    return "خبر پس گرفته شد؛ صفحه‌اش با دلیل شما باقی می‌ماند."
+
+
+def _do_correct(request: HttpRequest, release: Release) -> str:
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        raise _form_errors(form)
+    d = form.cleaned_data
+    services.release_correct(
+        actor=request.user,
+        release=release,
+        note=d["note"],
+        headline=d["headline"] or None,
+        lead=d["lead"] or None,
+        body=d["body"] or None,
+        request=request,
+    )
+    return "اصلاحیه ثبت شد و زیر خبر دیده می‌شود."
+
+
+def _do_feature(request: HttpRequest, release: Release, featured: bool = True) -> str:
+    services.release_feature(
+        actor=request.user, release=release, featured=featured, request=request
+    )
+    return "صفحهٔ اول به‌روز شد."
+
+
+def _do_image(request: HttpRequest, release: Release) -> str:
+    form = ImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise _form_errors(form)
+    d = form.cleaned_data
+    services.release_add_image(
+        actor=request.user,
+        release=release,
+        upload=d["image"],
+        alt_text=d["alt_text"],
+        caption=d["caption"],
+        request=request,
+    )
+    return "تصویر افزوده شد."
+
+
+def _do_attachment(request: HttpRequest, release: Release) -> str:
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise _form_errors(form)
+    services.release_add_attachment(
+        actor=request.user,
+        release=release,
+        upload=form.cleaned_data["file"],
+        title=form.cleaned_data["title"],
+        request=request,
+    )
+    return "پیوست افزوده شد."
+
+
+_ACTIONS: dict[str, Callable[[HttpRequest, Release], str]] = {
+    "submit": _do_submit,
+    "approve": _do_approve,
+    "return": _do_return,
+    "withdraw": _do_withdraw,
+    "correct": _do_correct,
+    "feature": _do_feature,
+    "unfeature": lambda request, release: _do_feature(request, release, featured=False),
+    "image": _do_image,
+    "attachment": _do_attachment,
+}
+
+
+@login_required
+@require_POST
+def bo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One workflow step or upload; refusals come back as Persian messages on the release."""
+    handler = _ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    release = _release_for(request, pk)
+    try:
+        messages.success(request, handler(request, release))
+    except services.ReleaseStateError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(release.get_backoffice_url())
+
+
+@login_required
+def bo_import(request: HttpRequest) -> HttpResponse:
+    writable = permissions.visible_agencies(request.user)
+    writable = writable.filter(
+        pk__in=[a.pk for a in writable if permissions.can_write_for(request.user, a)]
+    )
+    permissions.require(writable.exists(), "شما برای هیچ دستگاهی خبر نمی‌نویسید.")
+    form = ImportForm(request.POST or None, request.FILES or None, agencies=writable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = importer.decode(form.cleaned_data["file"].read())
+            release = importer.import_release(
+                actor=request.user, agency=form.cleaned_data["agency"], text=text
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, "خبر از پرونده وارد شد؛ پیش‌نویس را بازبینی کنید.")
+            return redirect(release.get_backoffice_url())
+    return render(request, "newsroom/bo_import.html", {"form": form})
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _flash_changes(request: HttpRequest, changes: list[tuple[str, str]]) -> None:
+    if changes:
+        request.session["normalization_changes"] = changes
