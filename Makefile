@@ -34,9 +34,10 @@ demo: $(STAMP)
 	@echo ""
 	@echo "DEBUG is on for the demo only (RAVABET_DEBUG=1); production leaves it off."
 	@echo "Ravabet is on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/accounts/login/"
-	@echo "The background worker runs beside the web server; Ctrl-C stops both."
-	@RAVABET_DEBUG=1 $(RAVABET) db_worker --interval 2 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "The background worker and the scheduler run beside the web server; Ctrl-C stops all."
+	@RAVABET_DEBUG=1 $(RAVABET) db_worker --interval 1 & worker=$$!; \
+	  RAVABET_DEBUG=1 $(RAVABET) scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  RAVABET_DEBUG=1 $(RAVABET) runserver $(HOST):$(PORT) --noreload
 
 lint: $(STAMP)

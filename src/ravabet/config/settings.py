@@ -140,6 +140,12 @@ elif _task_backend == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Periodic work, enqueued by `ravabet scheduler` (see core/scheduler.py).
+RAVABET_PERIODIC_TASKS = [
+    {"task": "ravabet.newsroom.tasks.publish_due_releases", "every": 60},
+    {"task": "ravabet.newsroom.tasks.send_daily_digests", "at": "07:00"},
+]
+
 # --- People
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

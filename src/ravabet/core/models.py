@@ -50,3 +50,17 @@ class AuditEntry(models.Model):
 
 
 from ravabet.core.search.models import SearchEntry  # noqa: E402,F401
+
+
+class PeriodicRun(models.Model):
+    """When the scheduler last enqueued a periodic task; a locked row, so two schedulers agree."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("کار دوره‌ای")
+        verbose_name_plural = _("کارهای دوره‌ای")
+
+    def __str__(self) -> str:
+        return self.name

@@ -55,7 +55,7 @@ AGENCY_WORDS = [
     ("labour", r"کارگر|اشتغال|بیمه|تعاون"),
     ("crisis", r"زلزله|سیل|بحران|امداد"),
 ]
-SKIP_CATS = {"politics", "world", "foreign-policy", "sports"}
+SKIP_CATS = {"politics", "world", "foreign-policy", "sports", "arts-media", "farsplus-magazine"}
 
 
 def _corpus_articles(limit: int) -> list[dict[str, Any]]:
