@@ -21,6 +21,14 @@ sys.path.insert(0, str(ROOT / "src"))
 from ravabet.persian import normalize  # noqa: E402
 from ravabet.persian.corpus import read_corpus  # noqa: E402
 from ravabet.persian.quality import (  # noqa: E402
+    DAMAGED,
+    FIXED,
+    MANDATORY,
+    NONSTANDARD,
+    OPTIONAL,
+    RESPELLED,
+    Attestation,
+    RepairScore,
     reference_sentences,
     score_damage,
     score_repair,
@@ -43,10 +51,50 @@ def throughput(tool: Callable[[str], str], texts: list[str], repeat: int) -> tup
     return size_mb / seconds, len(texts) / seconds
 
 
+def _kinds(score: RepairScore) -> str:
+    parts = []
+    for label, kinds in (
+        ("mandatory", (MANDATORY,)),
+        ("optional", (OPTIONAL,)),
+        ("standard (mandatory+optional)", (MANDATORY, OPTIONAL)),
+        ("non-standard in the corpus", (NONSTANDARD,)),
+    ):
+        total = sum(score.by_kind[k] for k in kinds)
+        parts.append(
+            f"{label} {total}: {score.recall('glued', *kinds):.2%} / "
+            f"{score.recall('spaced', *kinds):.2%}"
+        )
+    return "; ".join(parts)
+
+
+def _changes(score: RepairScore) -> str:
+    return (
+        f"altered {score.altered}/{score.sentences}: damaged {score.changes[DAMAGED]}, "
+        f"optional respelling {score.changes[RESPELLED]}, "
+        f"corpus errors fixed {score.changes[FIXED]}"
+    )
+
+
+def _diff(original: str, output: str) -> str:
+    """The words that differ, with half-spaces shown as «+»."""
+    import difflib
+
+    before, after = original.split(), output.split()
+    matcher = difflib.SequenceMatcher(a=before, b=after)
+    return " | ".join(
+        f"{' '.join(before[a:b])} → {' '.join(after[c:d])}".replace("\u200c", "+")
+        for tag, a, b, c, d in matcher.get_opcodes()
+        if tag != "equal"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per tool")
+    parser.add_argument(
+        "--examples", action="store_true", help="print every held-out sentence ravabet changed"
+    )
     args = parser.parse_args()
 
     articles = list(read_corpus(args.corpus))
@@ -65,6 +113,7 @@ def main() -> int:
     except ImportError:
         print("hazm is not installed (pip install -e '.[bench]'): printing ravabet only")
 
+    attested = Attestation.of(texts)
     ref_heldout = reference_sentences(heldout, attested_from=texts)
     ref_tune = reference_sentences(tune, attested_from=texts)
     print(
@@ -75,8 +124,8 @@ def main() -> int:
     rows = []
     for name, tool in tools.items():
         mbps, docs = throughput(tool, texts, args.repeat)
-        held = score_repair(tool, ref_heldout)
-        tuned = score_repair(tool, ref_tune)
+        held = score_repair(tool, ref_heldout, attested)
+        tuned = score_repair(tool, ref_tune, attested)
         damage = score_damage(tool)
         rows.append((name, mbps, docs, held, tuned, damage))
 
@@ -92,12 +141,24 @@ def main() -> int:
             f"{held.recall_spaced:>14.2%} {held.altered:>4}/{held.sentences:<4} "
             f"{damage.damaged:>13}/{damage.items}"
         )
+    print("\nheld-out, by kind of half-space (recall glued / spaced):")
+    for name, _mbps, _docs, held, _tuned, _damage in rows:
+        print(f"{name:<12} {_kinds(held)}")
+    print("\nheld-out reference sentences the tool changed (quality.judge_change):")
+    for name, _mbps, _docs, held, _tuned, _damage in rows:
+        print(f"{name:<12} {_changes(held)}")
     print("\ntuning part (the word lists were learned here):")
     for name, _mbps, _docs, _held, tuned, _damage in rows:
         print(
             f"{name:<12} recall glued {tuned.recall_glued:.2%}, spaced {tuned.recall_spaced:.2%}, "
-            f"altered {tuned.altered}/{tuned.sentences}"
+            f"altered {tuned.altered}/{tuned.sentences}\n{'':<12} {_kinds(tuned)}\n"
+            f"{'':<12} {_changes(tuned)}"
         )
+    if args.examples:
+        for name, _mbps, _docs, held, _tuned, _damage in rows[:1]:
+            for verdict, pairs in held.examples.items():
+                for original, output in pairs:
+                    print(f"  {name} {verdict}: {_diff(original, output)}")
     if len(rows) == 2:
         ours, theirs = rows[0], rows[1]
         print(

@@ -38,14 +38,16 @@ class Job:
     def due(self, last: dt.datetime | None, now: dt.datetime) -> bool:
         if self.every is not None:
             return last is None or (now - last).total_seconds() >= self.every
-        assert self.at is not None
+        if self.at is None:
+            raise ValueError(f"periodic task {self.task} needs 'every' or 'at'")
         local_now = to_local(now)
         today_at = make_aware_local(dt.datetime.combine(local_now.date(), self.at))
         return now >= today_at and (last is None or last < today_at)
 
 
 def jobs() -> list[Job]:
-    return [Job.from_setting(item) for item in settings.RAVABET_PERIODIC_TASKS]
+    items: list[dict[str, Any]] = settings.RAVABET_PERIODIC_TASKS
+    return [Job.from_setting(item) for item in items]
 
 
 def run_due(now: dt.datetime | None = None) -> list[str]:

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-from ravabet.persian._chars import ZWNJ, canonical_half_spaces
+from ravabet.persian._chars import NON_JOINING, ZWNJ, canonical_half_spaces
 
 # Personal endings of the present tense and of the past tense (the 3rd singular past has
 # none). They turn a stem into the forms that take the prefix می/نمی.
@@ -116,7 +116,9 @@ def lexicon() -> Lexicon:
         form = canonical_half_spaces(entry)
         plain = form.replace(ZWNJ, "")
         if ZWNJ in form and plain not in words:
-            glued.setdefault(plain, form)
+            # It overrides compounds.txt: learn.py puts here the reading the corpus prefers
+            # for a glued form with two («خانهای»).
+            glued[plain] = form
         if ZWNJ in form:
             compound_parts.setdefault(plain, tuple(form.split(ZWNJ)))
 
@@ -127,8 +129,19 @@ def lexicon() -> Lexicon:
             never_join.add((first, second))
     for pair in never_join:
         pairs.pop(pair, None)
+    affixes = read_affixes()
+    # «کلان شهرهای» is joined only if «کلان شهر» is: the plural may come as a word of its own
+    # («کلان شهر های»), and is glued to «شهر» first, so both spellings must agree.
+    for key in [k for k in pairs if len(k) == 2]:
+        second = key[1]
+        for plural in affixes["plural"]:
+            stem = second[: -len(plural)]
+            if second.endswith(plural) and stem and stem[-1] in NON_JOINING:
+                if (key[0], stem) not in pairs:
+                    del pairs[key]
+                break
     return Lexicon(
-        affixes=read_affixes(),
+        affixes=affixes,
         words=frozenset(words),
         adjectives=adjectives,
         verb_rests=rests,

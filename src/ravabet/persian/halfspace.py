@@ -56,7 +56,10 @@ class HalfSpaceRepairer:
     def word(self, token: str) -> str:
         """Repair one word: letters and half-spaces only."""
         if ZWNJ in token:
-            return ZWNJ.join(self._glued(part) for part in token.split(ZWNJ))
+            parts = token.split(ZWNJ)
+            if parts[0] in self.spaced_prefixes and len(parts) == 2:
+                return token  # «می‌نمایاند»: a verb after its prefix is left as written
+            return ZWNJ.join(self._glued(part) for part in parts)
         return self._glued(token)
 
     def _glued(self, token: str, *, trust_lexicon: bool = True) -> str:
@@ -65,16 +68,25 @@ class HalfSpaceRepairer:
             return token
         found = lex.glued.get(token)
         if found is not None:
-            return found
+            # Its parts get the rules too, as they will when the result is normalized
+            # again: «سیاستگذاریهای» → «سیاست‌گذاری‌های», not «سیاستگذاری‌های».
+            return ZWNJ.join(self._glued(part) for part in found.split(ZWNJ))
         if trust_lexicon and token in lex.words:
             return token
         for prefix in self.verb_prefixes:
             if token.startswith(prefix) and token[len(prefix) :] in lex.verb_rests:
                 return prefix + ZWNJ + token[len(prefix) :]
+        if token.endswith("های") and len(token) >= 5 and token[:-2] in lex.words:
+            # «خانهای» is «خانه‌ای» more often than «خان‌های»; learn.py lists the glued
+            # forms the corpus reads the other way («گلهای» → «گل‌های»).
+            return self._glued(token[:-2]) + ZWNJ + "ای"
         for suffix in self.plurals:
             if token.endswith(suffix):
                 stem = token[: -len(suffix)]
-                if len(stem) >= 2 and self._is_stem(stem):
+                # A stem the lexicon does not know is taken when it is long and the whole
+                # is no word either (trust_lexicon: running text, not learn.py's question).
+                unknown = trust_lexicon and len(stem) >= 4 and suffix.startswith("های")
+                if len(stem) >= 2 and (unknown or self._is_stem(stem)):
                     if stem[-1] in NON_JOINING:
                         return token  # «کشورها» looks right already
                     return self._glued(stem) + ZWNJ + suffix
@@ -85,7 +97,11 @@ class HalfSpaceRepairer:
         for suffix in self.heh:
             if token.endswith(suffix):
                 stem = token[: -len(suffix)]
-                if stem.endswith("ه") and (stem in lex.words or stem in lex.participles):
+                if (
+                    stem.endswith("ه")
+                    and (stem in lex.words or stem in lex.participles)
+                    and stem not in lex.function_words
+                ):
                     return self._glued(stem) + ZWNJ + suffix
                 if (
                     suffix in self.yeh
@@ -94,7 +110,9 @@ class HalfSpaceRepairer:
                     and stem in lex.words
                 ):
                     return self._glued(stem) + ZWNJ + suffix
-        for suffix in self.seconds:
+        for suffix in self.seconds if not trust_lexicon else ():
+            # Only when the caller asks for what the rules make of a word (learn.py): a glued
+            # «غربگرایی» is standard spelling too, so running text keeps it.
             stem = token[: -len(suffix)]
             if (
                 token.endswith(suffix)
@@ -103,7 +121,12 @@ class HalfSpaceRepairer:
                 and self._is_stem(stem)
             ):
                 return self._glued(stem) + ZWNJ + suffix
-        if token.endswith("اند") and token[:-3] in lex.adjectives and token[-4] not in NON_JOINING:
+        if (
+            token.endswith("اند")
+            and token[:-3] in lex.adjectives
+            and token[-4] not in NON_JOINING
+            and token not in lex.verb_rests
+        ):
             return self._glued(token[:-3]) + ZWNJ + "اند"
         return token
 
@@ -216,7 +239,10 @@ class HalfSpaceRepairer:
         elif whole and head in self.comparatives:
             joined = head == "ترین" or tail in lex.adjectives
         elif whole and head in self.heh:
-            joined = tail.endswith("ه") or (tail.endswith("ی") and head in self.yeh)
+            # «کرده اند» joins, «که ای» does not: a function word takes no clitic.
+            joined = (
+                tail.endswith("ه") and (tail not in lex.function_words or tail in lex.participles)
+            ) or (tail.endswith("ی") and head in self.yeh)
         elif head in self.seconds or head in self.names:
             joined = tail not in lex.function_words and (
                 head in self.names or tail in lex.words or tail in lex.glued
@@ -231,8 +257,12 @@ class HalfSpaceRepairer:
                 joined = True
         if joined:
             # After a letter that does not join, a half-space is invisible: glue instead,
-            # as «کشورها» and «گفت‌وگو» are written.
-            seps[i - 1] = "" if tail[-1] in NON_JOINING else ZWNJ
+            # as «کشورها» and «گفت‌وگو» are written, unless the glued word reads otherwise
+            # («اید های» is not «ایدهای», which is «ایده‌ای»).
+            if tail[-1] not in NON_JOINING:
+                seps[i - 1] = ZWNJ
+            elif self.word(tail + head) == tail + head:
+                seps[i - 1] = ""
 
 
 _repairer: HalfSpaceRepairer | None = None

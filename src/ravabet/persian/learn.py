@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -66,6 +67,14 @@ def _write(name: str, header: str, entries: list[str]) -> None:
     body = "\n".join(entries)
     (DATA / name).write_text(f"{header}{body}\n", encoding="utf-8")
     print(f"data/{name}: {len(entries)} entries")
+
+
+def _mandatory(split: str) -> bool:
+    """Whether a rule split puts a half-space that orthography requires (quality.py)."""
+    from ravabet.persian.quality import MANDATORY, boundary_kind
+
+    parts = split.split(ZWNJ)
+    return any(boundary_kind(a, b) == MANDATORY for a, b in itertools.pairwise(parts))
 
 
 def build(corpus: Path) -> None:
@@ -149,16 +158,34 @@ def build(corpus: Path) -> None:
     # than split («منهای», «فیلمنامه»); otherwise it leaves the lexicon so the rules apply.
     words: set[str] = set()
     kept_whole = []
+    dropped_mandatory: list[str] = []
     for word in sorted(stems):
         if ZWNJ in word:
             continue
         split = rules.rule_split(word)
         if split == word or word in never_split:
             words.add(word)
+        elif _mandatory(split):
+            # Orthography wants the half-space (می‌, ها, تر, ‌ای after ه …): the glued form
+            # stays whole only when it is a word of its own, frequent in hazm's lexicon and
+            # in the corpus and much more common than the split reading («تنها»).
+            # A glued form whose split the corpus never writes is a word of its own
+            # («آبراهام» is no «آبراه‌ام»).
+            zc = zwnj_count(split)
+            if (zc == 0 and counts[word] >= 2) or (
+                plain.get(word, 0) >= 1000 and counts[word] >= 10 and counts[word] > 4 * zc
+            ):
+                words.add(word)
+                kept_whole.append(word)
+            else:
+                dropped_mandatory.append(word)
         elif counts[word] > zwnj_count(split) and (counts[word] >= 2 or word in plain):
             words.add(word)
             kept_whole.append(word)
     print(f"lexicon: {len(words)} words, {len(kept_whole)} kept whole against the rules")
+    against = [w for w in kept_whole if _mandatory(rules.rule_split(w))]
+    print(f"  kept whole against a mandatory rule: {against}")
+    print(f"  {len(dropped_mandatory)} glued forms left to a mandatory rule: {dropped_mandatory}")
 
     # -- compounds ----------------------------------------------------------------------
     rules = HalfSpaceRepairer(
@@ -189,12 +216,14 @@ def build(corpus: Path) -> None:
         if rules.word(glued) == form and rules.text(" ".join(parts)) == form:
             continue  # the affix rules already produce it
         zc, gc = zwnj_counts[form], counts[glued]
+        if zc < 2 and _mandatory(form):
+            continue  # one sighting does not overrule the affix rules («خان‌های»)
         sc = pairs[(parts[0], parts[1])] if len(parts) == 2 else 0
         # Glued: repaired unless the corpus (or hazm, or the curated list) writes it whole.
         if gc > zc or glued in never_split:
             continue
-        if glued in plain and zc == 0:
-            continue
+        if zc == 0:
+            continue  # hazm lists it, but the corpus never writes it so: «آبغوره»
         words.discard(glued)
         # Split by a space: joined only when the corpus joins it at least a quarter as often
         # as it splits it (the corpus often splits real compounds: «رئیس جمهور»), and never
@@ -204,12 +233,26 @@ def build(corpus: Path) -> None:
             parts[0] not in FUNCTION_WORDS
             and parts[-1] not in AUXILIARIES
             and parts[-1] not in FUNCTION_WORDS
-            and 4 * (zc + gc) >= sc
-            and (zc + gc > 0 or sc == 0)
+            and zc >= 1
+            and 2 * (zc + gc) >= sc
         ):
             compounds.add(form)
         else:
             glued_only.add(form)
+
+    # A glued form with two readings («خانهای»: «خانه‌ای» or «خان‌های») gets the one the
+    # tuning corpus writes more often (seen twice at least), when the rules pick the other.
+    readings: dict[str, list[str]] = {}
+    for form, n in zwnj_counts.items():
+        if n >= 1 and all(form.split(ZWNJ)):
+            readings.setdefault(form.replace(ZWNJ, ""), []).append(form)
+    for plain_form, forms in readings.items():
+        if plain_form in never_split or (len(forms) < 2 and zwnj_counts[forms[0]] < 2):
+            continue
+        best = max(forms, key=lambda f: (zwnj_counts[f], f))
+        if rules.word(plain_form) != plain_form and zwnj_counts[best] > counts[plain_form]:
+            glued_only.add(best)  # glued_compounds.txt wins over compounds.txt (_data.py)
+            words.discard(plain_form)
 
     # Curated entries are written as given: a half-space after a non-joining letter there
     # marks a boundary a space may take («گفت‌و‌گو»).

@@ -19,12 +19,15 @@ The method (docs/persian.md, "How quality is measured"):
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ravabet.persian._chars import NON_JOINING, PERSIAN_LETTERS, ZWNJ, canonical_half_spaces
-from ravabet.persian._data import read_affixes
+from ravabet.persian._data import lexicon, read_affixes, read_list
 from ravabet.persian.normalizer import normalize_characters
 from ravabet.persian.tokens import sentences
 
@@ -91,6 +94,189 @@ def reference_sentences(texts: Iterable[str], attested_from: Iterable[str]) -> l
     return found
 
 
+# -- what kind of half-space a boundary is ------------------------------------------------
+
+MANDATORY = "mandatory"
+OPTIONAL = "optional"
+NONSTANDARD = "nonstandard"
+KINDS = (MANDATORY, OPTIONAL, NONSTANDARD)
+
+# A half-space before one of these is not standard spelling: auxiliaries, infinitives and
+# the light verbs of compound verbs are written as words of their own («کرده است»,
+# «پیشی گرفت», «فراهم بودن»), and so is «را» («آن را»).
+_AUXILIARIES = frozenset(
+    "است بود بوده باشد باشند شد شده شود شوند شدند خواهد خواهند نمود نموده نماید گردد "
+    "گردید گردیده را".split()
+)
+_LIGHT_PAST = ("کرد", "گرفت", "نمود", "گشت", "یافت", "ساخت", "داشت")
+_PAST_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
+# «آن‌ها»/«آنها», «این‌ها»/«اینها»: both spellings are standard.
+_OPTIONAL_PLURAL_HOSTS = frozenset(("آن", "این"))
+_HEH_HOSTS_EXCLUDED = frozenset(("که", "چه"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    plurals: frozenset[str]
+    heh: frozenset[str]
+    yeh: frozenset[str]
+    comparatives: frozenset[str]
+    verb_prefixes: frozenset[str]
+    adjectives: frozenset[str]
+    verb_forms: frozenset[str]  # what may follow می/نمی
+    standalone_verbs: frozenset[str]  # infinitives and past forms: never after a half-space
+
+
+@functools.cache
+def _rules() -> _Rules:
+    lex = lexicon()
+    affixes = lex.affixes
+    infinitives = set(lex.verb_infinitive.values())
+    light = {stem + ending for stem in _LIGHT_PAST for ending in _PAST_ENDINGS}
+    return _Rules(
+        plurals=frozenset(affixes["plural"]),
+        heh=frozenset(affixes["heh"]),
+        yeh=frozenset(affixes["yeh"]),
+        comparatives=frozenset(affixes["comparative"]),
+        verb_prefixes=frozenset(affixes["verb"]),
+        adjectives=frozenset(w.translate(_FOLD) for w in lex.adjectives),
+        verb_forms=frozenset(w.translate(_FOLD) for w in lex.verb_rests),
+        standalone_verbs=frozenset(w.translate(_FOLD) for w in (*light, *infinitives))
+        | _AUXILIARIES,
+    )
+
+
+def boundary_kind(left: str, right: str) -> str:
+    """Whether the half-space between two word parts is mandatory, optional or non-standard.
+
+    Mandatory (the Academy's «دستور خط فارسی»): the verb prefix (می‌/نمی‌/برمی‌…), the plural
+    ها/های/هایی/هایش… after a word, تر/ترین/تری after an adjective, the clitics
+    ای/ام/اش/اند/ایم/اید/شان… after silent ه and ام/اش/اند/ایم/اید after ی (not ات, which is
+    also the Arabic plural: «عملیات»). Non-standard: before an auxiliary, an infinitive, a
+    light verb in the past or «را» (written apart). Optional: everything else (compounds,
+    names, آن‌ها/آنها, هم‌زمان/همزمان), where another spelling is standard too.
+    """
+    r = _rules()
+    if left in r.verb_prefixes or (len(left) > 2 and left.endswith("می") and right in r.verb_forms):
+        return MANDATORY
+    if right in r.plurals and len(left) >= 2 and left not in _OPTIONAL_PLURAL_HOSTS:
+        return MANDATORY
+    if right in r.comparatives and left in r.adjectives:
+        return MANDATORY
+    if right == "ات":
+        return OPTIONAL  # also the Arabic plural: «اشتباهات», «عملیات»
+    if right in r.heh and left.endswith("ه") and len(left) >= 2 and left not in _HEH_HOSTS_EXCLUDED:
+        return MANDATORY
+    if right in r.yeh and left.endswith("ی") and len(left) >= 3:
+        return MANDATORY
+    if right in r.standalone_verbs:
+        return NONSTANDARD
+    return OPTIONAL
+
+
+def _segments(letters: str, bounds: list[str], i: int) -> tuple[str, str]:
+    """The word parts either side of boundary i (parts end at spaces and half-spaces)."""
+    start = i
+    while start > 0 and bounds[start - 1] == "":
+        start -= 1
+    end = i + 1
+    while end < len(bounds) - 1 and bounds[end] == "":
+        end += 1
+    return letters[start : i + 1], letters[i + 1 : end + 1]
+
+
+def _word_at(projected: str, i: int) -> str:
+    """The space-separated word of a projected sentence that holds letter boundary i."""
+    seen = -1
+    for word in projected.split(" "):
+        seen += sum(1 for c in word if c != ZWNJ)
+        if seen >= i:
+            return word
+    return ""
+
+
+@dataclass(slots=True)
+class Attestation:
+    """How often the corpus writes each word with and without its half-spaces."""
+
+    plain: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)  # words with a half-space
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Attestation:
+        found = cls()
+        for text in texts:
+            for word in project(text).split():
+                if ZWNJ in word:
+                    found.words[word] += 1
+                    parts = word.split(ZWNJ)
+                    found.pairs.update(itertools.pairwise(parts))
+                else:
+                    found.plain[word] += 1
+        return found
+
+
+# Changes the tool made to a reference sentence, worst first.
+DAMAGED = "damaged"  # a standard spelling made non-standard
+RESPELLED = "respelled"  # an optional half-space added that the corpus itself writes
+FIXED = "fixed"  # only mandatory half-spaces added: the reference was a corpus error
+
+
+def judge_change(original: str, output: str, attested: Attestation) -> str | None:
+    """None when the boundaries are the same, else the worst kind of change (see above).
+
+    A change is a corpus error fixed when the tool adds a half-space (or joins after a
+    non-joining letter) at a mandatory boundary (`boundary_kind`) inside a word that the
+    corpus does not use as a word of its own (`_is_whole_word`: a word of never_split.txt,
+    or glued at least 10 times and over 4 times as often as with the half-space: «تنها» is
+    not «تن‌ها»); a respelling when it adds one at an
+    optional boundary that the corpus writes with a half-space at least twice (that pair of
+    parts, or the whole word); anything
+    else — a half-space removed, a space put in, letters changed, a join the corpus never
+    writes — damages the sentence.
+    """
+    if original == output:
+        return None
+    letters, bounds = _boundaries(original)
+    out_letters, out_bounds = _boundaries(output)
+    if out_letters != letters:
+        return DAMAGED
+    worst = FIXED
+    for i, (was, now) in enumerate(zip(bounds, out_bounds, strict=True)):
+        if was == now:
+            continue
+        if now == " " or was == ZWNJ:
+            return DAMAGED
+        left, right = _segments(out_letters, out_bounds, i)
+        kind = boundary_kind(left, right)
+        if kind == MANDATORY:
+            glued = left + right if was == "" else ""
+            if glued and _is_whole_word(glued, left, right, attested):
+                return DAMAGED
+            continue
+        if kind == OPTIONAL and (
+            attested.pairs[(left, right)] >= 2 or attested.words[_word_at(output, i)] >= 2
+        ):
+            worst = RESPELLED
+            continue
+        return DAMAGED
+    return worst
+
+
+@functools.cache
+def _never_split() -> frozenset[str]:
+    return frozenset(w.translate(_FOLD) for w in read_list("never_split.txt"))
+
+
+def _is_whole_word(glued: str, left: str, right: str, attested: Attestation) -> bool:
+    """A glued word that only looks like stem + affix («تنها», «دکترین», «آنها»)."""
+    if glued in _never_split():
+        return True
+    plain = attested.plain[glued]
+    return plain >= 10 and plain > 4 * attested.pairs[(left, right)]
+
+
 @dataclass(slots=True)
 class RepairScore:
     sentences: int = 0
@@ -99,6 +285,14 @@ class RepairScore:
     restored_spaced: int = 0
     altered: int = 0  # reference sentences whose boundaries the tool changed
     other_changes: int = 0  # boundaries changed elsewhere while restoring
+    # Per kind of half-space (boundary_kind): how many, and how many came back.
+    by_kind: Counter[str] = field(default_factory=Counter)
+    glued_by_kind: Counter[str] = field(default_factory=Counter)
+    spaced_by_kind: Counter[str] = field(default_factory=Counter)
+    # Altered reference sentences by judge_change, with examples (original → output).
+    changes: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, left‌right)
 
     @property
     def recall_glued(self) -> float:
@@ -108,18 +302,45 @@ class RepairScore:
     def recall_spaced(self) -> float:
         return self.restored_spaced / self.half_spaces if self.half_spaces else 0.0
 
+    def recall(self, variant: str, *kinds: str) -> float:
+        """Recall of the glued or spaced variant over the given kinds of half-space."""
+        found = self.glued_by_kind if variant == "glued" else self.spaced_by_kind
+        total = sum(self.by_kind[k] for k in kinds)
+        return sum(found[k] for k in kinds) / total if total else 0.0
 
-def score_repair(tool: Callable[[str], str], references: Iterable[str]) -> RepairScore:
+    @property
+    def damaged(self) -> int:
+        return self.changes[DAMAGED]
+
+
+def score_repair(
+    tool: Callable[[str], str],
+    references: Iterable[str],
+    attested: Attestation | None = None,
+) -> RepairScore:
+    """Recall and alterations of `tool` on reference sentences (see the module docstring).
+
+    Without `attested` every alteration is judged as damage.
+    """
+    attested = attested or Attestation()
     score = RepairScore()
     for sentence in references:
         original = project(sentence)
         letters, bounds = _boundaries(original)
         wanted = [i for i, b in enumerate(bounds) if b == ZWNJ]
+        kinds = {i: boundary_kind(*_segments(letters, bounds, i)) for i in wanted}
         score.sentences += 1
         score.half_spaces += len(wanted)
-        if project(tool(sentence)) != original:
+        score.by_kind.update(kinds.values())
+        verdict = judge_change(original, project(tool(sentence)), attested)
+        if verdict is not None:
             score.altered += 1
-        for variant, attr in (("", "restored_glued"), (" ", "restored_spaced")):
+            score.changes[verdict] += 1
+            score.examples.setdefault(verdict, []).append((original, project(tool(sentence))))
+        for variant, attr, per_kind in (
+            ("", "restored_glued", score.glued_by_kind),
+            (" ", "restored_spaced", score.spaced_by_kind),
+        ):
             out_letters, out_bounds = _boundaries(project(tool(sentence.replace(ZWNJ, variant))))
             if out_letters != letters:
                 continue  # the tool changed letters; none of this sentence counts as restored
@@ -128,6 +349,10 @@ def score_repair(tool: Callable[[str], str], references: Iterable[str]) -> Repai
                 got = out_bounds[i]
                 if got == ZWNJ or (got == "" and letters[i] in NON_JOINING):
                     restored += 1
+                    per_kind[kinds[i]] += 1
+                else:
+                    left, right = _segments(letters, bounds, i)
+                    score.misses[(kinds[i], f"{left}{ZWNJ}{right}")] += 1
             setattr(score, attr, getattr(score, attr) + restored)
             others = [
                 i
