@@ -46,7 +46,7 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    items: list[dict[str, Any]] = settings.RAVABET_PERIODIC_TASKS
+    items: list[dict[str, Any]] = getattr(settings, "RAVABET_PERIODIC_TASKS", [])
     return [Job.from_setting(item) for item in items]
 
 
