@@ -261,8 +261,13 @@ class HalfSpaceRepairer:
             # («اید های» is not «ایدهای», which is «ایده‌ای»).
             if tail[-1] not in NON_JOINING:
                 seps[i - 1] = ZWNJ
-            elif self.word(tail + head) == tail + head:
-                seps[i - 1] = ""
+            else:
+                # The whole glued word, with a part glued on just before («بد تر های»).
+                left = tail
+                if i >= 2 and seps[i - 2] == "" and before is not None:
+                    left = before + tail
+                if self.word(left + head) == left + head:
+                    seps[i - 1] = ""
 
 
 _repairer: HalfSpaceRepairer | None = None

@@ -283,9 +283,10 @@ def build(corpus: Path) -> None:
     _write(
         "compounds.txt",
         "# Compound words written with a half-space, which the affix rules do not produce:\n"
-        "# every half-space word of the tuning part of the Fars corpus (4 articles in 5,\n"
-        "# corpus.is_heldout) and of hazm 0.10.0 data/words.dat, minus those starting with a\n"
-        "# function word or ending with an auxiliary, plus extra_compounds.txt.\n"
+        "# half-space words of the tuning part of the Fars corpus (4 articles in 5,\n"
+        "# corpus.is_heldout) written so at least once and at least as often as glued, and\n"
+        "# joined at least half as often as split; none starting with a function word or\n"
+        "# ending with an auxiliary; plus extra_compounds.txt.\n"
         "# Rebuilt by `python -m ravabet.persian.learn`.\n" + HAZM_LICENSE,
         sorted(compounds),
     )
