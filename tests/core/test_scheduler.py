@@ -52,6 +52,8 @@ def test_daily_job_follows_old_daylight_saving() -> None:
     assert daily.due(None, dt.datetime(2021, 6, 1, 2, 30, tzinfo=UTC))
 
 
+# The real worker closes connections that are inside a transaction; run it outside one.
+@pytest.mark.django_db(transaction=True)
 def test_scheduler_command_once_and_worker_publish_due(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

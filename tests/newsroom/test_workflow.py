@@ -203,6 +203,8 @@ def test_script_in_body_is_removed_on_save(world: Any) -> None:
 # --- scheduled publishing ---------------------------------------------------------------
 
 
+# The real worker closes connections that are inside a transaction; run it outside one.
+@pytest.mark.django_db(transaction=True)
 def test_scheduled_release_appears_at_its_minute_not_before(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
