@@ -112,3 +112,18 @@ def test_withdrawn_release_leaves_search(seed: Any, world: Any) -> None:
 
     services.release_withdraw(actor=world.directorate_staff, release=seed, reason="تکراری")
     assert seed.headline not in Client().get("/search/", {"q": "1404"}).content.decode()
+
+
+def test_search_rebuild_command_restores_a_lost_index(seed: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ravabet.core.search import remove_documents
+
+    remove_documents("release", [seed.pk])
+    assert seed.headline not in Client().get("/search/", {"q": "1404"}).content.decode()
+    out = StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert "indexed 2 releases" in out.getvalue()
+    assert seed.headline in Client().get("/search/", {"q": "1404"}).content.decode()
