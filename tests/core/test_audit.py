@@ -56,3 +56,15 @@ def test_officer_sees_only_own_agency_history_on_dashboard(world: Any) -> None:
     body = client.get("/backoffice/").content.decode()
     assert "علوم پزشکی" in body
     assert "راه و شهرسازی" not in body
+
+
+@pytest.mark.django_db
+def test_release_history_reads_in_persian(world: Any) -> None:
+    from tests.factories import make_release
+
+    release = make_release(actor=world.head_roads, agency=world.roads, status="published")
+    client = Client()
+    client.force_login(world.head_roads)
+    body = client.get(release.get_backoffice_url()).content.decode()
+    assert "فرستادن برای تأیید" in body and "در انتظار تأیید ← منتشرشده" in body
+    assert "release.submit" not in body

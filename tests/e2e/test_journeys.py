@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ravabet.agencies import demo
+from ravabet.newsroom import demo as newsroom_demo
 from tests.e2e.conftest import axe_violations, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -15,6 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_data(transactional_db: Any) -> None:
     demo.load()
+    newsroom_demo.load()
 
 
 def test_officer_logs_in_sees_own_back_office_and_logs_out(

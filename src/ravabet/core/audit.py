@@ -25,6 +25,16 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# Persian names of states, filled by each capability (see NewsroomConfig.ready).
+STATE_LABELS: dict[str, str] = {}
+
+
+def register_labels(*, actions: dict[str, str], states: dict[str, str]) -> None:
+    """A capability names its audit actions and states in Persian for the log's readers."""
+    ACTION_LABELS.update(actions)
+    STATE_LABELS.update(states)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None

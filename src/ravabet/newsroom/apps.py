@@ -7,3 +7,25 @@ class NewsroomConfig(AppConfig):
     name = "ravabet.newsroom"
     label = "newsroom"
     verbose_name = "اخبار و اطلاعیه‌ها"
+
+    def ready(self) -> None:
+        from ravabet.core.audit import register_labels
+        from ravabet.newsroom.models import Release
+
+        register_labels(
+            actions={
+                "release.create": "نوشتن خبر",
+                "release.edit": "ویرایش خبر",
+                "release.submit": "فرستادن برای تأیید",
+                "release.return": "برگشت برای اصلاح",
+                "release.publish": "انتشار",
+                "release.schedule": "زمان‌بندی انتشار",
+                "release.withdraw": "پس‌گرفتن خبر",
+                "release.correct": "اصلاحیه",
+                "release.feature": "ویژهٔ صفحهٔ اول",
+                "release.unfeature": "برداشتن از صفحهٔ اول",
+                "release.attach": "افزودن پیوست",
+                "release.image": "افزودن تصویر",
+            },
+            states={str(value): str(label) for value, label in Release.Status.choices},
+        )
