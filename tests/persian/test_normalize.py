@@ -241,3 +241,47 @@ def test_digit_helpers() -> None:
     assert to_latin_digits("۱۴۰۴/۰۲/۳۰ ١٢") == "1404/02/30 12"
     with pytest.raises(TypeError):
         to_latin_digits(1404)  # type: ignore[arg-type]
+
+
+# data/curated_compounds.txt: hand-checked compounds, each repaired only in the spellings
+# its tag allows, with the function-word and verb-phrase checks of _data._add_curated.
+CURATED = [
+    ("سرمایه گذاری خارجی", f"سرمایه{Z}گذاری خارجی"),  # both spellings wrong
+    ("برنامهریزی", f"برنامه{Z}ریزی"),  # a silent ه never joins inside a word
+    ("پیش بینی شده", f"پیش{Z}بینی شده"),  # a curated prefix before a noun
+    ("بیتوجهی", f"بی{Z}توجهی"),
+    ("خشونتآمیز", f"خشونت{Z}آمیز"),
+    ("رئیسجمهور", f"رئیس{Z}جمهور"),  # tagged glued: only the glued spelling is wrong
+    ("نجفآباد", f"نجف{Z}آباد"),  # place names: «آ» never stands inside a word
+    ("جست و جو", f"جست{Z}وجو"),  # a three-part compound split twice
+]
+CURATED_UNTOUCHED = [
+    "رئیس جمهور",  # the split spelling is standard too
+    "اصولگرایان",  # tagged spaced: the glued spelling is standard too
+    "ساماندهی",  # both spellings standard: not listed
+    "آسیب دیده است",  # a verb phrase, not the compound «آسیب‌دیده»
+    "شهرهای آباد",  # the adjective, not a place name
+    "به عنوان",
+]
+
+
+@pytest.mark.parametrize(("given", "expected"), CURATED)
+def test_curated_compound_is_repaired(given: str, expected: str) -> None:
+    assert normalize(given) == expected
+
+
+@pytest.mark.parametrize("text", CURATED_UNTOUCHED)
+def test_curated_list_leaves_standard_spellings(text: str) -> None:
+    assert normalize(text) == text
+
+
+def test_curated_list_is_well_formed() -> None:
+    from ravabet.persian._data import read_list
+
+    never_split = set(read_list("never_split.txt"))
+    entries = read_list("curated_compounds.txt")
+    assert len(entries) > 3000
+    for line in entries:
+        form, _, tag = line.partition("\t")
+        assert Z in form and tag in ("", "glued", "spaced"), line
+        assert form.replace(Z, "") not in never_split, line

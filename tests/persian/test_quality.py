@@ -45,20 +45,22 @@ def test_heldout_mandatory_half_spaces_restored(heldout_score: RepairScore) -> N
 
 
 def test_heldout_all_standard_half_spaces_restored(heldout_score: RepairScore) -> None:
-    # Mandatory and optional together: measured 85.8% glued, 87.3% spaced on this sample.
-    # The optional ones (compounds and names the tuning part never wrote with a half-space,
-    # آنها/آن‌ها) are the gap to the 95%: docs/persian.md, "What is still wrong".
-    assert heldout_score.recall("glued", MANDATORY, OPTIONAL) >= 0.84
-    assert heldout_score.recall("spaced", MANDATORY, OPTIONAL) >= 0.85
-    # The corpus as it is (non-standard half-spaces such as «شده‌است» included).
-    assert heldout_score.recall_glued >= 0.83
-    assert heldout_score.recall_spaced >= 0.84
+    # Mandatory and optional together: measured 87.4% glued, 87.5% spaced on this sample
+    # (85.8% / 87.3% before data/curated_compounds.txt). The optional ones (compounds and
+    # names no list has, آنها/آن‌ها) are the gap to the 95%: docs/persian.md,
+    # "What is still wrong".
+    assert heldout_score.recall("glued", MANDATORY, OPTIONAL) >= 0.86
+    assert heldout_score.recall("spaced", MANDATORY, OPTIONAL) >= 0.86
+    # The corpus as it is (non-standard half-spaces such as «شده‌است» included): measured
+    # 86.8% / 86.7%.
+    assert heldout_score.recall_glued >= 0.855
+    assert heldout_score.recall_spaced >= 0.855
 
 
 def test_heldout_correct_sentences_never_damaged(heldout_score: RepairScore) -> None:
     assert heldout_score.changes[DAMAGED] == 0, heldout_score.examples.get(DAMAGED)
-    # Measured: 2 corpus errors fixed (a glued plural, a glued clitic) and 2 optional
-    # respellings («گفت و گو» → «گفت‌وگو»).
+    # Measured: 2 corpus errors fixed (a glued plural, a glued clitic) and 3 optional
+    # respellings («گفت و گو» → «گفت‌وگو», «کسب و کار» → «کسب‌وکار»).
     assert heldout_score.changes[FIXED] + heldout_score.changes[RESPELLED] <= 6
 
 

@@ -84,6 +84,60 @@ def read_affixes() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(a, key=len, reverse=True)) for kind, a in found.items()}
 
 
+# A curated compound may start with one of these function words and still be joined when
+# split by a space («پیش بینی» → «پیش‌بینی», «هم اندیشی» → «هم‌اندیشی»).
+CURATED_PREFIXES = frozenset(("پیش", "پس", "هم", "کم", "بین"))
+# A curated compound split by a space is never joined before one of these: the pair is a
+# verb phrase («آسیب دیده است», «ارائه شده»), not the compound.
+_AUXILIARIES = frozenset(
+    "است بود بوده باشد باشند شد شده شود شوند شدند خواهد خواهند نمود نموده نماید گردد "
+    "گردید گردیده را".split()
+)
+
+
+def _add_curated(
+    words: set[str],
+    rests: frozenset[str],
+    function_words: frozenset[str],
+    glued: dict[str, str],
+    compound_parts: dict[str, tuple[str, ...]],
+    pairs: dict[tuple[str, ...], str],
+) -> None:
+    """Adds data/curated_compounds.txt; the learned lists, read before, win a conflict.
+
+    An entry is `form` or `form<TAB>glued|spaced` (the header of the file says what the
+    tags mean). A glued form that is a word of the lexicon is left alone, as for the
+    learned lists; a space-split form is joined only when its last part is not a function
+    word, auxiliary or verb form and its first part is not a function word (except the
+    prefixes of CURATED_PREFIXES).
+    """
+    for line in read_list("curated_compounds.txt"):
+        entry, _, tag = line.partition("\t")
+        entry, tag = entry.strip(), tag.strip()
+        form = canonical_half_spaces(entry)
+        parts = tuple(form.split(ZWNJ))
+        if len(parts) < 2 or not all(parts):
+            continue
+        plain = "".join(parts)
+        compound_parts.setdefault(plain, parts)
+        if tag != "spaced" and plain not in words:
+            glued.setdefault(plain, form)
+        if tag == "glued":
+            continue
+        raw_parts = tuple(entry.split(ZWNJ))
+        first, last = raw_parts[0], raw_parts[-1]
+        if (
+            (first not in function_words or first in CURATED_PREFIXES)
+            and last not in function_words
+            and last not in _AUXILIARIES
+            and last not in rests
+            and all(raw_parts)
+        ):
+            pairs.setdefault(parts, form)
+            if raw_parts != parts:
+                pairs.setdefault(raw_parts, form)
+
+
 @functools.cache
 def lexicon() -> Lexicon:
     """The lexicon, loaded on first use (about 0.1 s) and shared afterwards."""
@@ -122,6 +176,9 @@ def lexicon() -> Lexicon:
         if ZWNJ in form:
             compound_parts.setdefault(plain, tuple(form.split(ZWNJ)))
 
+    function_words = frozenset(read_list("stopwords.txt"))
+    _add_curated(words, rests, function_words, glued, compound_parts, pairs)
+
     never_join: set[tuple[str, str]] = set()
     for line in read_list("never_join.txt"):
         first, _, second = line.partition(" ")
@@ -151,5 +208,5 @@ def lexicon() -> Lexicon:
         compound_parts=compound_parts,
         pairs=pairs,
         never_join=frozenset(never_join),
-        function_words=frozenset(read_list("stopwords.txt")),
+        function_words=function_words,
     )

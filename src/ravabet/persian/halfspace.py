@@ -21,6 +21,11 @@ _NO_EDGES: _Edges = (None, None, None, None)
 # without limit.
 _CACHE_LIMIT = 200_000
 
+# The second part of place names (نجف‌آباد, علی‌آبادی): «آ» never stands inside a word after
+# a joining letter, so a glued «نجفآباد» always lacks its half-space. A split «خرم آباد» is
+# left alone: «شهرهای آباد», «کشور آباد» use the adjective.
+PLACE_PARTS = ("آباد",)
+
 
 class HalfSpaceRepairer:
     """Repairs glued and space-split words against one lexicon."""
@@ -121,6 +126,11 @@ class HalfSpaceRepairer:
                 and self._is_stem(stem)
             ):
                 return self._glued(stem) + ZWNJ + suffix
+        for part in PLACE_PARTS:
+            at = token.find(part, 2)
+            rest = token[at + len(part) :] if at > 0 else ""
+            if at > 0 and token[at - 1] not in NON_JOINING and rest in ("", "ی"):
+                return self._glued(token[:at]) + ZWNJ + token[at:]
         if (
             token.endswith("اند")
             and token[:-3] in lex.adjectives

@@ -6,7 +6,8 @@ Run from the repository root (hazm, the `bench` extra, supplies the base lexicon
 
 Only articles that `corpus.is_heldout` rejects are read, so the held-out score stays honest.
 The hand-curated lists (never_split.txt, never_join.txt, extra_compounds.txt,
-stopwords.txt) are inputs here, never outputs.
+stopwords.txt) are inputs here, never outputs; curated_compounds.txt is not read here but
+added at load time (_data.py), after the learned lists.
 """
 
 from __future__ import annotations
