@@ -169,14 +169,13 @@ def _transition(
     allowed_from: set[str],
     to: str,
     action: str,
-    may: bool,
     refused: str,
     request: HttpRequest | None,
     data: dict[str, Any] | None = None,
-) -> tuple[Release, str]:
-    """Lock the row, check who and from where, and record the step. Returns (release, from)."""
+) -> Release:
+    """Lock the row, check who and from where, and record the step."""
     release = Release.objects.select_for_update().select_related("agency").get(pk=release.pk)
-    permissions.require(may and _allowed(actor, release, action), refused)
+    permissions.require(_allowed(actor, release, action), refused)
     if release.status not in allowed_from:
         raise ReleaseStateError(f"این کار در وضعیت «{release.get_status_display()}» ممکن نیست.")
     previous = release.status
@@ -191,26 +190,32 @@ def _transition(
         data=data,
         request=request,
     )
-    return release, previous
+    return release
+
+
+def _required_text(value: str, field: str, message: str) -> str:
+    text = normalize(value).strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
 
 
 def _allowed(actor: Any, release: Release, action: str) -> bool:
     if actor is None:  # the scheduler
         return action == "publish"
-    if action in {"submit"}:
+    if action == "submit":
         return permissions.can_write_for(actor, release.agency)
     return permissions.can_approve_for(actor, release.agency)
 
 
 @transaction.atomic
 def release_submit(*, actor: Any, release: Release, request: HttpRequest | None = None) -> Release:
-    release, _ = _transition(
+    release = _transition(
         actor=actor,
         release=release,
         allowed_from={S.DRAFT, S.RETURNED},
         to=S.SUBMITTED,
         action="submit",
-        may=True,
         refused="شما برای این دستگاه خبر نمی‌نویسید.",
         request=request,
     )
@@ -223,16 +228,15 @@ def release_submit(*, actor: Any, release: Release, request: HttpRequest | None 
 def release_return(
     *, actor: Any, release: Release, reason: str, request: HttpRequest | None = None
 ) -> Release:
-    reason = normalize(reason).strip()
-    if not reason:
-        raise ValidationError({"reason": "دلیل برگشت را بنویسید تا نویسنده بداند چه را اصلاح کند."})
-    release, _ = _transition(
+    reason = _required_text(
+        reason, "reason", "دلیل برگشت را بنویسید تا نویسنده بداند چه را اصلاح کند."
+    )
+    release = _transition(
         actor=actor,
         release=release,
         allowed_from={S.SUBMITTED, S.SCHEDULED},
         to=S.RETURNED,
         action="return",
-        may=True,
         refused="برگشت خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
         request=request,
         data={"reason": reason},
@@ -254,13 +258,12 @@ def release_approve(
     """Publish now, or schedule for an aware moment in the future."""
     now = timezone.now()
     scheduled = publish_at is not None and publish_at > now
-    release, _ = _transition(
+    release = _transition(
         actor=actor,
         release=release,
         allowed_from={S.SUBMITTED},
         to=S.SCHEDULED if scheduled else S.PUBLISHED,
         action="schedule" if scheduled else "publish",
-        may=True,
         refused="تأیید و انتشار با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
         request=request,
         data={"publish_at": publish_at.isoformat()} if scheduled and publish_at else None,
@@ -317,18 +320,15 @@ def release_publish_due(*, now: dt.datetime | None = None) -> list[int]:
 def release_withdraw(
     *, actor: Any, release: Release, reason: str, request: HttpRequest | None = None
 ) -> Release:
-    reason = normalize(reason).strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "دلیل پس‌گرفتن را بنویسید؛ این دلیل عمومی نمایش داده می‌شود."}
-        )
-    release, _ = _transition(
+    reason = _required_text(
+        reason, "reason", "دلیل پس‌گرفتن را بنویسید؛ این دلیل عمومی نمایش داده می‌شود."
+    )
+    release = _transition(
         actor=actor,
         release=release,
         allowed_from={S.PUBLISHED},
         to=S.WITHDRAWN,
         action="withdraw",
-        may=True,
         refused="پس‌گرفتن خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
         request=request,
         data={"reason": reason},
@@ -354,16 +354,13 @@ def release_correct(
     body: str | None = None,
     request: HttpRequest | None = None,
 ) -> Correction:
-    note = normalize(note).strip()
-    if not note:
-        raise ValidationError({"note": "بنویسید چه چیزی اصلاح شد؛ این یادداشت زیر خبر دیده می‌شود."})
-    release, _ = _transition(
+    note = _required_text(note, "note", "بنویسید چه چیزی اصلاح شد؛ این یادداشت زیر خبر دیده می‌شود.")
+    release = _transition(
         actor=actor,
         release=release,
         allowed_from={S.PUBLISHED},
         to=S.PUBLISHED,
         action="correct",
-        may=True,
         refused="اصلاح خبر منتشرشده با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
         request=request,
         data={"note": note},
