@@ -14,6 +14,7 @@ from ravabet.core.search import (
     Document,
     Filters,
     Results,
+    backends,
     highlight,
     index_documents,
     rebuild,
@@ -127,10 +128,35 @@ def filterable() -> None:
         (Filters(until=NOW - timedelta(days=2)), [3]),  # until is exclusive
         (Filters(since=NOW - timedelta(days=3), until=NOW - timedelta(days=1)), [2, 3]),
         (Filters(kinds=["photo"]), []),
+        # Bounds beyond every entry still leave out the one without a date.
+        (Filters(since=NOW - timedelta(days=999)), [1, 2, 3]),
+        (Filters(until=NOW + timedelta(days=999)), [1, 2, 3]),
     ],
 )
 def test_filters_narrow_the_results(filters: Filters, expected: list[int]) -> None:
     assert sorted(found("بازگشایی", filters=filters)) == expected
+
+
+def test_filters_take_any_kind_name() -> None:
+    odd = "خبر «فوری» it's \\ & | ! : *"
+    index_documents([doc(1, "زلزله", kind=odd), doc(2, "زلزله", kind="news")])
+    assert found("زلزله", filters=Filters(kinds=[odd])) == [1]
+    assert found("زلزله", filters=Filters(kinds=["خبر"])) == []
+
+
+def test_a_changed_agency_is_filtered_by_its_new_value() -> None:
+    index_documents([doc(1, "سد", agency_id=10, county_id=1, kind="news")])
+    index_documents([doc(1, "سد", agency_id=20, county_id=2, kind="report")])
+    assert found("سد", filters=Filters(agency_ids=[10])) == []
+    assert found("سد", filters=Filters(agency_ids=[20], county_ids=[2], kinds=["report"])) == [1]
+
+
+def test_date_bounds_beyond_every_entry_filter_nothing() -> None:
+    index_documents([doc(1, "باران"), doc(2, "باران"), doc(3, "باران")])
+    far = Filters(since=NOW - timedelta(days=999), until=NOW + timedelta(days=1))
+    assert sorted(found("باران", filters=far)) == [1, 2, 3]
+    near = Filters(since=NOW - timedelta(days=2), until=NOW + timedelta(days=1))
+    assert sorted(found("باران", filters=near)) == [1, 2]
 
 
 @pytest.mark.usefixtures("filterable")
@@ -202,6 +228,18 @@ def test_pages_are_clamped(page: Any, expected_page: int, expected_hits: int) ->
 def test_pages_do_not_overlap_and_cover_everything() -> None:
     seen = [hit for page in (1, 2, 3) for hit in found("نشست", page=page)]
     assert sorted(seen) == list(range(1, 46))
+
+
+@pytest.mark.usefixtures("many")
+def test_matches_beyond_the_ranking_window_follow_newest_first(monkeypatch: Any) -> None:
+    monkeypatch.setattr(backends, "RANK_WINDOW", 12)
+    pages = [found("نشست", page=page, per_page=5) for page in range(1, 10)]
+    assert [len(page) for page in pages] == [5] * 9
+    seen = [hit for page in pages for hit in page]
+    assert sorted(seen) == list(range(1, 46))
+    # Documents were indexed 1..45, so the window holds 34..45 and 33 comes next.
+    assert sorted(seen[:12]) == list(range(34, 46))
+    assert seen[12:] == list(range(33, 0, -1))
 
 
 @pytest.mark.usefixtures("many")
@@ -383,7 +421,7 @@ def test_the_full_text_side_exists_after_all_migrations() -> None:
     # the triggers silently; this catches it.
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')")
             triggers = {row[0] for row in cursor.fetchall()}
             assert {
                 "core_searchentry_fts_insert",
@@ -391,6 +429,7 @@ def test_the_full_text_side_exists_after_all_migrations() -> None:
                 "core_searchentry_fts_update",
                 "core_searchterm_trigram_insert",
                 "core_searchterm_trigram_delete",
+                "core_searchentry_fts_content",
             } <= triggers
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'core_search%%'")
@@ -398,6 +437,15 @@ def test_the_full_text_side_exists_after_all_migrations() -> None:
             assert {"core_search_document", "core_search_term_trgm"} <= indexes
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             assert cursor.fetchone()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.usefixtures("pr_release")
+def test_search_gives_the_planner_setting_back() -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert found("اجرایی") == [1]
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("on",)
 
 
 # --- highlight ---------------------------------------------------------------------------

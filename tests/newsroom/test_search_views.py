@@ -127,3 +127,11 @@ def test_search_rebuild_command_restores_a_lost_index(seed: Any) -> None:
     call_command("search_rebuild", stdout=out)
     assert "indexed 2 releases" in out.getvalue()
     assert seed.headline in Client().get("/search/", {"q": "1404"}).content.decode()
+
+
+def test_until_date_includes_the_whole_day(seed: Any) -> None:
+    from ravabet.core.jalali import format_short
+
+    today = format_short(seed.published_at)
+    assert seed.headline in Client().get("/search/", {"q": "1404", "until": today}).content.decode()
+    assert seed.headline in Client().get("/search/", {"q": "1404", "since": today}).content.decode()

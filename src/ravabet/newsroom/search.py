@@ -38,7 +38,7 @@ def published_documents() -> Iterator[search.Document]:
     qs = (
         Release.objects.filter(status=Release.Status.PUBLISHED)
         .prefetch_related("tags")
-        .order_by("pk")
+        .order_by("published_at", "pk")  # ranking favours the most recently indexed
     )
     for release in qs.iterator(chunk_size=500):
         yield release_document(release)

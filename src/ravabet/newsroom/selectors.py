@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from ravabet.agencies.models import Agency
 from ravabet.core import permissions, search
@@ -140,12 +139,11 @@ def release_search(query: SearchQuery, per_page: int = 20) -> tuple[search.Resul
         since=make_aware_local(dt.datetime.combine(query.since, dt.time()))
         if query.since
         else None,
-        until=min(
-            timezone.now(),
-            make_aware_local(dt.datetime.combine(query.until, dt.time(23, 59, 59)))
-            if query.until
-            else timezone.now(),
-        ),
+        # `until` is exclusive: the start of the day after the chosen one. Only published
+        # releases are indexed, so no bound on "now" is needed.
+        until=make_aware_local(dt.datetime.combine(query.until + dt.timedelta(days=1), dt.time()))
+        if query.until
+        else None,
     )
     results = search.search(SCOPE, query.q, filters=filters, page=query.page, per_page=per_page)
     by_id = release_list_published().in_bulk([h.object_id for h in results.hits])

@@ -6,31 +6,50 @@ from django.db import migrations, models
 # The full-text side of the search index (ravabet.core.search, docs/search.md) is not
 # something the ORM can describe, and it differs per database, so it is written here.
 #
-# SQLite: FTS5 tables that read their text from the ORM tables (external content) and are
-# kept in step by triggers, so every write through the ORM updates them. A later migration
-# that makes Django rebuild core_searchentry or core_searchterm on SQLite (AlterField and
-# the like) drops these triggers and must create them again; tests/core/test_search.py
-# checks that they exist after all migrations.
+# Both databases index, beside the key text, "facet" tokens for the scope, agency, county
+# and kind, so that the common searches (a scope, maybe an agency or a kind) are answered by
+# the full-text index alone, without visiting every matching row of core_searchentry.
+#
+# SQLite: an FTS5 table (with an index of 3-letter prefixes, for the last query word that
+# is matched as a prefix) whose text comes from core_searchentry (external content, through a
+# view that adds the facets column), kept in step by triggers, so every write through the
+# ORM updates it. A later migration that makes Django rebuild core_searchentry or
+# core_searchterm on SQLite (AlterField and the like) drops these triggers and must create
+# them again; tests/core/test_search.py checks that they exist after all migrations.
+SQLITE_FACETS = (
+    "'s' || lower(hex({row}scope)) || ' a' || ifnull({row}agency_id, '')"
+    " || ' c' || ifnull({row}county_id, '') || ' k' || lower(hex({row}kind))"
+)
+# Constant SQL built from the constants above; nothing comes from outside.
+SQLITE_FTS_INSERT = (  # noqa: S608
+    "INSERT INTO core_searchentry_fts(rowid, title_key, extra_key, body_key, facets)"
+    " VALUES (new.id, new.title_key, new.extra_key, new.body_key, {facets});"
+).format(facets=SQLITE_FACETS.format(row="new."))
+SQLITE_FTS_DELETE = (  # noqa: S608
+    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_key, extra_key,"
+    " body_key, facets) VALUES ('delete', old.id, old.title_key, old.extra_key, old.body_key,"
+    " {facets});"
+).format(facets=SQLITE_FACETS.format(row="old."))
 SQLITE_FORWARD = [
+    f"""CREATE VIEW core_searchentry_fts_content AS
+        SELECT id, title_key, extra_key, body_key, {SQLITE_FACETS.format(row="")} AS facets
+        FROM core_searchentry""",  # noqa: S608
     """CREATE VIRTUAL TABLE core_searchentry_fts USING fts5(
-        title_key, extra_key, body_key,
-        content='core_searchentry', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
+        title_key, extra_key, body_key, facets,
+        content='core_searchentry_fts_content', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='3'
     )""",
-    """CREATE TRIGGER core_searchentry_fts_insert AFTER INSERT ON core_searchentry BEGIN
-        INSERT INTO core_searchentry_fts(rowid, title_key, extra_key, body_key)
-        VALUES (new.id, new.title_key, new.extra_key, new.body_key);
+    f"""CREATE TRIGGER core_searchentry_fts_insert AFTER INSERT ON core_searchentry BEGIN
+        {SQLITE_FTS_INSERT}
     END""",
-    """CREATE TRIGGER core_searchentry_fts_delete AFTER DELETE ON core_searchentry BEGIN
-        INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_key, extra_key, body_key)
-        VALUES ('delete', old.id, old.title_key, old.extra_key, old.body_key);
+    f"""CREATE TRIGGER core_searchentry_fts_delete AFTER DELETE ON core_searchentry BEGIN
+        {SQLITE_FTS_DELETE}
     END""",
-    """CREATE TRIGGER core_searchentry_fts_update
-    AFTER UPDATE OF title_key, extra_key, body_key ON core_searchentry BEGIN
-        INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_key, extra_key, body_key)
-        VALUES ('delete', old.id, old.title_key, old.extra_key, old.body_key);
-        INSERT INTO core_searchentry_fts(rowid, title_key, extra_key, body_key)
-        VALUES (new.id, new.title_key, new.extra_key, new.body_key);
+    f"""CREATE TRIGGER core_searchentry_fts_update AFTER UPDATE OF
+        title_key, extra_key, body_key, scope, agency_id, county_id, kind
+        ON core_searchentry BEGIN
+        {SQLITE_FTS_DELETE}
+        {SQLITE_FTS_INSERT}
     END""",
     """CREATE VIRTUAL TABLE core_searchterm_trigram USING fts5(
         word, content='core_searchterm', content_rowid='id', tokenize='trigram'
@@ -57,25 +76,37 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS core_searchentry_fts_delete",
     "DROP TRIGGER IF EXISTS core_searchentry_fts_insert",
     "DROP TABLE IF EXISTS core_searchentry_fts",
+    "DROP VIEW IF EXISTS core_searchentry_fts_content",
 ]
 
-# PostgreSQL: a generated tsvector column (title weighted A, extra B, body C) with a GIN
-# index, and a trigram GIN index on the vocabulary for the near-miss fallback. The
-# `simple` configuration only lower-cases: the key text is already normalized by
+# PostgreSQL: a generated tsvector column (title weighted A, extra B, body C, plus the facet
+# lexemes «scope=…», «agency=…», «county=…», «kind=…» taken verbatim, without positions)
+# with a GIN index, and a trigram GIN index on the vocabulary for the near-miss fallback.
+# The `simple` configuration only lower-cases: the key text is already normalized by
 # ravabet.persian.search_key, which no PostgreSQL dictionary would do right for Persian.
+# The long columns are moved out of the row (toast_tuple_target), so that the rows a
+# search visits are short and many fit in a page.
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """ALTER TABLE core_searchentry ADD COLUMN document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, title_key), 'A')
         || setweight(to_tsvector('simple'::regconfig, extra_key), 'B')
         || setweight(to_tsvector('simple'::regconfig, body_key), 'C')
+        || array_to_tsvector(ARRAY[
+            'scope=' || scope,
+            'agency=' || coalesce(agency_id::text, ''),
+            'county=' || coalesce(county_id::text, ''),
+            'kind=' || kind
+        ])
     ) STORED""",
+    "ALTER TABLE core_searchentry SET (toast_tuple_target = 128)",
     "CREATE INDEX core_search_document ON core_searchentry USING gin (document)",
     "CREATE INDEX core_search_term_trgm ON core_searchterm USING gin (word gin_trgm_ops)",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS core_search_term_trgm",
     "DROP INDEX IF EXISTS core_search_document",
+    "ALTER TABLE core_searchentry RESET (toast_tuple_target)",
     "ALTER TABLE core_searchentry DROP COLUMN IF EXISTS document",
 ]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,10 @@ from ravabet.core.search.query import Group
 # query word. pg_trgm's own default of 0.3 lets too many short Persian words through.
 NEAR_MISS_SIMILARITY = 0.4
 NEAR_MISS_WORDS = 3
+# Ranking looks at this many of the most recently indexed matches; further matches follow
+# them newest first. A query matching more is too broad for relevance to mean much, and
+# ranking every match would make it cost as much as the matches are many.
+RANK_WINDOW = 500
 
 
 def trigrams(word: str) -> set[str]:
@@ -37,22 +42,42 @@ def similarity(a: str, b: str) -> float:
 class SearchBackend(ABC):
     """Full-text queries over SearchEntry for one database vendor.
 
-    Writes go through the ORM (services.py); the full-text side follows by a trigger
-    (SQLite) or a generated column (PostgreSQL), so backends only read.
+    Writes go through the ORM (services.py); the full-text side follows by triggers
+    (SQLite) or a generated column (PostgreSQL), so backends only read. The scope, agency,
+    county and kind filters are facet tokens inside the full-text index; only the date
+    range is checked on the SearchEntry rows.
     """
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Around the queries of one search (a backend may set planner options there)."""
+        yield
 
     @abstractmethod
     def count(self, scope: str, groups: Sequence[Group], filters: Filters) -> int:
         """How many entries of `scope` match every group and the filters."""
 
     @abstractmethod
-    def hits(
+    def ranked(
+        self,
+        scope: str,
+        groups: Sequence[Group],
+        filters: Filters,
+        *,
+        window: int,
+        limit: int,
+        offset: int,
+    ) -> list[Hit]:
+        """A page of the `window` most recently indexed matches, best first, ties newest first."""
+
+    @abstractmethod
+    def recent(
         self, scope: str, groups: Sequence[Group], filters: Filters, *, limit: int, offset: int
     ) -> list[Hit]:
-        """One page of matches, best first, ties newest first."""
+        """A page of all matches, most recently indexed first (rank 0)."""
 
     @abstractmethod
     def similar_words(self, scope: str, word: str, *, limit: int) -> list[str]:
@@ -62,25 +87,17 @@ class SearchBackend(ABC):
     def after_rebuild(self) -> None:
         """Tidy the index after a bulk load (merge segments, refresh planner statistics)."""
 
-    def filter_sql(self, scope: str, filters: Filters) -> tuple[str, list[Any]]:
-        """WHERE clauses on SearchEntry (alias `e`) with their parameters; never user SQL."""
-        clauses = ["e.scope = %s"]
-        params: list[Any] = [scope]
-        for column, values in (
-            ("agency_id", [int(v) for v in filters.agency_ids]),
-            ("county_id", [int(v) for v in filters.county_ids]),
-            ("kind", [str(v) for v in filters.kinds]),
-        ):
-            if values:
-                clauses.append(f"e.{column} IN ({', '.join(['%s'] * len(values))})")
-                params.extend(values)
+    def date_sql(self, filters: Filters, alias: str) -> tuple[str, list[Any]]:
+        """` AND ...` conditions on SearchEntry (as `alias`) for the date range, and params."""
+        sql = ""
+        params: list[Any] = []
         if filters.since is not None:
-            clauses.append("e.published_at >= %s")
+            sql += f" AND {alias}.published_at >= %s"
             params.append(self._datetime(filters.since))
         if filters.until is not None:
-            clauses.append("e.published_at < %s")
+            sql += f" AND {alias}.published_at < %s"
             params.append(self._datetime(filters.until))
-        return " AND ".join(clauses), params
+        return sql, params
 
     def _datetime(self, value: datetime) -> Any:
         # Filters come from forms; a naive value is read in the site's time zone rather
@@ -93,6 +110,10 @@ class SearchBackend(ABC):
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
+
+
+def has_dates(filters: Filters) -> bool:
+    return filters.since is not None or filters.until is not None
 
 
 def backend_for(connection: BaseDatabaseWrapper | None = None) -> SearchBackend:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from datetime import datetime
 
+from django.db.models import Max, Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ravabet.core.search import backends
 from ravabet.core.search.backends import NEAR_MISS_WORDS, SearchBackend, backend_for
-from ravabet.core.search.documents import Filters, Results
+from ravabet.core.search.documents import Filters, Hit, Results
 from ravabet.core.search.models import SearchEntry, SearchTerm
 from ravabet.core.search.query import (
     Group,
@@ -18,6 +23,34 @@ from ravabet.core.search.query import (
 )
 from ravabet.core.search.services import is_vocabulary_word
 from ravabet.persian import SEARCH_KEY_VERSION
+
+
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _without_idle_dates(scope: str, filters: Filters) -> Filters:
+    """The filters without a date bound that leaves out no entry of the scope.
+
+    A date bound is the one filter checked on each matching row rather than in the
+    full-text index, and callers often pass one that excludes nothing (until=now, to hide
+    scheduled items that are not in the index anyway); two index lookups find that out.
+    """
+    if filters.since is None and filters.until is None:
+        return filters
+    entries = SearchEntry.objects.filter(scope=scope)
+    if entries.filter(published_at__isnull=True).exists():
+        return filters  # any date bound leaves these out
+    since, until = filters.since, filters.until
+    if since is not None:
+        first = entries.aggregate(first=Min("published_at"))["first"]
+        if first is not None and _aware(since) <= first:
+            since = None
+    if until is not None:
+        last = entries.aggregate(last=Max("published_at"))["last"]
+        if last is not None and last < _aware(until):
+            until = None
+    return replace(filters, since=since, until=until)
 
 
 def _known(scope: str, term: Term) -> bool:
@@ -50,6 +83,29 @@ def _near_miss_groups(
     return near if swapped else None
 
 
+def _page(
+    backend: SearchBackend,
+    scope: str,
+    groups: list[Group],
+    filters: Filters,
+    *,
+    total: int,
+    limit: int,
+    offset: int,
+) -> list[Hit]:
+    """Hits [offset, offset + limit) of: the ranked window, then the older matches."""
+    window = min(backends.RANK_WINDOW, total)
+    hits: list[Hit] = []
+    if offset < window:
+        hits += backend.ranked(
+            scope, groups, filters, window=window, limit=min(limit, window - offset), offset=offset
+        )
+    if offset + limit > window and total > window:
+        start = max(offset, window)
+        hits += backend.recent(scope, groups, filters, limit=offset + limit - start, offset=start)
+    return hits
+
+
 def search(
     scope: str,
     query: str,
@@ -60,8 +116,10 @@ def search(
 ) -> Results:
     """Entries of `scope` matching every word of `query` (the last also as a prefix).
 
-    Best first: title matches above extra above body, ties newest first. When nothing
-    matches, misspelled words are swapped for the closest indexed words (near_miss=True).
+    Best first: title matches above extra above body, ties newest first; only the
+    RANK_WINDOW most recently indexed matches are ranked, older ones follow newest first.
+    When nothing matches, misspelled words are swapped for the closest indexed words
+    (near_miss=True).
     Never raises for what a person can type; problems are explained in `message`.
     """
     size = clamp_per_page(per_page)
@@ -71,22 +129,22 @@ def search(
     backend = backend_for()
     groups = parsed.groups
     tokens = parsed.tokens
-    total = backend.count(scope, groups, filters)
     near_miss = False
-    if total == 0:
-        near = _near_miss_groups(backend, scope, groups)
-        if near is not None:
-            total = backend.count(scope, near, filters)
-            if total:
-                groups, near_miss = near, True
-                tokens = tuple(term.text for group in near for term in group)
-    num_pages = max(1, math.ceil(total / size))
-    number = clamp_page(page, num_pages)
-    hits = (
-        backend.hits(scope, groups, filters, limit=size, offset=(number - 1) * size)
-        if total
-        else []
-    )
+    with backend.session():
+        filters = _without_idle_dates(scope, filters)
+        total = backend.count(scope, groups, filters)
+        if total == 0:
+            near = _near_miss_groups(backend, scope, groups)
+            if near is not None:
+                total = backend.count(scope, near, filters)
+                if total:
+                    groups, near_miss = near, True
+                    tokens = tuple(term.text for group in near for term in group)
+        num_pages = max(1, math.ceil(total / size))
+        number = clamp_page(page, num_pages)
+        hits = _page(
+            backend, scope, groups, filters, total=total, limit=size, offset=(number - 1) * size
+        )
     notes = [parsed.message] if parsed.message else []
     if near_miss:
         notes.append(_("نتیجه‌ای دقیقاً با این واژه‌ها پیدا نشد؛ نزدیک‌ترین نتیجه‌ها آمده است."))

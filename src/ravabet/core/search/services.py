@@ -127,6 +127,8 @@ def rebuild(
 ) -> int:
     """Replace everything indexed in `scope` with `docs`; returns how many were indexed.
 
+    Pass the documents oldest first: entries are numbered in the order given, and broad
+    queries rank the most recently numbered matches (see RANK_WINDOW in backends.py).
     One transaction: searches see the old index until the new one is complete, and a
     failure leaves the old one in place. On SQLite that holds the write lock meanwhile.
     """
