@@ -259,3 +259,19 @@ def test_returning_a_scheduled_release_cancels_it(world: Any) -> None:
     services.release_approve(actor=world.head_roads, release=release, publish_at=at)
     services.release_return(actor=world.head_roads, release=release, reason="زمان مناسب نیست")
     assert services.release_publish_due(now=at + dt.timedelta(minutes=1)) == []
+
+
+def test_paste_from_pdf_mends_hard_wraps_before_normalizing(world: Any) -> None:
+    from ravabet.newsroom.richtext import body_paragraphs
+
+    pasted = (
+        "مومنی هدف از برگزاری این نشست را تبیین سیاست های اطلاع رسانی دولت عنوان کرد و\n\n"
+        "گفت: روابط عمومی ها نقش کلیدی دارند.\n"
+        "وی افزود: این نشست فرصتی برای هم اندیشی است."
+    )
+    plain = make_release(actor=world.officer_roads, agency=world.roads, body=pasted)
+    mended = make_release(actor=world.officer_roads, agency=world.roads, body=pasted, from_pdf=True)
+    assert plain.body.count("<p>") == 2  # without the action, the hard break stays a break
+    paragraphs = body_paragraphs(mended.body)
+    assert paragraphs[0].startswith("مومنی هدف") and paragraphs[0].endswith("نقش کلیدی دارند.")
+    assert "سیاست‌های اطلاع‌رسانی" in paragraphs[0] and "هم‌اندیشی" in paragraphs[-1]
