@@ -27,6 +27,27 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/agencies/tums/": {"officer_health", "directorate_staff", "admin"},
     "/backoffice/agencies/tums/edit/": {"directorate_staff", "admin"},
     "/backoffice/audit/": {"directorate_staff", "admin"},
+    "/backoffice/newsroom/": {
+        "officer_roads",
+        "head_roads",
+        "officer_health",
+        "directorate_staff",
+        "admin",
+    },
+    "/backoffice/newsroom/new/": {
+        "officer_roads",
+        "head_roads",
+        "officer_health",
+        "directorate_staff",
+        "admin",
+    },
+    "/backoffice/newsroom/import/": {
+        "officer_roads",
+        "head_roads",
+        "officer_health",
+        "directorate_staff",
+        "admin",
+    },
     "/accounts/profile/": {
         "outsider",
         "officer_roads",

@@ -79,6 +79,11 @@ def can_write_for(user: Any, agency: Agency) -> bool:
     return can_view_agency(user, agency)
 
 
+def writable_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies this person may write releases for (today: every agency they may see)."""
+    return visible_agencies(user)
+
+
 def can_approve_for(user: Any, agency: Agency) -> bool:
     """Approve and publish for the agency: its head, and the directorate."""
     return sees_all_agencies(user) or role_in(user, agency) == Membership.Role.HEAD

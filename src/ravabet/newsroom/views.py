@@ -210,11 +210,7 @@ def bo_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bo_create(request: HttpRequest) -> HttpResponse:
-    writable = [
-        a
-        for a in permissions.visible_agencies(request.user)
-        if permissions.can_write_for(request.user, a)
-    ]
+    writable = list(permissions.writable_agencies(request.user))
     permissions.require(bool(writable), "شما برای هیچ دستگاهی خبر نمی‌نویسید.")
     agency = next((a for a in writable if a.slug == request.GET.get("agency")), writable[0])
     form = ReleaseForm(request.POST or None)
@@ -405,10 +401,7 @@ def bo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def bo_import(request: HttpRequest) -> HttpResponse:
-    writable = permissions.visible_agencies(request.user)
-    writable = writable.filter(
-        pk__in=[a.pk for a in writable if permissions.can_write_for(request.user, a)]
-    )
+    writable = permissions.writable_agencies(request.user)
     permissions.require(writable.exists(), "شما برای هیچ دستگاهی خبر نمی‌نویسید.")
     form = ImportForm(request.POST or None, request.FILES or None, agencies=writable)
     if request.method == "POST" and form.is_valid():
