@@ -23,11 +23,19 @@ class AgencyPermissionDenied(PermissionDenied):
 
 def _roles(user: Any) -> dict[int, str]:
     """agency id -> role for this user, read once per user object (i.e. per request)."""
+    return _memberships(user)[0]
+
+
+def _memberships(user: Any) -> tuple[dict[int, str], bool]:
+    """(agency id -> role, member of the directorate), one query per user object."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return {}
-    cached: dict[int, str] | None = getattr(user, _CACHE_ATTR, None)
+        return {}, False
+    cached: tuple[dict[int, str], bool] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+        rows = Membership.objects.filter(user=user).values_list("agency_id", "role", "agency__kind")
+        roles = {agency_id: role for agency_id, role, _ in rows}
+        directorate = any(kind == Agency.Kind.DIRECTORATE for _, _, kind in rows)
+        cached = (roles, directorate)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -43,10 +51,7 @@ def is_platform_admin(user: Any) -> bool:
 
 
 def is_directorate_staff(user: Any) -> bool:
-    roles = _roles(user)
-    if not roles:
-        return False
-    return Agency.objects.filter(pk__in=roles, kind=Agency.Kind.DIRECTORATE).exists()
+    return _memberships(user)[1]
 
 
 def sees_all_agencies(user: Any) -> bool:

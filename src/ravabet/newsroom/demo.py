@@ -20,8 +20,7 @@ from tqdm import tqdm
 from ravabet.agencies.models import Agency, County
 from ravabet.newsroom import importer, services
 from ravabet.newsroom import search as release_search
-from ravabet.newsroom.models import Category, Release, Tag
-from ravabet.persian import normalize
+from ravabet.newsroom.models import Category, Release
 
 SHARED = Path(os.environ.get("RAVABET_SHARED_DIR", settings.PROJECT_DIR.parent / "shared"))
 SEED = SHARED / "seed" / "000_355124c2ea71b728.txt"
@@ -101,7 +100,7 @@ def load() -> int:
         seed = importer.import_release(
             actor=staff, agency=directorate, text=importer.decode(SEED.read_bytes()), publish=True
         )
-        seed.tags.set(services_tags(["هفته ارتباطات و روابط عمومی", "نشست روابط عمومی‌ها"]))
+        seed.tags.set(services.tags_named(["هفته ارتباطات و روابط عمومی", "نشست روابط عمومی‌ها"]))
         seed.county = County.objects.filter(slug="tehran").first()
         seed.category = Category.objects.get(slug="society")
         seed.featured_at = timezone.now()
@@ -194,7 +193,3 @@ def load() -> int:
     )
     del draft
     return created + 3
-
-
-def services_tags(names: list[str]) -> list[Tag]:
-    return [Tag.objects.get_or_create(name=normalize(n))[0] for n in names]

@@ -68,16 +68,6 @@ class ReleaseForm(forms.Form):
         label="عنوان گزارش پاسخ‌داده‌شده", max_length=300, required=False
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == Release.Kind.REBUTTAL and not (
-            data.get("responds_to") or data.get("responds_to_url")
-        ):
-            self.add_error(
-                "responds_to_url", "جوابیه باید به گزارشی که پاسخ می‌دهد پیوند داشته باشد."
-            )
-        return data
-
     def to_input(self) -> ReleaseInput:
         d = self.cleaned_data
         return ReleaseInput(

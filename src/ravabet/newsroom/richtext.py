@@ -93,12 +93,17 @@ def sanitize(text: str) -> str:
     )
 
 
-def clean_body(text: str) -> str:
-    """Sanitized HTML with every text node normalized: what a release stores."""
+def normalize_html(safe_html: str) -> str:
+    """Already-sanitized HTML with every text node normalized; markup passes through."""
     parser = _TextNormalizer()
-    parser.feed(sanitize(text))
+    parser.feed(safe_html)
     parser.close()
     return "".join(parser.out).strip()
+
+
+def clean_body(text: str) -> str:
+    """Sanitized HTML with every text node normalized: what a release stores."""
+    return normalize_html(sanitize(text))
 
 
 class _TextExtractor(HTMLParser):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ravabet.core import search
 from ravabet.newsroom.models import Release
@@ -47,7 +47,3 @@ def published_documents() -> Iterator[search.Document]:
 def rebuild(progress: bool = True) -> int:
     total = Release.objects.filter(status=Release.Status.PUBLISHED).count()
     return search.rebuild(SCOPE, published_documents(), total=total, progress=progress)
-
-
-def ids_in_order(hits: Iterable[search.Hit]) -> list[int]:
-    return [hit.object_id for hit in hits]

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ravabet.agencies.models import Agency
 from ravabet.core import permissions, search
+from ravabet.core.jalali import make_aware_local
 from ravabet.newsroom.models import Release
 from ravabet.newsroom.search import SCOPE
 
@@ -130,8 +131,6 @@ class SearchQuery:
 
 
 def release_search(query: SearchQuery, per_page: int = 20) -> tuple[search.Results, list[Release]]:
-    from ravabet.core.jalali import make_aware_local
-
     filters = search.Filters(
         agency_ids=[query.agency.pk] if query.agency else (),
         kinds=[query.kind] if query.kind else (),

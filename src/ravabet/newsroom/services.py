@@ -30,7 +30,13 @@ from ravabet.newsroom.models import (
     ReleaseImage,
     Tag,
 )
-from ravabet.newsroom.richtext import body_text, clean_body, normalization_changes, sanitize
+from ravabet.newsroom.richtext import (
+    body_text,
+    clean_body,
+    normalization_changes,
+    normalize_html,
+    sanitize,
+)
 from ravabet.persian import normalize, reflow
 
 S = Release.Status
@@ -80,8 +86,9 @@ def _apply(release: Release, data: ReleaseInput) -> list[tuple[str, str]]:
     for name, value in fields.items():
         changes += normalization_changes(getattr(data, name), value)
         setattr(release, name, value)
-    release.body = clean_body(raw_body)
-    changes += normalization_changes(body_text(sanitize(raw_body)), body_text(release.body))
+    safe_body = sanitize(raw_body)
+    release.body = normalize_html(safe_body)
+    changes += normalization_changes(body_text(safe_body), body_text(release.body))
     release.kind = data.kind
     release.category = data.category
     release.county = data.county
@@ -99,8 +106,13 @@ def _apply(release: Release, data: ReleaseInput) -> list[tuple[str, str]]:
     return changes
 
 
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags of these (normalized) names, created when new."""
+    return [Tag.objects.get_or_create(name=normalize(name).strip()[:80])[0] for name in names]
+
+
 def _set_relations(release: Release, data: ReleaseInput) -> None:
-    release.tags.set([Tag.objects.get_or_create(name=name[:80])[0] for name in data.tags])
+    release.tags.set(tags_named(data.tags))
     release.supporting_agencies.set([a for a in data.supporting_agencies if a != release.agency])
 
 
@@ -300,18 +312,18 @@ def release_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     published = []
     due = Release.objects.select_for_update().filter(status=S.SCHEDULED, scheduled_for__lte=now)
     for release in due:
-        previous = release.status
         when = release.scheduled_for or now
-        _publish(release, at=when)
-        audit.record(
+        release = _transition(
             actor=None,
-            action="release.publish",
-            obj=release,
-            agency=release.agency,
-            from_state=previous,
-            to_state=S.PUBLISHED,
+            release=release,
+            allowed_from={S.SCHEDULED},
+            to=S.PUBLISHED,
+            action="publish",
+            refused="",
+            request=None,
             data={"scheduled": True},
         )
+        _publish(release, at=when)
         published.append(release.pk)
     return published
 
