@@ -12,7 +12,21 @@ from ravabet.persian._chars import NON_JOINING, ZWNJ, canonical_half_spaces
 # none). They turn a stem into the forms that take the prefix می/نمی.
 PRESENT_ENDINGS = ("م", "ی", "د", "یم", "ید", "ند")
 PAST_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
-AFFIX_KINDS = ("plural", "heh", "yeh", "comparative", "verb", "second", "name", "prefix")
+AFFIX_KINDS = (
+    "plural",
+    "heh",
+    "yeh",
+    "comparative",
+    "verb",
+    "second",
+    "name",
+    "prefix",
+    "bound",
+    "bound-spaced",
+    "bound-glued",
+    "arabic",
+    "arabic-name",
+)
 
 
 def read_list(name: str) -> list[str]:
@@ -41,6 +55,7 @@ class Lexicon:
     pairs: dict[tuple[str, ...], str]  # compound split by spaces → correct form
     never_join: frozenset[tuple[str, str]]  # word pairs that stay apart
     function_words: frozenset[str]  # stop words: never the part of a compound
+    grammar_words: frozenset[str]  # grammatical words only (data/function_words.txt)
 
 
 def _verb_tables(
@@ -209,4 +224,5 @@ def lexicon() -> Lexicon:
         pairs=pairs,
         never_join=frozenset(never_join),
         function_words=function_words,
+        grammar_words=frozenset(read_list("function_words.txt")),
     )

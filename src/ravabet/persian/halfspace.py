@@ -26,6 +26,18 @@ _CACHE_LIMIT = 200_000
 # left alone: «شهرهای آباد», «کشور آباد» use the adjective.
 PLACE_PARTS = ("آباد",)
 
+# Second parts whose glued spelling is standard too («اصولگرایی», «روانشناسی»): never split
+# off a glued word, only joined when split by a space.
+GLUED_STANDARD_PARTS = ("گرا", "شناس", "شناخت")
+
+# Family-name parts split off a glued name («موسیپور» → «موسی‌پور»); «زاده» is left out:
+# «شاهزاده», «نوابزاده» are written glued.
+GLUED_NAME_PARTS = ("پور", "نیا", "نژاد")
+
+# Endings that make a word of the lexicon into one it may not list: a glued «کتابداران» is
+# «کتابدار» + ان, standard spelling, not «کتاب» + «داران».
+_INFLECTIONS = ("ان", "انی", "ی", "یی", "ها", "های", "ات", "گان", "گی")
+
 
 class HalfSpaceRepairer:
     """Repairs glued and space-split words against one lexicon."""
@@ -41,6 +53,30 @@ class HalfSpaceRepairer:
         self.seconds = affixes["second"]
         self.names = frozenset(affixes["name"])
         self.prefixes = affixes["prefix"]
+        self.bound = frozenset((*affixes["bound"], *affixes["bound-spaced"]))
+        # Second parts split off a glued word the lexicon does not know, longest first:
+        # (part, shortest first part, whether that first part must be a known word).
+        self.glued_seconds: tuple[tuple[str, int, bool], ...] = tuple(
+            sorted(
+                (
+                    *(
+                        (p, 2, True)
+                        for p in (*self.seconds, *affixes["bound"])
+                        if not p.startswith(GLUED_STANDARD_PARTS)
+                    ),
+                    *(
+                        (p, 3, True)
+                        for p in affixes["bound-glued"]
+                        if not p.startswith(GLUED_STANDARD_PARTS)
+                    ),
+                    *((p, 3, True) for p in GLUED_NAME_PARTS),
+                    *((p, 2, False) for p in affixes["arabic"]),
+                ),
+                key=lambda entry: len(entry[0]),
+                reverse=True,
+            )
+        )
+        self.glued_second_ends = frozenset(p[-2:] for p, _n, _k in self.glued_seconds)
         self.spaced_prefixes = frozenset(self.verb_prefixes)
         self.cache: dict[str, str] = {"": ""}
         # Raw tokens whose repaired form may join the token before or after it.
@@ -51,6 +87,7 @@ class HalfSpaceRepairer:
         self.third_parts = frozenset(parts[2] for parts in lex.pairs if len(parts) == 3)
         self.rule_heads = (
             frozenset((*self.plurals, *self.heh, *self.comparatives, *self.seconds, *self.names))
+            | self.bound
             | self.third_parts
         )
         self.right_triggers = frozenset(pair_seconds) | self.rule_heads
@@ -64,10 +101,12 @@ class HalfSpaceRepairer:
             parts = token.split(ZWNJ)
             if parts[0] in self.spaced_prefixes and len(parts) == 2:
                 return token  # «می‌نمایاند»: a verb after its prefix is left as written
-            return ZWNJ.join(self._glued(part) for part in parts)
+            # The writer put half-spaces here: the parts get the affix rules and the lists,
+            # but no productive part is split off them («خانکشی‌پور» stays).
+            return ZWNJ.join(self._glued(part, productive=False) for part in parts)
         return self._glued(token)
 
-    def _glued(self, token: str, *, trust_lexicon: bool = True) -> str:
+    def _glued(self, token: str, *, trust_lexicon: bool = True, productive: bool = True) -> str:
         lex = self.lex
         if len(token) < 3:
             return token
@@ -126,6 +165,10 @@ class HalfSpaceRepairer:
                 and self._is_stem(stem)
             ):
                 return self._glued(stem) + ZWNJ + suffix
+        if productive and trust_lexicon and token[-2:] in self.glued_second_ends:
+            split = self._glued_second(token)
+            if split is not None:
+                return split
         for part in PLACE_PARTS:
             at = token.find(part, 2)
             rest = token[at + len(part) :] if at > 0 else ""
@@ -139,6 +182,37 @@ class HalfSpaceRepairer:
         ):
             return self._glued(token[:-3]) + ZWNJ + "اند"
         return token
+
+    def _glued_second(self, token: str) -> str | None:
+        """A glued word the lexicon does not know, read as a known word + a productive part.
+
+        «برقرسانی» → «برق‌رسانی», «جریانساز» → «جریان‌ساز», «غیاثالدین» → «غیاث‌الدین». A
+        glued form the corpus uses as a word of its own is in the lexicon and never gets
+        here; after a letter that does not join, glued already looks right.
+        """
+        lex = self.lex
+        if self._inflected_word(token):
+            return None
+        for part, shortest, known in self.glued_seconds:
+            if not token.endswith(part):
+                continue
+            stem = token[: -len(part)]
+            if (
+                len(stem) >= shortest
+                and stem[-1] not in NON_JOINING
+                and stem not in lex.grammar_words
+                and (not known or self._is_stem(stem))
+            ):
+                return self._glued(stem) + ZWNJ + part
+        return None
+
+    def _inflected_word(self, token: str) -> bool:
+        """A word of the lexicon with a plural or ی ending («کتابداران», «قدرتمندی»)."""
+        words = self.lex.words
+        for ending in _INFLECTIONS:
+            if token.endswith(ending) and token[: -len(ending)] in words:
+                return True
+        return False
 
     def rule_split(self, token: str) -> str:
         """What the affix rules make of `token` if the lexicon did not list it."""
@@ -253,8 +327,8 @@ class HalfSpaceRepairer:
             joined = (
                 tail.endswith("ه") and (tail not in lex.function_words or tail in lex.participles)
             ) or (tail.endswith("ی") and head in self.yeh)
-        elif head in self.seconds or head in self.names:
-            joined = tail not in lex.function_words and (
+        elif head in self.seconds or head in self.names or head in self.bound:
+            joined = tail not in lex.grammar_words and (
                 head in self.names or tail in lex.words or tail in lex.glued
             )
         if not joined and len(tail) >= 2 and (tail, head) in lex.pairs:

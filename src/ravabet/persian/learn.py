@@ -140,6 +140,7 @@ def build(corpus: Path) -> None:
         Lexicon(
             affixes=read_affixes(),
             function_words=frozenset(read_list("stopwords.txt")),
+            grammar_words=frozenset(read_list("function_words.txt")),
             words=frozenset(stems),
             adjectives=frozenset(adjectives),
             verb_rests=rests,
@@ -193,6 +194,7 @@ def build(corpus: Path) -> None:
         Lexicon(
             affixes=read_affixes(),
             function_words=frozenset(read_list("stopwords.txt")),
+            grammar_words=frozenset(read_list("function_words.txt")),
             words=frozenset(words),
             adjectives=frozenset(adjectives),
             verb_rests=rests,
