@@ -194,6 +194,15 @@ def lexicon() -> Lexicon:
     function_words = frozenset(read_list("stopwords.txt"))
     _add_curated(words, rests, function_words, glued, compound_parts, pairs)
 
+    # Productive compounds (learn.py): only their space-split spelling is joined; a glued
+    # one the lexicon does not know is split by the rules.
+    for entry in read_list("productive_compounds.txt"):
+        form = canonical_half_spaces(entry)
+        parts = tuple(form.split(ZWNJ))
+        if len(parts) == 2 and all(parts):
+            pairs.setdefault(parts, form)
+            compound_parts.setdefault("".join(parts), parts)
+
     never_join: set[tuple[str, str]] = set()
     for line in read_list("never_join.txt"):
         first, _, second = line.partition(" ")

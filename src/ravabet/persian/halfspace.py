@@ -30,6 +30,15 @@ PLACE_PARTS = ("آباد",)
 # off a glued word, only joined when split by a space.
 GLUED_STANDARD_PARTS = ("گرا", "شناس", "شناخت")
 
+# Possessive clitics that are never a word of their own, and the prepositions that take
+# them («برای‌شان»).
+PLURAL_CLITICS = frozenset(("شان", "مان", "تان"))
+CLITIC_PREPOSITIONS = frozenset(("برای", "روی", "میان", "پیش", "پشت", "کنار", "همراه"))
+# First parts split off a glued word the lexicon does not know when the rest is a known
+# word: «بهاندازه» → «به‌اندازه», «پیشفروش» → «پیش‌فروش». Not «بی»: family names
+# («بیراوند») and verb forms («بیایی») start with it too.
+GLUED_FIRST_PARTS = ("به", "پیش", "هم")
+
 # Family-name parts split off a glued name («موسیپور» → «موسی‌پور»); «زاده» is left out:
 # «شاهزاده», «نوابزاده» are written glued.
 GLUED_NAME_PARTS = ("پور", "نیا", "نژاد")
@@ -148,10 +157,10 @@ class HalfSpaceRepairer:
                 ):
                     return self._glued(stem) + ZWNJ + suffix
                 if (
-                    suffix in self.yeh
+                    (suffix in self.yeh or (trust_lexicon and self._clitic_after_yeh(stem, suffix)))
                     and stem.endswith("ی")
                     and len(stem) >= 3
-                    and stem in lex.words
+                    and (stem in lex.words or (trust_lexicon and self._derived_noun(stem)))
                 ):
                     return self._glued(stem) + ZWNJ + suffix
         for suffix in self.seconds if not trust_lexicon else ():
@@ -165,6 +174,10 @@ class HalfSpaceRepairer:
                 and self._is_stem(stem)
             ):
                 return self._glued(stem) + ZWNJ + suffix
+        if productive and trust_lexicon:
+            split = self._glued_first(token)
+            if split is not None:
+                return split
         if productive and trust_lexicon and token[-2:] in self.glued_second_ends:
             split = self._glued_second(token)
             if split is not None:
@@ -206,6 +219,22 @@ class HalfSpaceRepairer:
                 return self._glued(stem) + ZWNJ + part
         return None
 
+    def _glued_first(self, token: str) -> str | None:
+        """«بیحاشیه» → «بی‌حاشیه»: a first part glued to a word of the lexicon."""
+        lex = self.lex
+        for first in GLUED_FIRST_PARTS:
+            rest = token[len(first) :]
+            if (
+                token.startswith(first)
+                and len(rest) >= 3
+                and rest in lex.words
+                and rest not in lex.grammar_words
+                and rest not in lex.verb_rests
+                and not self._inflected_word(token)
+            ):
+                return first + ZWNJ + self._glued(rest)
+        return None
+
     def _inflected_word(self, token: str) -> bool:
         """A word of the lexicon with a plural or ی ending («کتابداران», «قدرتمندی»)."""
         words = self.lex.words
@@ -217,6 +246,18 @@ class HalfSpaceRepairer:
     def rule_split(self, token: str) -> str:
         """What the affix rules make of `token` if the lexicon did not list it."""
         return self._glued(token, trust_lexicon=False)
+
+    @staticmethod
+    def _clitic_after_yeh(stem: str, suffix: str) -> bool:
+        """«شادیشان» → «شادی‌شان»; not after a glide «ی» («جایشان», «رویمان»)."""
+        return suffix in PLURAL_CLITICS and len(stem) >= 4 and stem[-2] not in "اوآ"
+
+    def _derived_noun(self, word: str) -> bool:
+        """A noun made from a word of the lexicon with ی: «عدالتی», «حوصلگی» (حوصله)."""
+        words = self.lex.words
+        if word.endswith("گی") and word[:-2] + "ه" in words:
+            return True
+        return word.endswith("ی") and len(word) >= 4 and word[:-1] in words
 
     def _is_stem(self, stem: str) -> bool:
         lex = self.lex
@@ -295,7 +336,7 @@ class HalfSpaceRepairer:
                 seps[i] = ZWNJ
         elif (
             len(head) >= 3
-            and head in lex.words
+            and (head in lex.words or self._derived_noun(head))
             and head not in lex.verb_rests
             and head not in lex.function_words
             and (prefix, head) not in lex.never_join
@@ -325,8 +366,14 @@ class HalfSpaceRepairer:
         elif whole and head in self.heh:
             # «کرده اند» joins, «که ای» does not: a function word takes no clitic.
             joined = (
-                tail.endswith("ه") and (tail not in lex.function_words or tail in lex.participles)
-            ) or (tail.endswith("ی") and head in self.yeh)
+                (tail.endswith("ه") and (tail not in lex.function_words or tail in lex.participles))
+                or (tail.endswith("ی") and head in self.yeh)
+                # «شان/مان/تان» never stand alone: «شادی شان», «خدمات شان», «برای شان».
+                or (
+                    head in PLURAL_CLITICS
+                    and (tail not in lex.grammar_words or tail in CLITIC_PREPOSITIONS)
+                )
+            )
         elif head in self.seconds or head in self.names or head in self.bound:
             joined = tail not in lex.grammar_words and (
                 head in self.names or tail in lex.words or tail in lex.glued

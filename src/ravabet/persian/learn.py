@@ -43,6 +43,9 @@ AUXILIARIES = frozenset(
     "گردد گردید گردیده دارد دارند داشت خواهد خواهند نمود نموده نماید که و را".split()
 )
 
+# hazm's frequencies come from its own corpus; below this a compound is too rare to trust.
+PRODUCTIVE_MIN_FREQUENCY = 10
+
 HAZM_LICENSE = (
     "# hazm (https://github.com/roshan-research/hazm), MIT License,\n"
     "# Copyright (c) 2013 Sobhe (Roshan). Permission is hereby granted, free of charge, to any\n"
@@ -96,6 +99,7 @@ def build(corpus: Path) -> None:
     plain: dict[str, int] = {}
     adjectives: set[str] = set()
     hazm_compounds: set[str] = set()
+    hazm_frequency: dict[str, int] = {}
     for line in (hazm / "words.dat").read_text("utf-8").splitlines():
         fields = line.split("\t")
         if len(fields) < 3 or not fields[1].isdigit() or int(fields[1]) == 0:
@@ -104,6 +108,7 @@ def build(corpus: Path) -> None:
         if ZWNJ in word:
             if all(_ONLY_LETTERS.fullmatch(p) for p in word.split(ZWNJ)):
                 hazm_compounds.add(word)
+                hazm_frequency[word] = int(fields[1])
             continue
         if len(word) < 2 or not _ONLY_LETTERS.fullmatch(word):
             continue
@@ -257,6 +262,30 @@ def build(corpus: Path) -> None:
             glued_only.add(best)  # glued_compounds.txt wins over compounds.txt (_data.py)
             words.discard(plain_form)
 
+    # Compounds of a known word and a productive second part (data/affixes.txt) that hazm's
+    # lexicon lists with a half-space, for the space-split spelling: the rules join a split
+    # «نوبت دهی» only through this list, because «دهی», «بندی», «ساز» are words or verb
+    # forms of their own too («اگر اجازه دهی»). Left out: rare ones (hazm frequency under
+    # PRODUCTIVE_MIN_FREQUENCY) and those the tuning part writes apart but never joined.
+    affixes = read_affixes()
+    productive_parts = {
+        p for kind in ("second", "bound", "bound-glued") for p in affixes[kind] if len(p) >= 3
+    }
+    productive: list[str] = []
+    for form in sorted(hazm_compounds):
+        parts = form.split(ZWNJ)
+        if (
+            len(parts) != 2
+            or parts[1] not in productive_parts
+            or len(parts[0]) < 2
+            or parts[0] not in plain
+            or parts[0] in FUNCTION_WORDS
+            or hazm_frequency[form] < PRODUCTIVE_MIN_FREQUENCY
+            or (pairs[(parts[0], parts[1])] > 0 and zwnj_counts[form] == 0)
+        ):
+            continue
+        productive.append(form)
+
     # Curated entries are written as given: a half-space after a non-joining letter there
     # marks a boundary a space may take («گفت‌و‌گو»).
     compounds.update(read_list("extra_compounds.txt"))
@@ -292,6 +321,16 @@ def build(corpus: Path) -> None:
         "# ending with an auxiliary; plus extra_compounds.txt.\n"
         "# Rebuilt by `python -m ravabet.persian.learn`.\n" + HAZM_LICENSE,
         sorted(compounds),
+    )
+    _write(
+        "productive_compounds.txt",
+        "# Compounds of a known word and a productive second part (data/affixes.txt: second,\n"
+        "# bound, bound-glued) written with a half-space in hazm 0.10.0 data/words.dat with a\n"
+        f"# frequency of at least {PRODUCTIVE_MIN_FREQUENCY}, minus those the tuning part of the\n"
+        "# Fars corpus writes apart but never joined. Joined when split by a space\n"
+        "# («سامان دهی» → «سامان‌دهی»). Rebuilt by `python -m ravabet.persian.learn`.\n"
+        + HAZM_LICENSE,
+        productive,
     )
     _write(
         "glued_compounds.txt",

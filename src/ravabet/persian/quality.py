@@ -40,7 +40,9 @@ def _split_affixes() -> frozenset[str]:
     """Affixes that orthography never writes as words of their own (data/affixes.txt)."""
     affixes = read_affixes()
     kinds = ("plural", "comparative", "verb", "second", "name", "prefix")
-    return frozenset(a for kind in kinds for a in affixes[kind] if a != "تر")
+    # The possessive clitics «شان/مان/تان» never stand alone either («جوانان مان»).
+    clitics = ("شان", "مان", "تان")
+    return frozenset((*(a for kind in kinds for a in affixes[kind] if a != "تر"), *clitics))
 
 
 _SPLIT_AFFIXES = _split_affixes()
