@@ -152,6 +152,15 @@ def main() -> int:
             f"{held.recall_spaced:>14.2%} {held.altered:>4}/{held.sentences:<4} "
             f"{damage.damaged:>13}/{damage.items}"
         )
+    print(
+        "\nheld-out, half-spaces whose removal leaves a misspelling (mandatory, and optional"
+        "\nones the corpus does not write without twice), recall glued / spaced:"
+    )
+    for name, _mbps, _docs, held, _tuned, _damage in rows:
+        print(
+            f"{name:<12} {held.repairable['glued']} / {held.repairable['spaced']}: "
+            f"{held.recall_repairable('glued'):.2%} / {held.recall_repairable('spaced'):.2%}"
+        )
     print("\nheld-out, by kind of half-space (recall glued / spaced):")
     for name, _mbps, _docs, held, _tuned, _damage in rows:
         print(f"{name:<12} {_kinds(held)}")
@@ -163,6 +172,8 @@ def main() -> int:
         print(
             f"{name:<12} recall glued {tuned.recall_glued:.2%}, spaced {tuned.recall_spaced:.2%}, "
             f"altered {tuned.altered}/{tuned.sentences}\n{'':<12} {_kinds(tuned)}\n"
+            f"{'':<12} leaving a misspelling: {tuned.recall_repairable('glued'):.2%} / "
+            f"{tuned.recall_repairable('spaced'):.2%}\n"
             f"{'':<12} {_changes(tuned)}"
         )
     if args.examples:

@@ -204,12 +204,19 @@ class Attestation:
     plain: Counter[str] = field(default_factory=Counter)
     words: Counter[str] = field(default_factory=Counter)  # words with a half-space
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Word parts written apart: the last part of a word and the first part of the next.
+    apart: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Attestation:
         found = cls()
         for text in texts:
-            for word in project(text).split():
+            projected = project(text).split()
+            found.apart.update(
+                (a.rpartition(ZWNJ)[2], b.partition(ZWNJ)[0])
+                for a, b in itertools.pairwise(projected)
+            )
+            for word in projected:
                 if ZWNJ in word:
                     found.words[word] += 1
                     parts = word.split(ZWNJ)
@@ -218,6 +225,20 @@ class Attestation:
                     found.plain[word] += 1
         return found
 
+    def written_without(self, word: str, left: str, right: str, variant: str) -> bool:
+        """Whether the corpus writes `word` at least twice with the half-space between
+        `left` and `right` taken out (`variant` "" glues the parts, " " splits them):
+        then that spelling is standard too («آنها», «به عنوان»), and a tool that keeps it
+        leaves correct text alone."""
+        if variant == "":
+            glued = word.replace(left + ZWNJ + right, left + right, 1)
+            seen = self.words[glued] if ZWNJ in glued else self.plain[glued]
+            return seen >= STANDARD_MIN
+        return self.apart[(left, right)] >= STANDARD_MIN
+
+
+# A spelling the corpus uses this often is taken for a standard one.
+STANDARD_MIN = 2
 
 # Changes the tool made to a reference sentence, worst first.
 DAMAGED = "damaged"  # a standard spelling made non-standard
@@ -295,6 +316,10 @@ class RepairScore:
     changes: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, left‌right)
+    # Mandatory and optional half-spaces whose removal makes a misspelling (the corpus does
+    # not write the word that way twice): variant → how many, how many came back.
+    repairable: Counter[str] = field(default_factory=Counter)
+    repaired: Counter[str] = field(default_factory=Counter)
 
     @property
     def recall_glued(self) -> float:
@@ -309,6 +334,13 @@ class RepairScore:
         found = self.glued_by_kind if variant == "glued" else self.spaced_by_kind
         total = sum(self.by_kind[k] for k in kinds)
         return sum(found[k] for k in kinds) / total if total else 0.0
+
+    def recall_repairable(self, variant: str) -> float:
+        """Recall over the half-spaces whose removal leaves a misspelling, not another
+        standard spelling: mandatory ones, and optional ones the corpus never (or once)
+        writes without («کیپ‌تاون», not «آن‌ها»)."""
+        total = self.repairable[variant]
+        return self.repaired[variant] / total if total else 0.0
 
     @property
     def damaged(self) -> int:
@@ -339,10 +371,25 @@ def score_repair(
             score.altered += 1
             score.changes[verdict] += 1
             score.examples.setdefault(verdict, []).append((original, project(tool(sentence))))
-        for variant, attr, per_kind in (
-            ("", "restored_glued", score.glued_by_kind),
-            (" ", "restored_spaced", score.spaced_by_kind),
+        repairable = {
+            variant: [
+                i
+                for i in wanted
+                if kinds[i] == MANDATORY
+                or (
+                    kinds[i] == OPTIONAL
+                    and not attested.written_without(
+                        _word_at(original, i), *_segments(letters, bounds, i), variant
+                    )
+                )
+            ]
+            for variant in ("", " ")
+        }
+        for variant, attr, per_kind, name in (
+            ("", "restored_glued", score.glued_by_kind, "glued"),
+            (" ", "restored_spaced", score.spaced_by_kind, "spaced"),
         ):
+            score.repairable[name] += len(repairable[variant])
             out_letters, out_bounds = _boundaries(project(tool(sentence.replace(ZWNJ, variant))))
             if out_letters != letters:
                 continue  # the tool changed letters; none of this sentence counts as restored
@@ -352,6 +399,7 @@ def score_repair(
                 if got == ZWNJ or (got == "" and letters[i] in NON_JOINING):
                     restored += 1
                     per_kind[kinds[i]] += 1
+                    score.repaired[name] += i in repairable[variant]
                 else:
                     left, right = _segments(letters, bounds, i)
                     score.misses[(kinds[i], f"{left}{ZWNJ}{right}")] += 1
