@@ -22,10 +22,8 @@ AFFIX_KINDS = (
     "name",
     "prefix",
     "bound",
-    "bound-spaced",
     "bound-glued",
     "arabic",
-    "arabic-name",
 )
 
 

@@ -62,7 +62,7 @@ class HalfSpaceRepairer:
         self.seconds = affixes["second"]
         self.names = frozenset(affixes["name"])
         self.prefixes = affixes["prefix"]
-        self.bound = frozenset((*affixes["bound"], *affixes["bound-spaced"]))
+        self.bound = frozenset(affixes["bound"])
         # Second parts split off a glued word the lexicon does not know, longest first:
         # (part, shortest first part, whether that first part must be a known word).
         self.glued_seconds: tuple[tuple[str, int, bool], ...] = tuple(
