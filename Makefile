@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 RAVABET := $(BIN)/ravabet
 
-.PHONY: demo test test-fast lint format bench browser screenshots clean help
+.PHONY: demo test test-fast lint format bench learn browser screenshots clean help
 
 help:
 	@echo "make demo   install, migrate var/ravabet.sqlite3, load demo data, run worker + web on :$(PORT)"
@@ -54,6 +54,15 @@ test: $(STAMP) browser lint
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not e2e"
+
+# Rebuilds the learned word lists of ravabet.persian (docs/persian.md): hazm supplies the
+# lexicon, shekar's wheel (downloaded, never installed: its numpy pin clashes with hazm's)
+# the listed compounds.
+learn: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	mkdir -p var/wheels
+	$(BIN)/python -m pip download --quiet --no-deps shekar==1.7.0 -d var/wheels
+	PYTHONPATH=src $(BIN)/python -m ravabet.persian.learn --shekar var/wheels/shekar-1.7.0-py3-none-any.whl
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -190,6 +190,31 @@ def test_productive_rules_leave_standard_spellings(text: str) -> None:
     assert normalize(text) == text
 
 
+# data/listed_compounds.txt (from shekar's lists, filtered by learn._listed_compounds).
+LISTED = [
+    ("کیپتاون", f"کیپ{Z}تاون"),
+    ("کیپ تاون", f"کیپ{Z}تاون"),  # «کیپ» and «تاون» are no words of their own
+    ("تربتحیدریه", f"تربت{Z}حیدریه"),
+    ("اسباببازی", f"اسباب{Z}بازی"),
+]
+LISTED_UNTOUCHED = [
+    "تربت حیدریه",  # both parts are words: a split is joined only from the corpus's lists
+    "اسباب بازی",
+    f"آبمیوه{Z}های",  # the writer's half-spaces: «آبمیوه» stays whole
+    "سنگ تاش",
+]
+
+
+@pytest.mark.parametrize(("given", "expected"), LISTED)
+def test_listed_compound_is_repaired(given: str, expected: str) -> None:
+    assert normalize(given) == expected
+
+
+@pytest.mark.parametrize("text", LISTED_UNTOUCHED)
+def test_listed_compounds_leave_other_spellings(text: str) -> None:
+    assert normalize(text) == text
+
+
 LETTERS_AND_DIGITS = [
     ("كتاب علي", "کتاب علی"),
     ("مصطفى", "مصطفی"),

@@ -51,6 +51,7 @@ class Lexicon:
     glued: dict[str, str]  # compound written without its half-space → correct form
     compound_parts: dict[str, tuple[str, ...]]  # every compound, glued → its parts (keys)
     pairs: dict[tuple[str, ...], str]  # compound split by spaces → correct form
+    listed: dict[str, str]  # glued → form, for words written without any half-space
     never_join: frozenset[tuple[str, str]]  # word pairs that stay apart
     function_words: frozenset[str]  # stop words: never the part of a compound
     grammar_words: frozenset[str]  # grammatical words only (data/function_words.txt)
@@ -201,6 +202,20 @@ def lexicon() -> Lexicon:
             pairs.setdefault(parts, form)
             compound_parts.setdefault("".join(parts), parts)
 
+    # Listed compounds (learn.py, from shekar's lists): last, so every other list wins.
+    listed: dict[str, str] = {}
+    for line in read_list("listed_compounds.txt"):
+        entry, _, tag = line.partition("\t")
+        form = canonical_half_spaces(entry.strip())
+        parts = tuple(form.split(ZWNJ))
+        plain = "".join(parts)
+        if len(parts) < 2 or not all(parts) or plain in words or plain in glued:
+            continue
+        listed[plain] = form
+        compound_parts.setdefault(plain, parts)
+        if tag.strip() != "glued":
+            pairs.setdefault(parts, form)
+
     never_join: set[tuple[str, str]] = set()
     for line in read_list("never_join.txt"):
         first, _, second = line.partition(" ")
@@ -229,6 +244,7 @@ def lexicon() -> Lexicon:
         glued=glued,
         compound_parts=compound_parts,
         pairs=pairs,
+        listed=listed,
         never_join=frozenset(never_join),
         function_words=function_words,
         grammar_words=frozenset(read_list("function_words.txt")),

@@ -126,6 +126,10 @@ class HalfSpaceRepairer:
             return ZWNJ.join(self._glued(part) for part in found.split(ZWNJ))
         if trust_lexicon and token in lex.words:
             return token
+        listed = lex.listed.get(token) if productive else None
+        if listed is not None:
+            # Only for a word written without any half-space: «آبمیوه‌های» keeps its part.
+            return ZWNJ.join(self._glued(part) for part in listed.split(ZWNJ))
         for prefix in self.verb_prefixes:
             if token.startswith(prefix) and token[len(prefix) :] in lex.verb_rests:
                 return prefix + ZWNJ + token[len(prefix) :]

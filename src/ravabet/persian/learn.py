@@ -16,6 +16,7 @@ import argparse
 import importlib.util
 import itertools
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -81,7 +82,85 @@ def _mandatory(split: str) -> bool:
     return any(boundary_kind(a, b) == MANDATORY for a, b in itertools.pairwise(parts))
 
 
-def build(corpus: Path) -> None:
+SHEKAR_LICENSE = (
+    "# shekar 1.7.0 (https://github.com/amirivojdan/shekar), MIT License. Permission is hereby\n"
+    "# granted, free of charge, to any person obtaining a copy of this software ... to deal in\n"
+    "# the Software without restriction, subject to including the copyright notice and\n"
+    "# permission notice in copies.\n"
+)
+
+# Endings after which a glued word is the inflection of another («آبمیوه‌ها» of «آبمیوه»,
+# «سالخوردگان» of «سالخورده»): (ending, what replaces it in the base word).
+_BASE_ENDINGS = (
+    ("های", ""),
+    ("ها", ""),
+    ("ان", ""),
+    ("گان", "ه"),
+    ("گی", "ه"),
+    ("ی", ""),
+    ("یی", ""),
+    ("ای", ""),
+    ("ات", ""),
+)
+
+
+def _listed_compounds(
+    wheel: Path,
+    words: set[str],
+    counts: Counter[str],
+    zwnj_counts: Counter[str],
+    pairs: Counter[tuple[str, str]],
+) -> list[str]:
+    """Half-space compounds of shekar's lists (compound_words.csv, vocab.csv) that are safe
+    to restore: `form` (glued or split spellings repaired) or `form<TAB>glued`.
+
+    Glued: only a glued form that is no word of the lexicon, that shekar's vocabulary does not
+    count more often than the half-space form, that is not an inflection of a word written
+    glued («آبمیوه‌های»), and that the tuning part never writes. Split by a space: besides,
+    two parts of two letters or more, one of them no word of its own («کیپ تاون»: a split
+    «سنگ تاش» could be two words), the first no function word, the second no Arabic article
+    part («شمس العماره» is written apart), and not written apart by the tuning part unless
+    it also writes it joined.
+    """
+    with zipfile.ZipFile(wheel) as archive:
+        listed = archive.read("shekar/data/files/compound_words.csv").decode("utf-8")
+        vocab_text = archive.read("shekar/data/files/vocab.csv").decode("utf-8")
+    vocab: Counter[str] = Counter()
+    for line in vocab_text.splitlines():
+        word, _, freq = line.rpartition(",")
+        if freq.strip().isdigit():
+            vocab[canonical_half_spaces(_clean(word.strip()))] += int(freq)
+    candidates = {
+        canonical_half_spaces(_clean(line.strip().lstrip("\ufeff"))) for line in listed.splitlines()
+    }
+    candidates |= {w for w in vocab if ZWNJ in w}
+    entries = []
+    for form in sorted(candidates):
+        parts = form.split(ZWNJ)
+        if len(parts) < 2 or not all(_ONLY_LETTERS.fullmatch(p) for p in parts):
+            continue
+        plain = "".join(parts)
+        if plain in words or counts[plain] > 0 or vocab[plain] > vocab[form]:
+            continue
+        if any(
+            plain.endswith(end)
+            and (plain[: -len(end)] + base in words or vocab[plain[: -len(end)] + base] > 0)
+            for end, base in _BASE_ENDINGS
+        ):
+            continue
+        spaced = (
+            len(parts) == 2
+            and all(len(p) >= 2 for p in parts)
+            and (parts[0] not in words or parts[1] not in words)
+            and parts[0] not in FUNCTION_WORDS
+            and not parts[1].startswith("ال")
+            and not (pairs[(parts[0], parts[1])] > 0 and zwnj_counts[form] == 0)
+        )
+        entries.append(form if spaced else f"{form}\tglued")
+    return entries
+
+
+def build(corpus: Path, shekar: Path | None = None) -> None:
     hazm = _hazm_data()
     never_split = set(read_list("never_split.txt"))
 
@@ -154,6 +233,7 @@ def build(corpus: Path) -> None:
             glued={},
             compound_parts={},
             pairs={},
+            listed={},
             never_join=frozenset(),
         )
     )
@@ -208,6 +288,7 @@ def build(corpus: Path) -> None:
             glued={},
             compound_parts={},
             pairs={},
+            listed={},
             never_join=frozenset(),
         )
     )
@@ -332,6 +413,17 @@ def build(corpus: Path) -> None:
         + HAZM_LICENSE,
         productive,
     )
+    if shekar is not None:
+        _write(
+            "listed_compounds.txt",
+            "# Half-space compounds from shekar 1.7.0's data/files/compound_words.csv and the\n"
+            "# half-space words of its vocab.csv, kept when restoring them cannot alter a\n"
+            "# standard spelling (learn._listed_compounds says how): «کیپتاون», «کیپ تاون» →\n"
+            "# «کیپ‌تاون». `form<TAB>glued`: only the glued spelling is repaired. Used for words\n"
+            "# written without any half-space. Rebuilt by `python -m ravabet.persian.learn\n"
+            "# --shekar WHEEL` (make learn).\n" + SHEKAR_LICENSE,
+            _listed_compounds(shekar, words, counts, zwnj_counts, pairs),
+        )
     _write(
         "glued_compounds.txt",
         "# Compound words repaired only when written glued («بهعنوان» → «به‌عنوان»): their\n"
@@ -345,8 +437,15 @@ def build(corpus: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--shekar",
+        type=Path,
+        default=None,
+        help="shekar 1.7.0 wheel (pip download --no-deps shekar==1.7.0): rebuild "
+        "listed_compounds.txt from its lists; without it that file is left as it is",
+    )
     args = parser.parse_args(argv)
-    build(args.corpus)
+    build(args.corpus, args.shekar)
 
 
 if __name__ == "__main__":
