@@ -11,6 +11,13 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-•*▪●◦–—]|[0-9۰-۹]+[.)\-]|[a-zA-
 # A line much shorter than the text's typical full line cannot have been cut by the page
 # width: it is a heading or the last line of a paragraph.
 _SHORT_LINE_RATIO = 0.45
+# In hard-wrapped text, a line that ends a sentence but fills the width (within 10% of the
+# typical full line) was cut by the width too: the paragraph goes on, as on the page, where
+# a paragraph's last line stops short.
+_FULL_LINE_RATIO = 0.9
+# Text counts as hard-wrapped when at least this share of its lines stop mid-sentence; text
+# with one line per paragraph keeps every line.
+_WRAPPED_SHARE = 1 / 3
 
 
 def _check(text: object) -> str:
@@ -32,11 +39,13 @@ def reflow(text: str) -> str:
     lengths = sorted(len(line) for line in content)
     # The typical length of a full line: the upper quartile of the line lengths.
     full = lengths[(3 * len(lengths)) // 4]
+    cut = sum(1 for line in content if not _SENTENCE_END.search(line))
+    wrapped = cut >= _WRAPPED_SHARE * len(content)
 
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in content:
-        if current and _ends_paragraph(current[-1], line, full):
+        if current and _ends_paragraph(current[-1], line, full, wrapped=wrapped):
             blocks.append(current)
             current = []
         current.append(line)
@@ -54,7 +63,9 @@ def reflow(text: str) -> str:
     return "".join(out)
 
 
-def _ends_paragraph(line: str, following: str, full: int) -> bool:
-    if _SENTENCE_END.search(line) or _LIST_ITEM.match(following):
+def _ends_paragraph(line: str, following: str, full: int, *, wrapped: bool) -> bool:
+    if _LIST_ITEM.match(following):
         return True
+    if _SENTENCE_END.search(line):
+        return not wrapped or len(line) < _FULL_LINE_RATIO * full
     return len(line) < _SHORT_LINE_RATIO * full
