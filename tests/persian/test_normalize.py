@@ -152,6 +152,8 @@ PRODUCTIVE_REPAIRS = [
     ("برای شان", f"برای{Z}شان"),
     ("شادیشان", f"شادی{Z}شان"),
     ("استخوانیاش", f"استخوانی{Z}اش"),
+    ("هتلآپارتمان", f"هتل{Z}آپارتمان"),  # «آ» after a joining letter starts a part
+    ("بیآبرو", f"بی{Z}آبرو"),
 ]
 
 
@@ -182,6 +184,8 @@ PRODUCTIVE_UNTOUCHED = [
     "توسعه بخش کشاورزی",  # «بخش» is a word of its own
     "ایجاد ساز و کار",
     "این سازی",
+    "مآخذ",  # the few words with «آ» inside
+    "منشآت",
 ]
 
 

@@ -179,7 +179,7 @@ class HalfSpaceRepairer:
             ):
                 return self._glued(stem) + ZWNJ + suffix
         if productive and trust_lexicon:
-            split = self._glued_first(token)
+            split = self._glued_first(token) or self._madda_split(token)
             if split is not None:
                 return split
         if productive and trust_lexicon and token[-2:] in self.glued_second_ends:
@@ -222,6 +222,14 @@ class HalfSpaceRepairer:
             ):
                 return self._glued(stem) + ZWNJ + part
         return None
+
+    def _madda_split(self, token: str) -> str | None:
+        """«هتلآپارتمان» → «هتل‌آپارتمان»: «آ» starts a word part; inside a word after a
+        joining letter it stands only in a few words the lexicon lists («مآخذ», «منشآت»)."""
+        at = token.find("آ", 2)
+        if at < 0 or token[at - 1] in NON_JOINING or len(token) - at < 2:
+            return None
+        return self._glued(token[:at]) + ZWNJ + self._glued(token[at:])
 
     def _glued_first(self, token: str) -> str | None:
         """«بیحاشیه» → «بی‌حاشیه»: a first part glued to a word of the lexicon."""
