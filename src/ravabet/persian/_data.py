@@ -23,6 +23,7 @@ AFFIX_KINDS = (
     "prefix",
     "bound",
     "bound-glued",
+    "listed-second",
     "arabic",
 )
 

@@ -122,6 +122,13 @@ def _listed_compounds(
     part («شمس العماره» is written apart), and not written apart by the tuning part unless
     it also writes it joined.
     """
+    affixes = read_affixes()
+    productive_parts = {
+        p
+        for kind in ("second", "bound", "bound-glued", "listed-second")
+        for p in affixes[kind]
+        if len(p) >= 3
+    }
     with zipfile.ZipFile(wheel) as archive:
         listed = archive.read("shekar/data/files/compound_words.csv").decode("utf-8")
         vocab_text = archive.read("shekar/data/files/vocab.csv").decode("utf-8")
@@ -148,13 +155,26 @@ def _listed_compounds(
             for end, base in _BASE_ENDINGS
         ):
             continue
+        apart = pairs[(parts[0], parts[1])] if len(parts) == 2 else 0
         spaced = (
             len(parts) == 2
             and all(len(p) >= 2 for p in parts)
-            and (parts[0] not in words or parts[1] not in words)
             and parts[0] not in FUNCTION_WORDS
             and not parts[1].startswith("ال")
-            and not (pairs[(parts[0], parts[1])] > 0 and zwnj_counts[form] == 0)
+            and (
+                # a part that is no word of its own: the split spelling is a split word
+                (
+                    (parts[0] not in words or parts[1] not in words)
+                    and not (apart and not zwnj_counts[form])
+                )
+                # a word + a productive second part: the tuning part joins it at least as
+                # often as it writes it apart («نوبت دهی», «گمانه زنی»)
+                or (
+                    parts[0] in words
+                    and parts[1] in productive_parts
+                    and apart <= zwnj_counts[form]
+                )
+            )
         )
         entries.append(form if spaced else f"{form}\tglued")
     return entries
