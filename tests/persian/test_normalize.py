@@ -154,6 +154,11 @@ PRODUCTIVE_REPAIRS = [
     ("استخوانیاش", f"استخوانی{Z}اش"),
     ("هتلآپارتمان", f"هتل{Z}آپارتمان"),  # «آ» after a joining letter starts a part
     ("بیآبرو", f"بی{Z}آبرو"),
+    ("قهوهخانه", f"قهوه{Z}خانه"),  # a silent «ه» is never glued to the next part
+    ("تیشهگران", f"تیشه{Z}گران"),
+    ("چشماندازها", f"چشم{Z}اندازها"),  # a compound stem before a glued plural
+    ("سیوپنجمین", f"سی{Z}وپنجمین"),  # an ordinal glued to «و»
+    ("بیست ویکم", f"بیست{Z}ویکم"),
 ]
 
 
@@ -186,6 +191,9 @@ PRODUCTIVE_UNTOUCHED = [
     "این سازی",
     "مآخذ",  # the few words with «آ» inside
     "منشآت",
+    "آمارهایی",  # «آماره» + «ایی» is no split: a plural
+    "شهروندان",  # a consonant «ه» inside a word
+    "سی و پنجمین",  # the ordinal written apart is standard
 ]
 
 

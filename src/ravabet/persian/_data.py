@@ -153,6 +153,20 @@ def _add_curated(
                 pairs.setdefault(raw_parts, form)
 
 
+_TENS = ("بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود")
+_UNIT_ORDINALS = ("یکم", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم")
+
+
+def _ordinal_compounds() -> list[str]:
+    """«بیست‌ویکم», «سی‌وپنجمین» …: a ten, «و» and a unit ordinal written as one word."""
+    return [
+        f"{ten}{ZWNJ}و{unit}{ending}"
+        for ten in _TENS
+        for unit in _UNIT_ORDINALS
+        for ending in ("", "ین")
+    ]
+
+
 @functools.cache
 def lexicon() -> Lexicon:
     """The lexicon, loaded on first use (about 0.1 s) and shared afterwards."""
@@ -202,6 +216,13 @@ def lexicon() -> Lexicon:
         if len(parts) == 2 and all(parts):
             pairs.setdefault(parts, form)
             compound_parts.setdefault("".join(parts), parts)
+
+    # Ordinals glued to «و» («سیوپنجمین», «سی وپنجمین» → «سی‌وپنجمین»); «سی و پنجمین» with
+    # two spaces is standard and stays.
+    for form in _ordinal_compounds():
+        parts = tuple(form.split(ZWNJ))
+        glued.setdefault("".join(parts), form)
+        pairs.setdefault(parts, form)
 
     # Listed compounds (learn.py, from shekar's lists): last, so every other list wins.
     listed: dict[str, str] = {}

@@ -39,6 +39,9 @@ CLITIC_PREPOSITIONS = frozenset(("برای", "روی", "میان", "پیش", "پ
 # («بیراوند») and verb forms («بیایی») start with it too.
 GLUED_FIRST_PARTS = ("به", "پیش", "هم")
 
+# A word part after a silent «ه» never starts like these: they are suffixes («آمارهایی»).
+_AFFIX_STARTS = ("ای", "ها", "ام", "اش", "ان", "ات")
+
 # Family-name parts split off a glued name («موسیپور» → «موسی‌پور»); «زاده» is left out:
 # «شاهزاده», «نوابزاده» are written glued.
 GLUED_NAME_PARTS = ("پور", "نیا", "نژاد")
@@ -145,7 +148,9 @@ class HalfSpaceRepairer:
                 unknown = trust_lexicon and len(stem) >= 4 and suffix.startswith("های")
                 if len(stem) >= 2 and (unknown or self._is_stem(stem)):
                     if stem[-1] in NON_JOINING:
-                        return token  # «کشورها» looks right already
+                        # «کشورها» looks right already; a compound stem still gets its
+                        # half-space («چشماندازها» → «چشم‌اندازها»).
+                        return self._glued(stem) + suffix
                     return self._glued(stem) + ZWNJ + suffix
         for suffix in self.comparatives:
             stem = token[: -len(suffix)]
@@ -179,7 +184,7 @@ class HalfSpaceRepairer:
             ):
                 return self._glued(stem) + ZWNJ + suffix
         if productive and trust_lexicon:
-            split = self._glued_first(token) or self._madda_split(token)
+            split = self._glued_first(token) or self._madda_split(token) or self._heh_split(token)
             if split is not None:
                 return split
         if productive and trust_lexicon and token[-2:] in self.glued_second_ends:
@@ -231,6 +236,31 @@ class HalfSpaceRepairer:
             return None
         return self._glued(token[:at]) + ZWNJ + self._glued(token[at:])
 
+    def _heh_split(self, token: str) -> str | None:
+        """«قهوهخانه» → «قهوه‌خانه»: a word ending in silent «ه» glued to another word.
+
+        A glued «ه» inside a word reads as the consonant («مهم», «شهر»), so a word that ends
+        in a silent «ه» takes a half-space before the next part. Taken only when exactly one
+        split makes two words of the lexicon, the second no affix («آمارهایی» is a plural).
+        """
+        lex = self.lex
+        found = None
+        for at in range(3, len(token) - 2):
+            head, rest = token[:at], token[at:]
+            if (
+                head[-1] == "ه"
+                and head in lex.words
+                and head not in lex.grammar_words
+                and (rest in lex.words or rest in lex.listed)
+                and rest not in lex.grammar_words
+                and rest not in lex.verb_rests
+                and not rest.startswith(_AFFIX_STARTS)
+            ):
+                if found is not None:
+                    return None
+                found = head + ZWNJ + self._glued(rest)
+        return found
+
     def _glued_first(self, token: str) -> str | None:
         """«بیحاشیه» → «بی‌حاشیه»: a first part glued to a word of the lexicon."""
         lex = self.lex
@@ -273,7 +303,9 @@ class HalfSpaceRepairer:
 
     def _is_stem(self, stem: str) -> bool:
         lex = self.lex
-        return stem in lex.words or stem in lex.glued or stem in lex.participles
+        return (
+            stem in lex.words or stem in lex.glued or stem in lex.participles or stem in lex.listed
+        )
 
     # -- running text --------------------------------------------------------------
 
