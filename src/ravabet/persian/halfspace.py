@@ -136,7 +136,7 @@ class HalfSpaceRepairer:
         for prefix in self.verb_prefixes:
             if token.startswith(prefix) and token[len(prefix) :] in lex.verb_rests:
                 return prefix + ZWNJ + token[len(prefix) :]
-        if token.endswith("های") and len(token) >= 5 and token[:-2] in lex.words:
+        if token.endswith("های") and len(token) >= 5 and self._heh_word(token[:-2], productive):
             # «خانهای» is «خانه‌ای» more often than «خان‌های»; learn.py lists the glued
             # forms the corpus reads the other way («گلهای» → «گل‌های»).
             return self._glued(token[:-2]) + ZWNJ + "ای"
@@ -235,6 +235,16 @@ class HalfSpaceRepairer:
         if at < 0 or token[at - 1] in NON_JOINING or len(token) - at < 2:
             return None
         return self._glued(token[:at]) + ZWNJ + self._glued(token[at:])
+
+    def _heh_word(self, word: str, productive: bool) -> bool:
+        """A word ending in «ه», or a compound the lists or rules make of one
+        («قهوهخانه»)."""
+        lex = self.lex
+        if word in lex.words:
+            return True
+        if not productive or not word.endswith("ه"):
+            return False
+        return word in lex.glued or word in lex.listed or self._heh_split(word) is not None
 
     def _heh_split(self, token: str) -> str | None:
         """«قهوهخانه» → «قهوه‌خانه»: a word ending in silent «ه» glued to another word.
