@@ -422,6 +422,14 @@ class HalfSpaceRepairer:
             joined = (
                 (tail.endswith("ه") and (tail not in lex.function_words or tail in lex.participles))
                 or (tail.endswith("ی") and head in self.yeh)
+                # «پیروزی ای»: the indefinite «ای» after «ی» never stands alone after a noun
+                or (
+                    head == "ای"
+                    and tail.endswith("ی")
+                    and len(tail) >= 4
+                    and tail not in lex.grammar_words
+                    and (tail in lex.words or self._derived_noun(tail))
+                )
                 # «شان/مان/تان» never stand alone: «شادی شان», «خدمات شان», «برای شان».
                 or (
                     head in PLURAL_CLITICS
