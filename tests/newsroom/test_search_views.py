@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from ravabet.newsroom import importer
@@ -135,3 +137,22 @@ def test_until_date_includes_the_whole_day(seed: Any) -> None:
     today = format_short(seed.published_at)
     assert seed.headline in Client().get("/search/", {"q": "1404", "until": today}).content.decode()
     assert seed.headline in Client().get("/search/", {"q": "1404", "since": today}).content.decode()
+
+
+def test_stale_index_is_rebuilt_after_a_search_key_change(seed: Any) -> None:
+    """Entries keyed by an older SEARCH_KEY_VERSION (an upgrade) are made again, once."""
+    from ravabet.core.search.models import SearchEntry
+    from ravabet.newsroom import search
+    from ravabet.persian import SEARCH_KEY_VERSION
+
+    entries = SearchEntry.objects.filter(scope=search.SCOPE)
+    entries.update(key_version=SEARCH_KEY_VERSION - 1)
+    assert search.rebuild_if_stale(progress=False) == 2
+    assert set(entries.values_list("key_version", flat=True)) == {SEARCH_KEY_VERSION}
+    body = Client().get("/search/", {"q": "فیروزکوه"}).content.decode()
+    assert "بهسازی جاده فیروزکوه" in body
+    # Nothing stale any more: nothing is indexed, and the command says so.
+    assert search.rebuild_if_stale(progress=False) == 0
+    out = io.StringIO()
+    call_command("search_rebuild", "--if-stale", stdout=out)
+    assert "up to date" in out.getvalue()

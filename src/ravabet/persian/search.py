@@ -11,7 +11,9 @@ from ravabet.persian.normalizer import normalize
 
 # Bump when search_key() changes its output for any input: stored keys made by another
 # version no longer match queries and the index must be rebuilt (docs/persian.md).
-SEARCH_KEY_VERSION = 1
+# 2: normalize() repairs more half-spaces and knows more compounds (session 2), so the keys
+# of some words changed («برقرسانی» is now «برق رسانی»).
+SEARCH_KEY_VERSION = 2
 
 _KEY = key_table()
 _TOKEN = re.compile(r"[^\W_]+")

@@ -10,11 +10,14 @@ from tqdm import tqdm
 
 from ravabet.agencies import demo as agencies_demo
 from ravabet.newsroom import demo as newsroom_demo
+from ravabet.newsroom import search as newsroom_search
 
 # Each capability adds its loader here, in dependency order; each may run again safely.
 LOADERS: list[tuple[str, Callable[[], object]]] = [
     ("agencies, counties and people", agencies_demo.load),
     ("releases (the seed and attributed Fars news)", newsroom_demo.load),
+    # A database from an older version: its search keys are re-made with the current rules.
+    ("search index, if its key version changed", newsroom_search.rebuild_if_stale),
 ]
 
 
