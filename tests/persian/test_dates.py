@@ -97,3 +97,13 @@ def test_wrong_weekday_is_reported() -> None:
 
 def test_plain_numbers_are_not_dates() -> None:
     assert find_dates("۳۰ نفر در ۱۲ استان و تلفن 021-88776655") == []
+
+
+def test_many_dates_in_one_text() -> None:
+    # Overlaps and years are looked up by bisection: 20,000 dates in one text come back,
+    # each with the year of the «سال …» nearest before it.
+    text = "در سال ۱۴۰۳ روز اول خرداد و ۱۴۰۴/۰۲/۳۰ برگزار شد. " * 10_000
+    found = find_dates(text)
+    assert len(found) == 20_000
+    assert {f.year for f in found} == {1403, 1404}
+    assert [f.text for f in found[:2]] == ["اول خرداد", "۱۴۰۴/۰۲/۳۰"]

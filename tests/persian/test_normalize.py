@@ -3,6 +3,7 @@
 import pytest
 
 from ravabet.persian import normalize, normalize_characters, to_latin_digits, to_persian_digits
+from ravabet.persian.halfspace import MAX_WORD_LETTERS
 
 from .paths import SEED
 
@@ -329,6 +330,21 @@ def test_ten_megabytes_complete() -> None:
     text = chunk * (10_000_000 // len(chunk))
     out = normalize(text)
     assert out.count(f"می{Z}شود") == text.count("مي شود")
+
+
+def test_a_run_of_letters_longer_than_any_word_is_left_alone() -> None:
+    # The guesses that look inside a word stop at MAX_WORD_LETTERS: a 2 MB run of letters
+    # with no space (hostile or broken input) comes back as it was, in linear time.
+    assert normalize("قهوهخانه") == f"قهوه{Z}خانه"
+    run = "قهوهخانه" * 6
+    assert len(run) > MAX_WORD_LETTERS
+    assert normalize(run) == run
+    huge = "هتلآپارتمانقهوهخانه" * 100_000
+    assert normalize(huge) == huge
+    # Suffixes repeated: each would peel off another («های» × 20,000 once raised
+    # RecursionError).
+    for unit in ("های", "ترین", "ها", "ای", "اش", "آباد", "میمی"):
+        assert normalize(unit * 20_000) == unit * 20_000
 
 
 def test_normalize_characters_does_not_repair_half_spaces() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass
@@ -163,15 +164,21 @@ def find_dates(text: str, default_year: int | None = None) -> list[FoundDate]:
     years = [
         (m.start(), int(to_latin_digits(m.group("year")))) for m in _YEAR_MENTION.finditer(scan)
     ]
+    year_positions = [position for position, _year in years]
     found: list[FoundDate] = []
-    taken: list[tuple[int, int]] = []
+    # Numeric dates are found first; a written date overlapping one is skipped. Both lists
+    # come in text order, so overlaps and years are looked up by bisection (linear overall).
+    numeric_starts: list[int] = []
+    numeric_ends: list[int] = []
     for pattern in (_NUMERIC_DATE, _TEXT_DATE):
         for match in pattern.finditer(scan):
-            if any(start < match.end() and match.start() < end for start, end in taken):
-                continue
+            if pattern is _TEXT_DATE:
+                i = bisect.bisect_left(numeric_starts, match.end())
+                if i and numeric_ends[i - 1] > match.start():
+                    continue
             year, month, day = _parts(match)
             if year is None:
-                year = _year_from_context(years, match.start(), default_year)
+                year = _year_from_context(years, year_positions, match.start(), default_year)
             date = None
             if year is not None:
                 try:
@@ -180,7 +187,9 @@ def find_dates(text: str, default_year: int | None = None) -> list[FoundDate]:
                     continue
             weekday = match.groupdict().get("weekday")
             written = _WEEKDAY_BY_WORDS.get(_squash(weekday)) if weekday else None
-            taken.append((match.start(), match.end()))
+            if pattern is _NUMERIC_DATE:
+                numeric_starts.append(match.start())
+                numeric_ends.append(match.end())
             found.append(
                 FoundDate(
                     start=match.start(),
@@ -230,11 +239,14 @@ def _parts(match: re.Match[str]) -> tuple[int | None, int, int]:
     return year, month, day
 
 
-def _year_from_context(years: list[tuple[int, int]], at: int, default: int | None) -> int | None:
-    before = [year for position, year in years if position < at]
-    if before:
-        return before[-1]
+def _year_from_context(
+    years: list[tuple[int, int]], positions: list[int], at: int, default: int | None
+) -> int | None:
+    """The year of the nearest «سال …» before `at`, else `default`, else the first after."""
+    i = bisect.bisect_left(positions, at)
+    if i:
+        return years[i - 1][1]
     if default is not None:
         return default
-    after = [year for position, year in years if position > at]
-    return after[0] if after else None
+    j = bisect.bisect_right(positions, at)
+    return years[j][1] if j < len(years) else None

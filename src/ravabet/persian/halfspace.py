@@ -39,6 +39,11 @@ CLITIC_PREPOSITIONS = frozenset(("برای", "روی", "میان", "پیش", "پ
 # («بیراوند») and verb forms («بیایی») start with it too.
 GLUED_FIRST_PARTS = ("به", "پیش", "هم")
 
+# The longest run of letters the half-space rules look into: Persian words, even long
+# compounds («سرمایه‌گذاری‌هایشان»), stay well under it; a longer run (hostile or broken
+# input) is left as it is, which keeps the repair linear in the length of the text.
+MAX_WORD_LETTERS = 40
+
 # A word part after a silent «ه» never starts like these: they are suffixes («آمارهایی»).
 _AFFIX_STARTS = ("ای", "ها", "ام", "اش", "ان", "ات")
 
@@ -120,7 +125,9 @@ class HalfSpaceRepairer:
 
     def _glued(self, token: str, *, trust_lexicon: bool = True, productive: bool = True) -> str:
         lex = self.lex
-        if len(token) < 3:
+        if len(token) < 3 or len(token) > MAX_WORD_LETTERS:
+            # A run of letters longer than any word is no word: left as it is (the rules
+            # below recurse into the word and look inside it).
             return token
         found = lex.glued.get(token)
         if found is not None:
@@ -183,11 +190,12 @@ class HalfSpaceRepairer:
                 and self._is_stem(stem)
             ):
                 return self._glued(stem) + ZWNJ + suffix
-        if productive and trust_lexicon:
+        guess = productive and trust_lexicon
+        if guess:
             split = self._glued_first(token) or self._madda_split(token) or self._heh_split(token)
             if split is not None:
                 return split
-        if productive and trust_lexicon and token[-2:] in self.glued_second_ends:
+        if guess and token[-2:] in self.glued_second_ends:
             split = self._glued_second(token)
             if split is not None:
                 return split
@@ -256,10 +264,11 @@ class HalfSpaceRepairer:
         lex = self.lex
         found = None
         for at in range(3, len(token) - 2):
+            if token[at - 1] != "ه":
+                continue
             head, rest = token[:at], token[at:]
             if (
-                head[-1] == "ه"
-                and head in lex.words
+                head in lex.words
                 and head not in lex.grammar_words
                 and (rest in lex.words or rest in lex.listed)
                 and rest not in lex.grammar_words
