@@ -195,6 +195,14 @@ PRODUCTIVE_UNTOUCHED = [
     "آمارهایی",  # «آماره» + «ایی» is no split: a plural
     "شهروندان",  # a consonant «ه» inside a word
     "سی و پنجمین",  # the ordinal written apart is standard
+    "کلاهبردار",  # «ه» after «ا» is pronounced: glued is standard
+    "شاهراهی",
+    "تبهکاران",  # «تبهکار» + ان
+    "همراهش",  # «همراه» + ش, not «هم» + «راهش»
+    "هیجدهمین",  # an ordinal, not «هیجده» + «مین»
+    "الآخر",  # «آ» after the Arabic article
+    "بنگری",  # a verb: «گری» needs a first part of three letters
+    "دون شان",  # «شأن» written without its hamza, after a preposition
 ]
 
 

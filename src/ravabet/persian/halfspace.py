@@ -44,16 +44,36 @@ GLUED_FIRST_PARTS = ("به", "پیش", "هم")
 # input) is left as it is, which keeps the repair linear in the length of the text.
 MAX_WORD_LETTERS = 40
 
+# After these letters a final «ه» is pronounced («کلاه», «شاه», «کوه»), and words glue on
+# it without a half-space («کلاهبردار», «شاهراه», «کوهدشت»).
+_VOWEL_BEFORE_H = frozenset("او")
+
 # A word part after a silent «ه» never starts like these: they are suffixes («آمارهایی»).
-_AFFIX_STARTS = ("ای", "ها", "ام", "اش", "ان", "ات")
+_AFFIX_STARTS = ("ای", "ها", "ام", "اش", "ان", "ات", "مین")
 
 # Family-name parts split off a glued name («موسیپور» → «موسی‌پور»); «زاده» is left out:
 # «شاهزاده», «نوابزاده» are written glued.
 GLUED_NAME_PARTS = ("پور", "نیا", "نژاد")
 
 # Endings that make a word of the lexicon into one it may not list: a glued «کتابداران» is
-# «کتابدار» + ان, standard spelling, not «کتاب» + «داران».
-_INFLECTIONS = ("ان", "انی", "ی", "یی", "ها", "های", "ات", "گان", "گی")
+# «کتابدار» + ان, standard spelling, not «کتاب» + «داران»; «همراهش» is «همراه» + ش.
+_INFLECTIONS = (
+    "ان",
+    "انی",
+    "ی",
+    "یی",
+    "ها",
+    "های",
+    "ات",
+    "گان",
+    "گی",
+    "ش",
+    "م",
+    "ت",
+    "شان",
+    "مان",
+    "تان",
+)
 
 
 class HalfSpaceRepairer:
@@ -77,7 +97,7 @@ class HalfSpaceRepairer:
             sorted(
                 (
                     *(
-                        (p, 2, True)
+                        (p, 3, True)
                         for p in (*self.seconds, *affixes["bound"])
                         if not p.startswith(GLUED_STANDARD_PARTS)
                     ),
@@ -242,6 +262,8 @@ class HalfSpaceRepairer:
         at = token.find("آ", 2)
         if at < 0 or token[at - 1] in NON_JOINING or len(token) - at < 2:
             return None
+        if token[:at].endswith("ال"):
+            return None  # the Arabic article: «الآن», «بالآیه»
         return self._glued(token[:at]) + ZWNJ + self._glued(token[at:])
 
     def _heh_word(self, word: str, productive: bool) -> bool:
@@ -259,12 +281,15 @@ class HalfSpaceRepairer:
 
         A glued «ه» inside a word reads as the consonant («مهم», «شهر»), so a word that ends
         in a silent «ه» takes a half-space before the next part. Taken only when exactly one
-        split makes two words of the lexicon, the second no affix («آمارهایی» is a plural).
+        split makes two words of the lexicon, the second no affix («آمارهایی» is a plural),
+        and not after «اه»/«وه», where the «ه» is pronounced («کلاهبردار»).
         """
         lex = self.lex
+        if self._inflected_word(token):
+            return None  # «تبهکاران» is «تبهکار» + ان
         found = None
         for at in range(3, len(token) - 2):
-            if token[at - 1] != "ه":
+            if token[at - 1] != "ه" or token[at - 2] in _VOWEL_BEFORE_H:
                 continue
             head, rest = token[:at], token[at:]
             if (
@@ -281,7 +306,7 @@ class HalfSpaceRepairer:
         return found
 
     def _glued_first(self, token: str) -> str | None:
-        """«بیحاشیه» → «بی‌حاشیه»: a first part glued to a word of the lexicon."""
+        """«بهاندازه» → «به‌اندازه»: a first part glued to a word of the lexicon."""
         lex = self.lex
         for first in GLUED_FIRST_PARTS:
             rest = token[len(first) :]
