@@ -145,7 +145,6 @@ PRODUCTIVE_REPAIRS = [
     ("نقش آفرینان", f"نقش{Z}آفرینان"),
     ("بهاندازه", f"به{Z}اندازه"),
     ("پیشفروش", f"پیش{Z}فروش"),
-    ("همگروهی", f"هم{Z}گروهی"),
     ("بی عدالتی", f"بی{Z}عدالتی"),  # «بی» before a noun made with «ی»
     ("بی حوصلگی", f"بی{Z}حوصلگی"),
     ("شادی شان", f"شادی{Z}شان"),  # a clitic never stands alone
@@ -203,6 +202,8 @@ PRODUCTIVE_UNTOUCHED = [
     "الآخر",  # «آ» after the Arabic article
     "بنگری",  # a verb: «گری» needs a first part of three letters
     "دون شان",  # «شأن» written without its hamza, after a preposition
+    "همسفر",  # «هم» compounds are standard glued
+    "همکارانه",
 ]
 
 

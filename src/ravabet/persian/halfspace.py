@@ -36,8 +36,9 @@ PLURAL_CLITICS = frozenset(("شان", "مان", "تان"))
 CLITIC_PREPOSITIONS = frozenset(("برای", "روی", "میان", "پیش", "پشت", "کنار", "همراه"))
 # First parts split off a glued word the lexicon does not know when the rest is a known
 # word: «بهاندازه» → «به‌اندازه», «پیشفروش» → «پیش‌فروش». Not «بی»: family names
-# («بیراوند») and verb forms («بیایی») start with it too.
-GLUED_FIRST_PARTS = ("به", "پیش", "هم")
+# («بیراوند») and verb forms («بیایی») start with it too; not «هم»: «همسفر», «همکارانه»
+# are standard glued.
+GLUED_FIRST_PARTS = ("به", "پیش")
 
 # The longest run of letters the half-space rules look into: Persian words, even long
 # compounds («سرمایه‌گذاری‌هایشان»), stay well under it; a longer run (hostile or broken
