@@ -211,15 +211,17 @@ class HalfSpaceRepairer:
                 and self._is_stem(stem)
             ):
                 return self._glued(stem) + ZWNJ + suffix
-        guess = productive and trust_lexicon
-        if guess:
-            split = self._glued_first(token) or self._madda_split(token) or self._heh_split(token)
+        if productive and trust_lexicon:
+            split = (
+                self._glued_first(token)
+                or self._madda_split(token)
+                or self._heh_split(token)
+                or (self._glued_second(token) if token[-2:] in self.glued_second_ends else None)
+            )
             if split is not None:
                 return split
-        if guess and token[-2:] in self.glued_second_ends:
-            split = self._glued_second(token)
-            if split is not None:
-                return split
+        # In running text _madda_split has split a glued «…آباد» already; this also serves
+        # learn.py and the parts of words written with half-spaces.
         for part in PLACE_PARTS:
             at = token.find(part, 2)
             rest = token[at + len(part) :] if at > 0 else ""

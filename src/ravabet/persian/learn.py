@@ -104,6 +104,35 @@ _BASE_ENDINGS = (
 )
 
 
+def _rules(
+    words: set[str], adjectives: set[str], rests: frozenset[str], participles: frozenset[str]
+) -> HalfSpaceRepairer:
+    """The affix rules alone, over `words`: what they make of a word no list holds."""
+    return HalfSpaceRepairer(
+        Lexicon(
+            affixes=read_affixes(),
+            function_words=frozenset(read_list("stopwords.txt")),
+            grammar_words=frozenset(read_list("function_words.txt")),
+            words=frozenset(words),
+            adjectives=frozenset(adjectives),
+            verb_rests=rests,
+            verb_infinitive={},
+            participles=participles,
+            glued={},
+            compound_parts={},
+            pairs={},
+            listed={},
+            never_join=frozenset(),
+        )
+    )
+
+
+def _productive_parts(*kinds: str) -> set[str]:
+    """The second parts of these kinds of data/affixes.txt, three letters or more."""
+    affixes = read_affixes()
+    return {p for kind in kinds for p in affixes[kind] if len(p) >= 3}
+
+
 def _listed_compounds(
     wheel: Path,
     words: set[str],
@@ -117,18 +146,13 @@ def _listed_compounds(
     Glued: only a glued form that is no word of the lexicon, that shekar's vocabulary does not
     count more often than the half-space form, that is not an inflection of a word written
     glued («آبمیوه‌های»), and that the tuning part never writes. Split by a space: besides,
-    two parts of two letters or more, one of them no word of its own («کیپ تاون»: a split
-    «سنگ تاش» could be two words), the first no function word, the second no Arabic article
-    part («شمس العماره» is written apart), and not written apart by the tuning part unless
-    it also writes it joined.
+    two parts of two letters or more, the first no function word, the second no Arabic
+    article part («شمس العماره» is written apart), and either one part no word of its own
+    («کیپ تاون»: a split «سنگ تاش» could be two words) and not written apart by the tuning
+    part unless it also writes it joined, or a word and a productive second part
+    (affixes.txt) that the tuning part joins at least as often as it writes apart.
     """
-    affixes = read_affixes()
-    productive_parts = {
-        p
-        for kind in ("second", "bound", "bound-glued", "listed-second")
-        for p in affixes[kind]
-        if len(p) >= 3
-    }
+    productive_parts = _productive_parts("second", "bound", "bound-glued", "listed-second")
     with zipfile.ZipFile(wheel) as archive:
         listed = archive.read("shekar/data/files/compound_words.csv").decode("utf-8")
         vocab_text = archive.read("shekar/data/files/vocab.csv").decode("utf-8")
@@ -240,23 +264,7 @@ def build(corpus: Path, shekar: Path | None = None) -> None:
         for part in word.split(ZWNJ):
             if len(part) >= 2 and (n >= 2 or ZWNJ in word):
                 stems.add(part)
-    rules = HalfSpaceRepairer(
-        Lexicon(
-            affixes=read_affixes(),
-            function_words=frozenset(read_list("stopwords.txt")),
-            grammar_words=frozenset(read_list("function_words.txt")),
-            words=frozenset(stems),
-            adjectives=frozenset(adjectives),
-            verb_rests=rests,
-            verb_infinitive={},
-            participles=participles,
-            glued={},
-            compound_parts={},
-            pairs={},
-            listed={},
-            never_join=frozenset(),
-        )
-    )
+    rules = _rules(stems, adjectives, rests, participles)
 
     def zwnj_count(form: str) -> int:
         return zwnj_counts[form] if ZWNJ in form else 0
@@ -295,23 +303,7 @@ def build(corpus: Path, shekar: Path | None = None) -> None:
     print(f"  {len(dropped_mandatory)} glued forms left to a mandatory rule: {dropped_mandatory}")
 
     # -- compounds ----------------------------------------------------------------------
-    rules = HalfSpaceRepairer(
-        Lexicon(
-            affixes=read_affixes(),
-            function_words=frozenset(read_list("stopwords.txt")),
-            grammar_words=frozenset(read_list("function_words.txt")),
-            words=frozenset(words),
-            adjectives=frozenset(adjectives),
-            verb_rests=rests,
-            verb_infinitive={},
-            participles=participles,
-            glued={},
-            compound_parts={},
-            pairs={},
-            listed={},
-            never_join=frozenset(),
-        )
-    )
+    rules = _rules(words, adjectives, rests, participles)
     compounds: set[str] = set()
     glued_only: set[str] = set()
     for form in attested:
@@ -368,10 +360,7 @@ def build(corpus: Path, shekar: Path | None = None) -> None:
     # «نوبت دهی» only through this list, because «دهی», «بندی», «ساز» are words or verb
     # forms of their own too («اگر اجازه دهی»). Left out: rare ones (hazm frequency under
     # PRODUCTIVE_MIN_FREQUENCY) and those the tuning part writes apart but never joined.
-    affixes = read_affixes()
-    productive_parts = {
-        p for kind in ("second", "bound", "bound-glued") for p in affixes[kind] if len(p) >= 3
-    }
+    productive_parts = _productive_parts("second", "bound", "bound-glued")
     productive: list[str] = []
     for form in sorted(hazm_compounds):
         parts = form.split(ZWNJ)
