@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from ravabet.agencies.models import Agency, Membership
+from ravabet.core.organisation.models import Agency, Membership
 from tests.factories import (
     PASSWORD,
     AgencyFactory,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from ravabet.agencies.models import Agency, County, Membership
+from ravabet.core.organisation.models import Agency, County, Membership
 
 PASSWORD = "گذرواژه-آزمون-۱۴۰۴"
 

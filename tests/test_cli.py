@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from ravabet.agencies.models import Agency, County, Membership
+from ravabet.core.organisation.models import Agency, County, Membership
 
 
 def test_ravabet_console_script_is_manage_py(tmp_path: Path) -> None:

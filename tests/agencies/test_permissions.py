@@ -128,7 +128,7 @@ def test_unknown_agency_backoffice_is_404(world: Any) -> None:
 
 @pytest.mark.django_db
 def test_person_with_roles_in_two_agencies_works_in_both(world: Any) -> None:
-    from ravabet.agencies.models import Membership
+    from ravabet.core.organisation.models import Membership
 
     Membership.objects.create(
         user=world.officer_roads, agency=world.health, role=Membership.Role.HEAD

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from ravabet.api import services
-from ravabet.api.models import ApiToken
+from ravabet.core.tokens import services
+from ravabet.core.tokens.models import ApiToken
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ravabet.agencies import demo
+from ravabet.core.organisation import demo
 from ravabet.newsroom import demo as newsroom_demo
 from tests.e2e.conftest import axe_violations, screenshot
 

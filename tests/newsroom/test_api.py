@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from ravabet.api.services import token_create
+from ravabet.core.tokens.services import token_create
 from ravabet.newsroom.models import Release
 from tests.factories import make_release
 

@@ -127,7 +127,7 @@ def test_search_rebuild_command_restores_a_lost_index(seed: Any) -> None:
     assert seed.headline not in Client().get("/search/", {"q": "1404"}).content.decode()
     out = StringIO()
     call_command("search_rebuild", stdout=out)
-    assert "indexed 2 releases" in out.getvalue()
+    assert "indexed 2 documents of scope release" in out.getvalue()
     assert seed.headline in Client().get("/search/", {"q": "1404"}).content.decode()
 
 
@@ -142,17 +142,18 @@ def test_until_date_includes_the_whole_day(seed: Any) -> None:
 def test_stale_index_is_rebuilt_after_a_search_key_change(seed: Any) -> None:
     """Entries keyed by an older SEARCH_KEY_VERSION (an upgrade) are made again, once."""
     from ravabet.core.search.models import SearchEntry
+    from ravabet.core.search.sources import rebuild_stale
     from ravabet.newsroom import search
     from ravabet.persian import SEARCH_KEY_VERSION
 
     entries = SearchEntry.objects.filter(scope=search.SCOPE)
     entries.update(key_version=SEARCH_KEY_VERSION - 1)
-    assert search.rebuild_if_stale(progress=False) == 2
+    assert rebuild_stale() == {"release": 2}
     assert set(entries.values_list("key_version", flat=True)) == {SEARCH_KEY_VERSION}
     body = Client().get("/search/", {"q": "فیروزکوه"}).content.decode()
     assert "بهسازی جاده فیروزکوه" in body
     # Nothing stale any more: nothing is indexed, and the command says so.
-    assert search.rebuild_if_stale(progress=False) == 0
+    assert rebuild_stale() == {}
     out = io.StringIO()
     call_command("search_rebuild", "--if-stale", stdout=out)
     assert "up to date" in out.getvalue()

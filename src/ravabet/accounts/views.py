@@ -16,9 +16,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ravabet.accounts import ratelimit
-from ravabet.agencies import selectors as agency_selectors
-from ravabet.api import services as api_services
 from ravabet.core import audit
+from ravabet.core.organisation import selectors as agency_selectors
+from ravabet.core.tokens import services as api_services
 
 
 class LoginForm(AuthenticationForm):

@@ -7,8 +7,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ravabet.agencies import selectors
-from ravabet.agencies.models import Agency
+from ravabet.core.organisation import selectors
+from ravabet.core.organisation.models import Agency
 
 router = Router(tags=["دستگاه‌ها"])
 

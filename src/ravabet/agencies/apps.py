@@ -1,9 +1,15 @@
-"""Agencies, counties and who works for which agency in which role."""
+"""Agencies' pages: the public directory, an agency's page and its back office."""
 
 from django.apps import AppConfig
 
 
-class AgenciesConfig(AppConfig):
+class AgencyPagesConfig(AppConfig):
     name = "ravabet.agencies"
-    label = "agencies"
-    verbose_name = "دستگاه‌ها"
+    label = "agency_pages"
+    verbose_name = "صفحه‌های دستگاه‌ها"
+
+    def ready(self) -> None:
+        from ravabet.agencies.api import router
+        from ravabet.core import registry
+
+        registry.register_router("agencies", router, order=10)

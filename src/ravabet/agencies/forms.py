@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from ravabet.agencies.models import Agency
 from ravabet.agencies.services import EDITABLE_FIELDS
+from ravabet.core.organisation.models import Agency
 
 
 class AgencyContactForm(forms.ModelForm):

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
-from ravabet.agencies.models import Agency
 from ravabet.core import audit, permissions
+from ravabet.core.organisation.models import Agency
 from ravabet.persian import normalize
 
 # The fields an agency's head (or the directorate) may change from the back office.

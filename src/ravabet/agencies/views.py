@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ravabet.agencies import selectors, services
+from ravabet.agencies import services
 from ravabet.agencies.forms import AgencyContactForm
-from ravabet.agencies.models import Agency
 from ravabet.core import audit, permissions
+from ravabet.core.organisation import selectors
+from ravabet.core.organisation.models import Agency
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,1 @@
+"""The JSON API at /api/v1/: mounts the router each capability registers (core.registry)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from ravabet.agencies.selectors import membership_list_for
-from ravabet.api.auth import TokenAuth
-from ravabet.api.schemas import ErrorOut
 from ravabet.core import permissions
+from ravabet.core.organisation.selectors import membership_list_for
+from ravabet.core.schemas import ErrorOut
+from ravabet.core.tokens.auth import TokenAuth
 
 router = Router(tags=["حساب"])
 

@@ -1,4 +1,8 @@
-"""The API object: /api/v1/, its OpenAPI document and human docs."""
+"""The API object: /api/v1/, its OpenAPI document and human docs.
+
+Every capability registers its router in core.registry from its AppConfig.ready(); this module
+mounts them all (URLs are imported after the apps are ready) and maps refusals to 403 once.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from ravabet.agencies.api import router as agencies_router
 from ravabet.api.me import router as me_router
-from ravabet.newsroom.api import router as newsroom_router
+from ravabet.core import registry
 
 api = NinjaAPI(
     title="Ravabet API — روابط",
@@ -18,9 +21,9 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-api.add_router("", agencies_router)
 api.add_router("", me_router)
-api.add_router("", newsroom_router)
+for mounted in registry.api_routers():
+    api.add_router(mounted.prefix, mounted.router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -45,11 +45,14 @@ ALLOWED_HOSTS = env_list("RAVABET_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],tes
 CSRF_TRUSTED_ORIGINS = env_list("RAVABET_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # The kernel: shared pages and mechanisms, the organisation model, API tokens.
     "ravabet.core",
+    "ravabet.core.organisation",
+    "ravabet.core.tokens",
+    # Capabilities: each registers its demo loader, API router and search documents.
     "ravabet.accounts",
     "ravabet.agencies",
     "ravabet.newsroom",
-    "ravabet.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ravabet.core.models import AuditEntry
 
 if TYPE_CHECKING:
-    from ravabet.agencies.models import Agency
+    from ravabet.core.organisation.models import Agency
 
 # Persian labels for the actions services write; unknown actions are shown as they are.
 ACTION_LABELS: dict[str, str] = {

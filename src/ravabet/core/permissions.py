@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from ravabet.agencies.models import Agency, Membership
+from ravabet.core.organisation.models import Agency, Membership
 
 _CACHE_ATTR = "_ravabet_roles"
 

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ravabet.agencies import selectors as agency_selectors
 from ravabet.core import permissions, selectors
 from ravabet.core.audit import ACTION_LABELS
+from ravabet.core.organisation import selectors as agency_selectors
 
 
 @login_required

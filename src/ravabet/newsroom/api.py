@@ -12,10 +12,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ravabet.agencies.models import Agency
-from ravabet.api.auth import TokenAuth
-from ravabet.api.schemas import ErrorOut
 from ravabet.core.jalali import make_aware_local
+from ravabet.core.organisation.models import Agency
+from ravabet.core.schemas import ErrorOut
+from ravabet.core.tokens.auth import TokenAuth
 from ravabet.newsroom import selectors, services
 from ravabet.newsroom.models import Release
 from ravabet.newsroom.richtext import body_text

@@ -9,8 +9,22 @@ class NewsroomConfig(AppConfig):
     verbose_name = "اخبار و اطلاعیه‌ها"
 
     def ready(self) -> None:
+        from ravabet.core import registry
         from ravabet.core.audit import register_labels
+        from ravabet.newsroom import demo, search
+        from ravabet.newsroom.api import router
         from ravabet.newsroom.models import Release
+
+        registry.register_demo_loader(
+            "newsroom", "releases (the seed and attributed Fars news)", demo.load, order=100
+        )
+        registry.register_search_source(
+            search.SCOPE,
+            "published releases",
+            documents=search.published_documents,
+            count=search.published_count,
+        )
+        registry.register_router("newsroom", router)
 
         register_labels(
             actions={

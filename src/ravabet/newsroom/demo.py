@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from ravabet.agencies.models import Agency, County
+from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom import importer, services
 from ravabet.newsroom import search as release_search
 from ravabet.newsroom.models import Category, Release

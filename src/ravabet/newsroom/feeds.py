@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from ravabet.agencies.models import Agency
+from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import selectors
 from ravabet.newsroom.models import Release
 from ravabet.newsroom.richtext import body_text

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from ravabet.agencies.models import Agency, County
 from ravabet.core.forms import JalaliDateField, JalaliDateTimeField
+from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom.models import Category, Release, Subscription
 from ravabet.newsroom.services import ReleaseInput, split_tags
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ravabet.agencies.models import Agency
+from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import services
 from ravabet.newsroom.models import Release
 from ravabet.persian import reflow

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ravabet.agencies.models import Agency, County
+from ravabet.core.organisation.models import Agency, County
 
 
 class Category(models.Model):

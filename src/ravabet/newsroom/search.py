@@ -44,14 +44,5 @@ def published_documents() -> Iterator[search.Document]:
         yield release_document(release)
 
 
-def rebuild(progress: bool = True) -> int:
-    total = Release.objects.filter(status=Release.Status.PUBLISHED).count()
-    return search.rebuild(SCOPE, published_documents(), total=total, progress=progress)
-
-
-def rebuild_if_stale(progress: bool = True) -> int:
-    """Re-index every published release when some entry was keyed with another
-    SEARCH_KEY_VERSION (after an upgrade); the number indexed, 0 when none was stale."""
-    if search.stale_count(SCOPE) == 0:
-        return 0
-    return rebuild(progress=progress)
+def published_count() -> int:
+    return Release.objects.filter(status=Release.Status.PUBLISHED).count()

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from ravabet.agencies.models import Agency
 from ravabet.core import permissions, search
 from ravabet.core.jalali import make_aware_local
+from ravabet.core.organisation.models import Agency
 from ravabet.newsroom.models import Release
 from ravabet.newsroom.search import SCOPE
 

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.agencies.models import Agency, County
 from ravabet.core import audit, permissions
+from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom import search as release_search
 from ravabet.newsroom.models import (
     Category,

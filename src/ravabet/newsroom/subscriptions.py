@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ravabet.agencies.models import Agency
+from ravabet.core.organisation.models import Agency
 from ravabet.newsroom.models import Release, Subscription, Tag
 
 _SALT = "ravabet.newsroom.subscription"

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ravabet.agencies.models import Agency, County
 from ravabet.core import audit, permissions
+from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom import importer, selectors, services, subscriptions
 from ravabet.newsroom.forms import (
     ApproveForm,
@@ -35,7 +35,7 @@ from ravabet.newsroom.models import Release, Tag
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from ravabet.agencies import selectors as agency_selectors
+    from ravabet.core.organisation import selectors as agency_selectors
 
     return render(
         request,

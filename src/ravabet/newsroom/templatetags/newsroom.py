@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from ravabet.agencies.models import Agency
 from ravabet.core import search
+from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import selectors
 from ravabet.newsroom.richtext import body_text, sanitize
 

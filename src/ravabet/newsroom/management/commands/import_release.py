@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from ravabet.agencies.models import Agency
+from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import importer
 
 

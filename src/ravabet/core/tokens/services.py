@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.api.models import ApiToken
 from ravabet.core import audit
+from ravabet.core.tokens.models import ApiToken
 from ravabet.persian import normalize
 
 PREFIX = "rvb_"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from ravabet.agencies.models import Agency, County, Membership
+from ravabet.core.organisation.models import Agency, County, Membership
 from ravabet.persian import search_key
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ravabet.agencies.models import Agency, County, Membership
+from ravabet.core.organisation.models import Agency, County, Membership
 
 
 @admin.register(County)

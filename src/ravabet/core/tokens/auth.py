@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from ravabet.api.services import token_authenticate
+from ravabet.core.tokens.services import token_authenticate
 
 
 class TokenAuth(HttpBearer):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ravabet.agencies.models import Agency, County, Membership
+from ravabet.core.organisation.models import Agency, County, Membership
 
 K = Agency.Kind
 

@@ -1,0 +1,76 @@
+"""What each capability contributes to the whole, registered from its AppConfig.ready().
+
+Adding a capability touches no kernel file: its app registers a demo loader, an API router and
+the sources of its search documents here; the demo command, the API and `search_rebuild` read
+these registries. Registration is idempotent (keyed), so a second ready() changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    key: str
+    label: str
+    load: Callable[[], object]
+    order: int  # lower loads first: the organisation is 0, capabilities 100 and up
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A scope of the shared search index and how to re-make it from the capability's data."""
+
+    scope: str
+    label: str
+    documents: Callable[[], Iterator[Any]]  # of core.search.Document
+    count: Callable[[], int]
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    key: str
+    router: Any  # a ninja.Router
+    prefix: str
+    order: int
+
+
+_demo_loaders: dict[str, DemoLoader] = {}
+_search_sources: dict[str, SearchSource] = {}
+_routers: dict[str, ApiRouter] = {}
+
+
+def register_demo_loader(
+    key: str, label: str, load: Callable[[], object], *, order: int = 100
+) -> None:
+    """`load` must be safe to run again on a database that already has the demo data."""
+    _demo_loaders[key] = DemoLoader(key, label, load, order)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_demo_loaders.values(), key=lambda loader: (loader.order, loader.key))
+
+
+def register_search_source(
+    scope: str,
+    label: str,
+    *,
+    documents: Callable[[], Iterator[Any]],
+    count: Callable[[], int],
+) -> None:
+    _search_sources[scope] = SearchSource(scope, label, documents, count)
+
+
+def search_sources() -> list[SearchSource]:
+    return [_search_sources[scope] for scope in sorted(_search_sources)]
+
+
+def register_router(key: str, router: Any, *, prefix: str = "", order: int = 100) -> None:
+    _routers[key] = ApiRouter(key, router, prefix, order)
+
+
+def api_routers() -> list[ApiRouter]:
+    return sorted(_routers.values(), key=lambda r: (r.order, r.key))
