@@ -8,10 +8,11 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 RAVABET := $(BIN)/ravabet
 
-.PHONY: demo test test-fast lint format bench learn browser screenshots clean help
+.PHONY: demo dev test test-fast lint format bench learn browser screenshots clean help
 
 help:
 	@echo "make demo   install, migrate var/ravabet.sqlite3, load demo data, run worker + web on :$(PORT)"
+	@echo "make dev    the same with DEBUG on and Django's autoreloading development server"
 	@echo "make test   lint + type check + the whole test suite (browser tests included)"
 	@echo "make bench  benchmarks under bench/"
 
@@ -27,18 +28,43 @@ browser:
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The demo is served as production is (docs/architecture.md, "Serving"): gunicorn with DEBUG off,
+# hashed and compressed static files, the Persian error pages. Links in e-mails and feeds point at
+# HOST:PORT; cookies travel over plain http, which the settings allow for loopback hosts only.
+# var/ and all in it are the owner's alone (the app creates files 0600; older ones are tightened).
+demo: export RAVABET_BASE_URL = http://$(HOST):$(PORT)
+demo: export RAVABET_HASHED_STATIC = 1
+demo: export RAVABET_INSECURE_LOOPBACK_COOKIES = 1
 demo: $(STAMP)
-	mkdir -p var
-	RAVABET_DEBUG=1 $(RAVABET) migrate --noinput
-	RAVABET_DEBUG=1 $(RAVABET) demo
+	mkdir -p var && chmod -R go= var
+	$(RAVABET) migrate --noinput
+	$(RAVABET) collectstatic --noinput --verbosity 0
+	$(RAVABET) demo
 	@echo ""
-	@echo "DEBUG is on for the demo only (RAVABET_DEBUG=1); production leaves it off."
+	@echo "Served as in production: gunicorn with DEBUG off (make dev: DEBUG on, autoreloading)."
 	@echo "Ravabet is on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/accounts/login/"
 	@echo "The background worker and the scheduler run beside the web server; Ctrl-C stops all."
-	@RAVABET_DEBUG=1 $(RAVABET) db_worker --interval 1 & worker=$$!; \
-	  RAVABET_DEBUG=1 $(RAVABET) scheduler & scheduler=$$!; \
+	@$(RAVABET) db_worker --interval 1 & worker=$$!; \
+	  $(RAVABET) scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	  RAVABET_DEBUG=1 $(RAVABET) runserver $(HOST):$(PORT) --noreload
+	  $(RAVABET) serve $(HOST):$(PORT)
+
+# Development: Django's autoreloading server with DEBUG on (its English debug pages, static files
+# straight from the apps' folders), the worker and the scheduler beside it.
+dev: export RAVABET_DEBUG = 1
+dev: export RAVABET_BASE_URL = http://$(HOST):$(PORT)
+dev: $(STAMP)
+	mkdir -p var && chmod -R go= var
+	$(RAVABET) migrate --noinput
+	$(RAVABET) demo
+	@echo ""
+	@echo "DEBUG is on for development (make demo serves as production does)."
+	@echo "Ravabet is on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/accounts/login/"
+	@echo "The background worker and the scheduler run beside the web server; Ctrl-C stops all."
+	@$(RAVABET) db_worker --interval 1 & worker=$$!; \
+	  $(RAVABET) scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(RAVABET) runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench

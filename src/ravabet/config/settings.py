@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/ravabet
 PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
 VAR_DIR = Path(os.environ.get("RAVABET_VAR_DIR", PROJECT_DIR / "var"))
+
+# Files this process creates are its owner's alone: the SQLite database (its -wal and -shm take
+# the database file's mode), the secret key, uploaded media; var/ itself is created 0700.
+os.umask(0o077)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -32,7 +40,7 @@ def _secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     path.write_text(key)
     path.chmod(0o600)
@@ -176,11 +184,46 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("RAVABET_MEDIA_ROOT", VAR_DIR / "media"))
-WHITENOISE_USE_FINDERS = True
+# RAVABET_HASHED_STATIC=1 (production and `make demo`, after `ravabet collectstatic`): whitenoise
+# serves the copies collected into STATIC_ROOT, named by content hash (cached for a year) and
+# compressed. Off (tests, `make dev`): the files are served from the apps' folders as they are, so
+# nothing needs collecting first.
+HASHED_STATIC = env_bool("RAVABET_HASHED_STATIC")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if HASHED_STATIC
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not HASHED_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Security
-SECURE_COOKIES = env_bool("RAVABET_SECURE_COOKIES", not DEBUG)
+# Cookies without the Secure flag while DEBUG is off, for a server that only this machine reaches
+# over plain http (`make demo` on http://127.0.0.1): refused unless every allowed host is loopback.
+INSECURE_LOOPBACK_COOKIES = env_bool("RAVABET_INSECURE_LOOPBACK_COOKIES")
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8, [::1]; or testserver, the test client's name no browser resolves."""
+    host = host.strip("[]").lower()
+    if host in {"localhost", "testserver"} or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+if INSECURE_LOOPBACK_COOKIES and not all(is_loopback_host(h) for h in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "RAVABET_INSECURE_LOOPBACK_COOKIES lets session cookies travel over plain http; it is "
+        "allowed only when every host in RAVABET_ALLOWED_HOSTS is loopback, not "
+        + ", ".join(h for h in ALLOWED_HOSTS if not is_loopback_host(h))
+    )
+SECURE_COOKIES = env_bool("RAVABET_SECURE_COOKIES", not DEBUG and not INSECURE_LOOPBACK_COOKIES)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
@@ -202,8 +245,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("RAVABET_FROM_EMAIL", "ravabet@localhost")
 # --- The site
 RAVABET_SITE_NAME = os.environ.get("RAVABET_SITE_NAME", "روابط — شبکه روابط عمومی استان تهران")
 RAVABET_PROVINCE = os.environ.get("RAVABET_PROVINCE", "تهران")
-# Links in e-mails and feeds are absolute; the demo serves on 127.0.0.1:8000.
-RAVABET_BASE_URL = os.environ.get("RAVABET_BASE_URL", "http://127.0.0.1:8000")
+# The site's address as people reach it: every absolute link (e-mails, feeds, canonical and share
+# tags) is built from it by ravabet.core.links.absolute_url. `make demo` sets it from HOST and PORT.
+RAVABET_BASE_URL = os.environ.get("RAVABET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not RAVABET_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"RAVABET_BASE_URL must start with http:// or https://: {RAVABET_BASE_URL!r}"
+    )
 RAVABET_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAVABET_MAX_ATTACHMENT_MB", "10")) * 2**20
 RAVABET_MAX_IMAGE_BYTES = int(os.environ.get("RAVABET_MAX_IMAGE_MB", "5")) * 2**20
 

@@ -1,4 +1,7 @@
-"""RSS 2.0 and Atom feeds of published releases, for the province and for each agency."""
+"""RSS 2.0 and Atom feeds of published releases, for the province and for each agency.
+
+Every link in a feed is absolute on RAVABET_BASE_URL (core.links), not on the request's host.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import selectors
 from ravabet.newsroom.models import Release
@@ -26,7 +30,10 @@ class ReleasesRss(Feed):
         return f"{obj.name} — {base}" if obj else base
 
     def link(self, obj: Agency | None = None) -> str:
-        return obj.get_absolute_url() if obj else reverse("newsroom:list")
+        return absolute_url(obj.get_absolute_url() if obj else reverse("newsroom:list"))
+
+    def feed_url(self, obj: Agency | None = None) -> str:
+        return absolute_url(reverse("newsroom:feed_rss"))
 
     def description(self, obj: Agency | None = None) -> str:
         return "آخرین خبرها، اطلاعیه‌ها، جوابیه‌ها و گزارش‌های منتشرشده در سامانهٔ روابط"
@@ -44,7 +51,7 @@ class ReleasesRss(Feed):
         return item.lead or body_text(item.body)[:500]
 
     def item_link(self, item: Release) -> str:
-        return item.get_absolute_url()
+        return absolute_url(item.get_absolute_url())
 
     def item_pubdate(self, item: Release) -> dt.datetime | None:
         return item.published_at
@@ -59,7 +66,7 @@ class ReleasesRss(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def item_guid(self, item: Release) -> str:
-        return f"{settings.RAVABET_BASE_URL.rstrip('/')}/news/{item.pk}/"
+        return absolute_url(item.get_absolute_url())
 
     item_guid_is_permalink = True
 
@@ -68,8 +75,16 @@ class ReleasesAtom(ReleasesRss):
     feed_type = Atom1Feed
     subtitle = ReleasesRss.description
 
+    def feed_url(self, obj: Agency | None = None) -> str:
+        return absolute_url(reverse("newsroom:feed_atom"))
+
 
 class AgencyReleasesRss(ReleasesRss):
+    def feed_url(self, obj: Agency | None = None) -> str:
+        if obj is None:  # get_object gives an agency or raises 404
+            return super().feed_url(obj)
+        return absolute_url(reverse("newsroom:agency_feed", args=[obj.slug]))
+
     def get_object(self, request: HttpRequest, slug: str) -> Agency:
         agency = Agency.objects.filter(slug=slug, is_active=True).first()
         if agency is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -15,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
 from ravabet.newsroom.models import Release, Subscription, Tag
 
@@ -35,10 +35,6 @@ def subscription_from_token(token: str, purpose: str) -> Subscription | None:
     if data.get("p") != purpose:
         return None
     return Subscription.objects.filter(pk=data.get("id")).first()
-
-
-def _absolute(path: str) -> str:
-    return settings.RAVABET_BASE_URL.rstrip("/") + path
 
 
 def _send(
@@ -80,7 +76,7 @@ def subscription_create(
         subscription.frequency = frequency
         subscription.save(update_fields=["frequency"])
     if subscription.confirmed_at is None:
-        link = _absolute(
+        link = absolute_url(
             reverse("newsroom:subscription_confirm", args=[token_for(subscription, "confirm")])
         )
         transaction.on_commit(
@@ -135,7 +131,7 @@ def send_immediate(*, release_id: int) -> int:
     for subscription in _matching(release).filter(frequency=Subscription.Frequency.IMMEDIATE):
         if subscription.email in sent:
             continue  # subscribed both to the agency and to a tag: one e-mail
-        unsubscribe = _absolute(
+        unsubscribe = absolute_url(
             reverse("newsroom:unsubscribe", args=[token_for(subscription, "unsubscribe")])
         )
         _send(
@@ -144,7 +140,7 @@ def send_immediate(*, release_id: int) -> int:
             "release",
             {
                 "release": release,
-                "url": _absolute(release.get_absolute_url()),
+                "url": absolute_url(release.get_absolute_url()),
                 "unsubscribe": unsubscribe,
                 "subscription": subscription,
             },
@@ -177,7 +173,7 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
             if locked.last_digest_at and locked.last_digest_at >= now:
                 continue  # another worker sent it already
             if items:
-                unsubscribe = _absolute(
+                unsubscribe = absolute_url(
                     reverse("newsroom:unsubscribe", args=[token_for(subscription, "unsubscribe")])
                 )
                 _send(
@@ -186,7 +182,7 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
                     "digest",
                     {
                         "subscription": subscription,
-                        "items": [(r, _absolute(r.get_absolute_url())) for r in items],
+                        "items": [(r, absolute_url(r.get_absolute_url())) for r in items],
                         "unsubscribe": unsubscribe,
                     },
                     unsubscribe,

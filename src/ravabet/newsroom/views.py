@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ravabet.core import audit, permissions
+from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom import importer, selectors, services, subscriptions
 from ravabet.newsroom.forms import (
@@ -62,7 +63,7 @@ def release_detail(request: HttpRequest, pk: int, printable: bool = False) -> Ht
         {
             "release": release,
             "related": selectors.related_releases(release),
-            "absolute_url": request.build_absolute_uri(release.get_absolute_url()),
+            "absolute_url": absolute_url(release.get_absolute_url()),
             "can_edit": permissions.can_view_agency(request.user, release.agency),
         },
     )

@@ -8,6 +8,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from ravabet.core import search
+from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import selectors
 from ravabet.newsroom.richtext import body_text, sanitize
@@ -19,6 +20,12 @@ register = template.Library()
 def safe_body(body: str) -> SafeString:
     """Bodies are sanitized on save; cleaning again on output costs little and guards old rows."""
     return mark_safe(sanitize(body))  # noqa: S308 - nh3 allow-list output
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A path of the site as an absolute link on RAVABET_BASE_URL (share tags)."""
+    return absolute_url(path)
 
 
 @register.simple_tag
