@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -15,17 +14,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from ravabet.accounts import ratelimit
+from ravabet.accounts.forms import LoginForm, TokenForm
 from ravabet.core import audit
 from ravabet.core.organisation import selectors as agency_selectors
 from ravabet.core.tokens import services as api_services
-
-
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": "نام کاربری یا گذرواژه درست نیست. دوباره بنویسید.",
-        "inactive": "این حساب غیرفعال است.",
-    }
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -44,42 +36,33 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
     form = LoginForm(request, data=request.POST or None)
-    status = 200
-    blocked = False
-    if request.method == "POST":
-        ip = audit.client_ip(request) or "unknown"
-        username = request.POST.get("username", "")[:150]
-        if ratelimit.is_blocked(ip, username):
-            with transaction.atomic():
-                audit.record(
-                    actor=None, action="login_blocked", data={"username": username}, request=request
-                )
-            form = LoginForm(request)
-            blocked = True
-            status = 429
-        elif form.is_valid():
-            user = form.get_user()
-            with transaction.atomic():
-                login(request, user)
-                audit.record(actor=user, action="login", obj=user, request=request)
-            ratelimit.reset(ip, username)
-            return redirect(_next_url(request))
-        else:
-            ratelimit.register_failure(ip, username)
-            with transaction.atomic():
-                audit.record(
-                    actor=None, action="login_failed", data={"username": username}, request=request
-                )
+    # The form counts failures, refuses while blocked and writes the audit entries.
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+        return redirect(_next_url(request))
+    blocked = form.blocked
     return render(
         request,
         "accounts/login.html",
         {
-            "form": form,
+            "form": LoginForm(request) if blocked else form,
             "blocked": blocked,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
-        status=status,
+        status=429 if blocked else 200,
     )
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own login page with the admin's form (AdminLoginForm): 429 while blocked."""
+    response = admin.site.login(request)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if getattr(form, "blocked", False):
+        response.status_code = 429
+    return response
 
 
 @require_POST
@@ -93,17 +76,28 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the answer that shows a new key must stay in no cache (Cache-Control: no-store)
 def profile(request: HttpRequest) -> HttpResponse:
+    # The new key only ever lives in this one response: not in the session, not in a message.
     new_key = ""
+    token_form = TokenForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create_token":
-            _, new_key = api_services.token_create(
-                actor=request.user, name=request.POST.get("name", ""), request=request
-            )
-            messages.success(
-                request, "کلید تازه ساخته شد. آن را اکنون نگه دارید؛ دوباره نشان داده نمی‌شود."
-            )
+            token_form = TokenForm(request.POST)
+            if token_form.is_valid():
+                _, new_key = api_services.token_create(
+                    actor=request.user,
+                    name=token_form.cleaned_data["name"],
+                    read_only=token_form.cleaned_data["read_only"],
+                    expires_at=token_form.expires_at(),
+                    request=request,
+                )
+                token_form = TokenForm()
+                messages.success(
+                    request,
+                    "کلید تازه ساخته شد. آن را اکنون نگه دارید؛ دوباره نشان داده نمی‌شود.",
+                )
         elif action == "revoke_token":
             api_services.token_revoke(
                 actor=request.user, token_id=request.POST.get("token_id", ""), request=request
@@ -117,5 +111,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             "memberships": agency_selectors.membership_list_for(request.user),
             "tokens": api_services.token_list(user=request.user),
             "new_key": new_key,
+            "token_form": token_form,
         },
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ravabet.core.organisation import selectors
 from ravabet.core.organisation.models import Agency
+from ravabet.core.pagination import LimitOffset
 
 router = Router(tags=["دستگاه‌ها"])
 
@@ -46,7 +47,7 @@ class AgencyOut(Schema):
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="فهرست دستگاه‌ها")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def agency_list(
     request: HttpRequest, kind: str = "", county: str = "", q: str = ""
 ) -> list[AgencyOut]:

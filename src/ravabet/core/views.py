@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ravabet.core import permissions, selectors
 from ravabet.core.audit import ACTION_LABELS
 from ravabet.core.organisation import selectors as agency_selectors
+from ravabet.core.pagination import paginate
 
 
 @login_required
@@ -35,7 +35,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "گزارش ممیزی را فقط اداره‌کل روابط عمومی استانداری می‌بیند.",
     )
     filters = selectors.AuditFilters.from_query(request.GET)
-    page = Paginator(selectors.audit_list(filters), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.audit_list(filters), 50)
     return render(
         request,
         "core/audit_log.html",

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ravabet.core.jalali import make_aware_local
 from ravabet.core.organisation.models import Agency
+from ravabet.core.pagination import LimitOffset, parse_page
 from ravabet.core.schemas import ErrorOut
 from ravabet.core.tokens.auth import TokenAuth
 from ravabet.newsroom import selectors, services
@@ -85,7 +86,7 @@ class SearchOut(Schema):
 
 
 @router.get("/releases", response=list[ReleaseOut], summary="خبرهای منتشرشده")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def release_list(
     request: HttpRequest, agency: str = "", kind: str = "", tag: str = ""
 ) -> list[ReleaseOut]:
@@ -104,14 +105,14 @@ def release_list(
 
 @router.get("/releases/search", response=SearchOut, summary="جست‌وجوی خبرها")
 def release_search(
-    request: HttpRequest, q: str = "", agency: str = "", kind: str = "", page: int = 1
+    request: HttpRequest, q: str = "", agency: str = "", kind: str = "", page: str = "1"
 ) -> SearchOut:
     results, releases = selectors.release_search(
         selectors.SearchQuery(
             q=q,
             agency=Agency.objects.filter(slug=agency).first() if agency else None,
             kind=kind if kind in Release.Kind.values else "",
-            page=page,
+            page=parse_page(page),
         )
     )
     return SearchOut(

@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
 
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
@@ -48,7 +49,9 @@ class ReleasesRss(Feed):
         return f"{item.kicker} | {item.headline}" if item.kicker else item.headline
 
     def item_description(self, item: Release) -> str:
-        return item.lead or body_text(item.body)[:500]
+        # RSS <description> and Atom <summary type="html"> are HTML to every reader: the lead
+        # and the body's text are plain text, so they are escaped, never passed on as markup.
+        return format_html("<p>{}</p>", item.lead or body_text(item.body)[:500])
 
     def item_link(self, item: Release) -> str:
         return absolute_url(item.get_absolute_url())

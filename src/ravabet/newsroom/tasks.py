@@ -26,3 +26,9 @@ def notify_subscribers(release_id: int) -> int:
 @task()
 def send_daily_digests() -> int:
     return subscriptions.send_daily_digests()
+
+
+@task()
+def send_subscription_confirmation(subscription_id: int, frequency: str) -> bool:
+    """The confirmation e-mail of a subscribe request, sent here rather than in the request."""
+    return subscriptions.send_confirmation(subscription_id=subscription_id, frequency=frequency)

@@ -11,7 +11,8 @@ urlpatterns = [
     path("news/", views.release_list, name="list"),
     path("news/<int:pk>/", views.release_detail, name="release"),
     path("news/<int:pk>/print/", views.release_detail, {"printable": True}, name="release_print"),
-    path("tags/<str:name>/", views.tag_detail, name="tag"),
+    # path, not str: a tag may contain «/» (خبر/گزارش); reverse() still escapes ? # and %.
+    path("tags/<path:name>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
     path("feeds/releases.rss", feeds.ReleasesRss(), name="feed_rss"),
     path("feeds/releases.atom", feeds.ReleasesAtom(), name="feed_atom"),

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ravabet.core import audit, permissions
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency, County
+from ravabet.core.pagination import paginate, parse_page
 from ravabet.newsroom import importer, selectors, services, subscriptions
 from ravabet.newsroom.forms import (
     ApproveForm,
@@ -30,7 +30,7 @@ from ravabet.newsroom.forms import (
     SearchForm,
     SubscribeForm,
 )
-from ravabet.newsroom.models import Release, Tag
+from ravabet.newsroom.models import Release, Subscription, Tag
 
 # --- the public portal -------------------------------------------------------------------
 
@@ -71,9 +71,7 @@ def release_detail(request: HttpRequest, pk: int, printable: bool = False) -> Ht
 
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(Tag, name=name)
-    page = Paginator(selectors.release_list_public(tag=tag.name), 20).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.release_list_public(tag=tag.name), 20)
     return render(request, "newsroom/tag.html", {"tag": tag, "page": page})
 
 
@@ -81,7 +79,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Release.Kind.values:
         kind = ""
-    page = Paginator(selectors.release_list_public(kind=kind), 20).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.release_list_public(kind=kind), 20)
     return render(
         request,
         "newsroom/release_list.html",
@@ -105,7 +103,6 @@ def search(request: HttpRequest) -> HttpResponse:
         notes = []
         if request.GET.get("agency") and agency is None:
             notes.append("دستگاهی با این نام پیدا نشد؛ در همهٔ دستگاه‌ها جست‌وجو شد.")
-        page_raw = request.GET.get("page", "1")
         query = selectors.SearchQuery(
             q=request.GET.get("q", ""),
             agency=agency,
@@ -113,7 +110,7 @@ def search(request: HttpRequest) -> HttpResponse:
             county_id=county.pk if county else None,
             since=data.get("since"),
             until=data.get("until"),
-            page=int(page_raw) if page_raw.isdigit() else 1,
+            page=parse_page(request.GET.get("page")),
         )
         results, releases = selectors.release_search(query)
         context.update(
@@ -136,6 +133,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if (agency is None) == (tag is None):
         raise Http404
     form = SubscribeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             subscriptions.subscription_create(
@@ -143,31 +141,66 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 agency=agency,
                 tag=tag,
                 frequency=form.cleaned_data["frequency"],
+                request=request,
             )
+        except subscriptions.SubscriptionThrottled as exc:
+            form.add_error(None, str(exc))
+            status = 429
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
+            # The same answer whether the address was subscribed already or not.
             return render(
                 request, "newsroom/subscribe_sent.html", {"email": form.cleaned_data["email"]}
             )
-    return render(request, "newsroom/subscribe.html", {"form": form, "agency": agency, "tag": tag})
+    return render(
+        request,
+        "newsroom/subscribe.html",
+        {"form": form, "agency": agency, "tag": tag},
+        status=status,
+    )
 
 
 def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail shows what it will do; the button (POST) does it."""
+    pending, frequency = subscriptions.subscription_pending(token=token)
+    if pending is None:
+        return render(request, "newsroom/subscription_bad_link.html", status=400)
+    is_change = pending.confirmed_at is not None
+    if request.method != "POST":
+        return render(
+            request,
+            "newsroom/subscription_confirm.html",
+            {
+                "subscription": pending,
+                "is_change": is_change,
+                "frequency": Subscription.Frequency(frequency).label,
+            },
+        )
     subscription = subscriptions.subscription_confirm(token=token)
     if subscription is None:
         return render(request, "newsroom/subscription_bad_link.html", status=400)
-    return render(request, "newsroom/subscription_confirmed.html", {"subscription": subscription})
+    return render(
+        request,
+        "newsroom/subscription_confirmed.html",
+        {"subscription": subscription, "is_change": is_change},
+    )
 
 
 @csrf_exempt  # the signed token is the authority; mail clients POST without a session
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the e-mail (GET), or the mail client's one-click POST (RFC 8058)."""
-    subscription = subscriptions.subscription_cancel(token=token)
-    if subscription is None:
+    """GET (the link opened, or prefetched by a mail scanner) only asks; POST unsubscribes:
+    the page's button, or the mail client's one-click POST (RFC 8058, List-Unsubscribe-Post)."""
+    if request.method != "POST":
+        subscription = subscriptions.subscription_from_token(token, "unsubscribe")
+        if subscription is None:
+            return render(request, "newsroom/subscription_bad_link.html", status=400)
+        return render(request, "newsroom/unsubscribe_confirm.html", {"subscription": subscription})
+    cancelled = subscriptions.subscription_cancel(token=token)
+    if cancelled is None:
         return render(request, "newsroom/subscription_bad_link.html", status=400)
-    return render(request, "newsroom/unsubscribed.html", {"subscription": subscription})
+    return render(request, "newsroom/unsubscribed.html", {"subscription": cancelled})
 
 
 # --- the back office ---------------------------------------------------------------------
@@ -189,12 +222,13 @@ def bo_list(request: HttpRequest) -> HttpResponse:
     if status not in Release.Status.values:
         status = ""
     agency_slug = request.GET.get("agency", "")[:64]
-    page = Paginator(
+    page = paginate(
+        request,
         selectors.release_list_backoffice(
             user=request.user, status=status, agency_slug=agency_slug
         ),
         25,
-    ).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "newsroom/bo_list.html",

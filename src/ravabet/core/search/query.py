@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ravabet.core.pagination import MAX_PAGE, parse_int
 from ravabet.persian import search_key, to_persian_digits
 
 # A person searching types a few words. Longer input is pasted text or an attack; cutting
@@ -89,23 +90,8 @@ def parse_query(query: object) -> ParsedQuery:
 
 
 def coerce_int(value: object, default: int) -> int:
-    """An int from whatever a query string gave (\"3\", \"۳\", \"x\", None, 2.0)."""
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value == value and abs(value) < 1e12 else default
-    if isinstance(value, str):
-        digits = value.strip()
-        # int() takes Persian and Arabic-Indic digits itself; the length cap keeps a
-        # pasted megabyte of digits from becoming a huge integer.
-        if 0 < len(digits) <= 12:
-            try:
-                return int(digits)
-            except ValueError:
-                return default
-    return default
+    """An int from whatever a query string gave («3», «۳», «x», None, 2.0); see core.pagination."""
+    return parse_int(value, default=default, minimum=-MAX_PAGE, maximum=MAX_PAGE)
 
 
 def clamp_per_page(value: object) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # After this moment the key authenticates nobody; empty: until revoked.
+    expires_at = models.DateTimeField(_("معتبر تا"), null=True, blank=True)
+    # A read-only key is refused (403) on every non-safe method, in TokenAuth.
+    read_only = models.BooleanField(_("فقط خواندن"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -25,3 +30,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from ravabet.core import audit
+from ravabet.core.pagination import parse_int
 from ravabet.core.tokens.models import ApiToken
 from ravabet.persian import normalize
 
@@ -24,17 +26,35 @@ def _hash(key: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, actor: Any, name: str, request: HttpRequest | None = None
+    *,
+    actor: Any,
+    name: str,
+    read_only: bool = False,
+    expires_at: dt.datetime | None = None,
+    via: str = "",
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
-    """Returns the token and its key; the key is never stored and cannot be shown again."""
+    """Returns the token and its key; the key is never stored and cannot be shown again.
+
+    `via` notes in the audit entry where the token was made when it was not the profile page
+    (the `apitoken` command).
+    """
     key = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
         name=normalize(name).strip()[:100] or "کلید API",
         prefix=key[:12],
         key_hash=_hash(key),
+        read_only=read_only,
+        expires_at=expires_at,
     )
-    audit.record(actor=actor, action="token.create", obj=token, request=request)
+    data: dict[str, Any] = {
+        "read_only": read_only,
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    }
+    if via:
+        data["via"] = via
+    audit.record(actor=actor, action="token.create", obj=token, data=data, request=request)
     return token, key
 
 
@@ -42,7 +62,9 @@ def token_create(
 def token_revoke(*, actor: Any, token_id: str, request: HttpRequest | None = None) -> None:
     # Only one's own tokens: another person's id simply matches nothing.
     token = ApiToken.objects.filter(
-        user=actor, pk=int(token_id) if str(token_id).isdigit() else 0, revoked_at__isnull=True
+        user=actor,
+        pk=parse_int(token_id, default=0, minimum=0, maximum=2**63 - 1),
+        revoked_at__isnull=True,
     ).first()
     if token is None:
         return
@@ -52,22 +74,30 @@ def token_revoke(*, actor: Any, token_id: str, request: HttpRequest | None = Non
 
 
 def token_list(*, user: Any) -> QuerySet[ApiToken]:
+    """One's tokens not revoked, expired ones included (marked on the page, revocable)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 
-def token_authenticate(key: str) -> Any | None:
-    """The active person behind a key, or None."""
+def token_active(key: str) -> ApiToken | None:
+    """The token behind a key if it is neither revoked nor expired and its person is active."""
     if not key.startswith(PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     # Write at most once a minute per token, not on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def token_authenticate(key: str) -> Any | None:
+    """The active person behind a key, or None."""
+    token = token_active(key)
+    return token.user if token is not None else None
