@@ -35,6 +35,7 @@ def _fresh_cache() -> None:
 @pytest.fixture(autouse=True)
 def _test_settings(tmp_path: Any, settings: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RAVABET_PRIVATE_ROOT = tmp_path / "private"
     # Real hashing is deliberately slow; tests need speed, not resistance to brute force.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ravabet.core.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -196,7 +197,20 @@ STORAGES = {
         if HASHED_STATIC
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Files of unpublished or personal records (release media, later citizens' attachments):
+    # outside MEDIA_ROOT, served only through the permission-checked /files/ view.
+    "private": {"BACKEND": "ravabet.core.uploads.storage.PrivateFileSystemStorage"},
 }
+RAVABET_PRIVATE_ROOT = Path(os.environ.get("RAVABET_PRIVATE_ROOT", VAR_DIR / "private"))
+# Uploads: small files in memory, larger ones in a temporary file, none past the largest limit
+# any upload policy allows (core/uploads/handlers.py); form fields without files up to 2.5 MB.
+FILE_UPLOAD_HANDLERS = [
+    "ravabet.core.uploads.handlers.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WHITENOISE_USE_FINDERS = not HASHED_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -231,6 +245,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (core/csp.py): no inline script or style anywhere.
+RAVABET_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Path prefix -> directives replaced there. ninja's Swagger UI sets inline styles and draws
+# its icons from data: URIs (its scripts are files, so script-src stays 'self').
+RAVABET_CSP_PATHS = {
+    "/api/v1/docs": {"style-src": "'self' 'unsafe-inline'", "img-src": "'self' data:"},
+}
+RAVABET_CSP_REPORT_ONLY = env_bool("RAVABET_CSP_REPORT_ONLY")
 if env_bool("RAVABET_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -1,9 +1,7 @@
 """The site's URL map: public pages, back office, accounts, API, the platform admin."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from ravabet.accounts.forms import AdminLoginForm
 from ravabet.accounts.views import admin_login
@@ -23,9 +21,9 @@ urlpatterns = [
     # Before admin.site.urls: the same page, answering 429 while the login is blocked.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
-    # Uploaded media (logos, images) are served by the app on the embedded default;
-    # behind a reverse proxy or object storage in scale-out.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Stored files: /files/… (checked by the owning capability) and /media/… (public), both
+    # with safe headers (core/uploads/views.py).
+    path("", include("ravabet.core.uploads.urls")),
 ]
 
 handler403 = "ravabet.core.views.error_403"

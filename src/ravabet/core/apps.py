@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
     name = "ravabet.core"
     label = "core"
     verbose_name = "هسته"
+
+    def ready(self) -> None:
+        from ravabet.core.uploads import checks  # noqa: F401 (registers the system checks)

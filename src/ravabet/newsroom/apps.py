@@ -11,7 +11,7 @@ class NewsroomConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.newsroom import demo, search
+        from ravabet.newsroom import demo, media, search
         from ravabet.newsroom.api import router
         from ravabet.newsroom.models import Release
 
@@ -25,6 +25,7 @@ class NewsroomConfig(AppConfig):
             count=search.published_count,
         )
         registry.register_router("newsroom", router)
+        media.register()
 
         register_labels(
             actions={

@@ -134,7 +134,12 @@ class CorrectionForm(forms.Form):
 
 
 class ImageForm(forms.Form):
-    image = forms.FileField(label="تصویر (JPEG یا PNG)")
+    image = forms.FileField(
+        label="تصویر (JPEG، PNG، WEBP یا GIF)",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
     alt_text = forms.CharField(
         label="متن جایگزین", max_length=300, help_text="آنچه در تصویر دیده می‌شود، برای نابینایان."
     )
@@ -142,7 +147,10 @@ class ImageForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="پرونده (PDF)")
+    file = forms.FileField(
+        label="پرونده (PDF، Word، Excel، PowerPoint، OpenDocument یا تصویر)",
+        help_text="نوع پرونده از محتوای آن شناخته می‌شود، نه از نامش.",
+    )
     title = forms.CharField(label="عنوان پیوست", max_length=300, required=False)
 
 

@@ -7,7 +7,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ravabet.core import uploads
 from ravabet.core.organisation.models import Agency, County
+from ravabet.core.uploads import private_storage
+
+# The keys under which the newsroom's files are served (/files/<key>/…; newsroom/media.py).
+IMAGE_FILES = "newsroom.image"
+ATTACHMENT_FILES = "newsroom.attachment"
 
 
 class Category(models.Model):
@@ -128,11 +134,22 @@ class Release(models.Model):
 
 
 class ReleaseImage(models.Model):
+    """A picture of a release, re-encoded at upload, kept private until the release is public."""
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("تصویر"), upload_to="releases/images/%Y/%m/")
+    # A random name with the extension of the content (core/uploads), in private storage.
+    image = models.ImageField(
+        _("تصویر"), upload_to="newsroom/images/%Y/%m/", storage=private_storage
+    )
     caption = models.CharField(_("زیرنویس"), max_length=300, blank=True)
     alt_text = models.CharField(_("متن جایگزین"), max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+    # The uploader's file name, for display only.
+    original_name = models.CharField(_("نام پروندهٔ اصلی"), max_length=200, blank=True)
+    content_type = models.CharField(_("نوع محتوا"), max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -142,12 +159,22 @@ class ReleaseImage(models.Model):
     def __str__(self) -> str:
         return self.alt_text
 
+    @property
+    def url(self) -> str:
+        return uploads.file_url(IMAGE_FILES, self)
+
 
 class ReleaseAttachment(models.Model):
+    """A document of a release, checked by content at upload, private until the release is."""
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("پرونده"), upload_to="releases/files/%Y/%m/")
+    file = models.FileField(
+        _("پرونده"), upload_to="newsroom/attachments/%Y/%m/", storage=private_storage
+    )
     title = models.CharField(_("عنوان"), max_length=300)
     size = models.PositiveIntegerField(default=0)
+    original_name = models.CharField(_("نام پروندهٔ اصلی"), max_length=200, blank=True)
+    content_type = models.CharField(_("نوع محتوا"), max_length=100)
 
     class Meta:
         ordering = ["id"]
@@ -156,6 +183,15 @@ class ReleaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def url(self) -> str:
+        return uploads.file_url(ATTACHMENT_FILES, self)
+
+    @property
+    def kind_label(self) -> str:
+        """What the file is, from its stored content type ("PDF", "Word (docx)")."""
+        return uploads.label_for(self.content_type)
 
 
 class Correction(models.Model):

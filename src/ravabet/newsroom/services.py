@@ -12,15 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, permissions
+from ravabet.core import audit, permissions, uploads
 from ravabet.core.organisation.models import Agency, County
+from ravabet.newsroom import media
 from ravabet.newsroom import search as release_search
 from ravabet.newsroom.models import (
     Category,
@@ -423,82 +422,98 @@ def _require_editable_media(actor: Any, release: Release) -> None:
         raise ReleaseStateError("پیوست و تصویر را پیش از انتشار اضافه کنید.")
 
 
-@transaction.atomic
 def release_add_attachment(
     *,
     actor: Any,
     release: Release,
-    upload: UploadedFile,
+    upload: Any,
     title: str,
     request: HttpRequest | None = None,
 ) -> ReleaseAttachment:
+    """A document (PDF, office formats) or picture beside the release, checked by content."""
     _require_editable_media(actor, release)
-    limit = settings.RAVABET_MAX_ATTACHMENT_BYTES
-    name = (upload.name or "").lower()
-    if not name.endswith(".pdf"):
-        raise ValidationError({"file": "فقط پروندهٔ PDF پیوست می‌شود."})
-    if (upload.size or 0) > limit:
-        raise ValidationError(
-            {"file": f"پرونده بزرگ‌تر از {limit // 2**20} مگابایت است؛ آن را کوچک‌تر کنید."}
-        )
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError({"file": "این پرونده PDF نیست؛ پروندهٔ PDF درست را بفرستید."})
-    attachment = ReleaseAttachment.objects.create(
-        release=release, file=upload, title=normalize(title).strip() or name, size=upload.size or 0
-    )
-    audit.record(
-        actor=actor,
-        action="release.attach",
-        obj=release,
-        agency=release.agency,
-        data={"file": attachment.title},
-        request=request,
-    )
-    return attachment
+    # Reading, checking and re-encoding happen before the transaction: no lock held meanwhile.
+    accepted = uploads.accept(upload, policy=media.RELEASE_ATTACHMENT, field="file")
+    try:
+        with transaction.atomic():
+            release = Release.objects.select_for_update().get(pk=release.pk)
+            _require_editable_media(actor, release)
+            attachment = ReleaseAttachment(
+                release=release,
+                title=normalize(title).strip() or _name_stem(accepted.original_name),
+                size=accepted.size,
+                original_name=accepted.original_name,
+                content_type=accepted.content_type,
+            )
+            _save_with_file(attachment, "file", accepted)
+            audit.record(
+                actor=actor,
+                action="release.attach",
+                obj=release,
+                agency=release.agency,
+                data={"file": attachment.title, "type": accepted.content_type},
+                request=request,
+            )
+            return attachment
+    finally:
+        accepted.close()
 
 
-@transaction.atomic
 def release_add_image(
     *,
     actor: Any,
     release: Release,
-    upload: UploadedFile,
+    upload: Any,
     alt_text: str,
     caption: str = "",
     request: HttpRequest | None = None,
 ) -> ReleaseImage:
+    """A picture shown with the release: decoded and written again, under a name of ours."""
     _require_editable_media(actor, release)
     alt_text = normalize(alt_text).strip()
     if not alt_text:
         raise ValidationError({"alt_text": "متن جایگزین تصویر را برای نابینایان بنویسید."})
-    if (upload.size or 0) > settings.RAVABET_MAX_IMAGE_BYTES:
-        raise ValidationError({"image": "تصویر بزرگ‌تر از حد مجاز است."})
-    from PIL import Image, UnidentifiedImageError
-
+    accepted = uploads.accept(upload, policy=media.RELEASE_IMAGE, field="image")
     try:
-        with Image.open(upload) as img:
-            img.verify()
-            kind = (img.format or "").upper()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationError({"image": "این پرونده تصویر نیست؛ JPEG یا PNG بفرستید."}) from exc
-    if kind not in {"JPEG", "PNG", "WEBP", "GIF"}:
-        raise ValidationError({"image": "فقط تصویر JPEG، PNG، WEBP یا GIF پذیرفته می‌شود."})
-    upload.seek(0)
-    image = ReleaseImage.objects.create(
-        release=release,
-        image=upload,
-        alt_text=alt_text,
-        caption=normalize(caption).strip(),
-        position=release.images.count(),
-    )
-    audit.record(
-        actor=actor,
-        action="release.image",
-        obj=release,
-        agency=release.agency,
-        data={"alt": alt_text},
-        request=request,
-    )
-    return image
+        with transaction.atomic():
+            release = Release.objects.select_for_update().get(pk=release.pk)
+            _require_editable_media(actor, release)
+            image = ReleaseImage(
+                release=release,
+                alt_text=alt_text,
+                caption=normalize(caption).strip(),
+                position=release.images.count(),
+                original_name=accepted.original_name,
+                content_type=accepted.content_type,
+                size=accepted.size,
+                width=accepted.width,
+                height=accepted.height,
+            )
+            _save_with_file(image, "image", accepted)
+            audit.record(
+                actor=actor,
+                action="release.image",
+                obj=release,
+                agency=release.agency,
+                data={"alt": alt_text},
+                request=request,
+            )
+            return image
+    finally:
+        accepted.close()
+
+
+def _save_with_file(record: Any, field: str, accepted: uploads.AcceptedFile) -> None:
+    """Store the file under its random name, then the row; a failed row leaves no file."""
+    stored = getattr(record, field)
+    stored.save(accepted.name, accepted.file, save=False)
+    try:
+        record.save()
+    except BaseException:
+        stored.delete(save=False)
+        raise
+
+
+def _name_stem(name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return (stem if dot and stem and len(ext) <= 5 else name).strip() or "پیوست"
