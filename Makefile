@@ -44,7 +44,7 @@ demo: $(STAMP)
 	@echo "Served as in production: gunicorn with DEBUG off (make dev: DEBUG on, autoreloading)."
 	@echo "Ravabet is on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/accounts/login/"
 	@echo "The background worker and the scheduler run beside the web server; Ctrl-C stops all."
-	@$(RAVABET) db_worker --interval 1 & worker=$$!; \
+	@$(RAVABET) worker --interval 1 & worker=$$!; \
 	  $(RAVABET) scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(RAVABET) serve $(HOST):$(PORT)

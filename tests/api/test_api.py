@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from ravabet.api import parsing
 from ravabet.core.tokens import services
 from ravabet.core.tokens.models import ApiToken
 
@@ -97,3 +99,35 @@ def test_openapi_document_and_docs_are_served_locally() -> None:
     docs = Client().get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def _bearer(user: Any) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(actor=user, name='t')[1]}"}
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_413_with_a_persian_detail(world: Any) -> None:
+    # Django's DATA_UPLOAD_MAX_MEMORY_SIZE is 2.5 MB; ninja reads the whole body.
+    body = json.dumps({"agency": "roads", "headline": "تیتر", "body": "م" * 3_000_000})
+    response = Client().post(
+        "/api/v1/releases", body, content_type="application/json", **_bearer(world.officer_roads)
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"] == parsing.TOO_BIG
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_400_with_a_persian_detail(world: Any) -> None:
+    for raw in [b"{not json", b"\xff\xfe{", b"[" * 100_000]:
+        response = Client().post(
+            "/api/v1/releases", raw, content_type="application/json", **_bearer(world.officer_roads)
+        )
+        assert response.status_code == 400
+        assert response.json()["detail"] == parsing.NOT_JSON
+
+
+def test_lone_surrogates_are_found_anywhere_in_decoded_json() -> None:
+    assert parsing.has_lone_surrogate({"a": [1, {"b": "\ud800"}]})
+    assert parsing.has_lone_surrogate({"\udc00": 1})
+    assert not parsing.has_lone_surrogate({"a": ["\U0001f4f0", 1.5, None, True]})

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from ravabet.api import parsing
+from ravabet.core import jalali
 from ravabet.core.tokens.services import token_create
+from ravabet.newsroom import services
 from ravabet.newsroom.models import Release
 from tests.factories import make_release
 
@@ -88,3 +91,108 @@ def test_api_writes_need_token_and_own_agency(world: Any) -> None:
         == 404
     )
     assert Release.objects.count() == 1
+
+
+# --- hostile input: the service's own answers, never a 500 ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("headline", "ب" * 100_000),
+        ("headline", "تیتر\x00خبر"),
+        ("kicker", "ر" * 301),
+        ("lead", "ل" * 3001),
+    ],
+)
+def test_api_refuses_long_or_invalid_text_with_the_services_message(
+    world: Any, field: str, value: str
+) -> None:
+    response = Client().post(
+        "/api/v1/releases",
+        {"agency": "roads", "headline": "تیتر", field: value},
+        content_type="application/json",
+        **_auth(world.officer_roads),
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == services.text_error(field, value)
+    assert not Release.objects.exists()
+
+
+def test_api_refuses_a_body_longer_than_the_setting(world: Any, settings: Any) -> None:
+    settings.RAVABET_MAX_BODY_CHARS = 1000
+    body = "متن " * 300
+    response = Client().post(
+        "/api/v1/releases",
+        {"agency": "roads", "headline": "تیتر", "body": body},
+        content_type="application/json",
+        **_auth(world.officer_roads),
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == services.text_error("body", body)
+    assert "۱٬۰۰۰" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"agency": "roads", "headline": "\\ud800"}',
+        '{"agency": "\\udfff", "headline": "تیتر"}',
+        '{"agency": "roads", "headline": "تیتر", "tags": ["\\udc00"]}',
+    ],
+)
+def test_api_refuses_a_lone_surrogate_in_json(world: Any, raw: str) -> None:
+    response = Client().post(
+        "/api/v1/releases", raw, content_type="application/json", **_auth(world.officer_roads)
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == parsing.LONE_SURROGATE
+    assert not Release.objects.exists()
+
+
+def test_api_takes_a_surrogate_pair_that_makes_one_character(world: Any) -> None:
+    response = Client().post(
+        "/api/v1/releases",
+        '{"agency": "roads", "headline": "\\ud83d\\udcf0 خبر"}',
+        content_type="application/json",
+        **_auth(world.officer_roads),
+    )
+    assert response.status_code == 201
+    assert response.json()["headline"].startswith("\U0001f4f0")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "9999-12-31T23:59:00",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59+00:00",
+        "0001-01-01T00:00:00-05:00",
+    ],
+)
+def test_api_publish_time_at_the_ends_of_the_calendar_is_400(world: Any, moment: str) -> None:
+    release = make_release(actor=world.head_roads, agency=world.roads, status="submitted")
+    response = Client().post(
+        f"/api/v1/releases/{release.pk}/approve",
+        {"publish_at": moment},
+        content_type="application/json",
+        **_auth(world.head_roads),
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == jalali.OUT_OF_RANGE_MESSAGE
+    release.refresh_from_db()
+    assert release.status == Release.Status.SUBMITTED
+
+
+def test_api_publish_time_without_offset_is_tehran_time(world: Any) -> None:
+    release = make_release(actor=world.head_roads, agency=world.roads, status="submitted")
+    response = Client().post(
+        f"/api/v1/releases/{release.pk}/approve",
+        {"publish_at": "2040-05-20T10:00:00"},
+        content_type="application/json",
+        **_auth(world.head_roads),
+    )
+    assert response.json()["status"] == "scheduled"
+    release.refresh_from_db()
+    assert release.scheduled_for is not None
+    assert release.scheduled_for.isoformat() == "2040-05-20T06:30:00+00:00"

@@ -108,19 +108,29 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite under var/ by default; DATABASE_URL (postgres://...) for scale-out.
+# The write path (docs/architecture.md): heavy work happens before a transaction opens, and
+# ATOMIC_REQUESTS stays off, so a transaction is only ever a short write.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'ravabet.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60, conn_health_checks=True
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        # Persistent connections, checked before reuse (a lost one is replaced, not used).
+        conn_max_age=int(os.environ.get("RAVABET_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets the worker and the web process read and write side by side.
+        # WAL: readers never wait for the writer nor the writer for readers, so the web, the
+        # worker and the scheduler share the file; NORMAL is safe with WAL (a power cut may lose
+        # the last commits, never corrupt the file).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # Every transaction takes the one write lock at BEGIN, so two writers never deadlock
+        # upgrading a read lock; hence no read is wrapped in transaction.atomic needlessly.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a writer waits for the lock before "database is locked".
+        "timeout": float(os.environ.get("RAVABET_SQLITE_BUSY_TIMEOUT", "20")),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -287,6 +297,9 @@ if not RAVABET_BASE_URL.startswith(("http://", "https://")):
     )
 RAVABET_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAVABET_MAX_ATTACHMENT_MB", "10")) * 2**20
 RAVABET_MAX_IMAGE_BYTES = int(os.environ.get("RAVABET_MAX_IMAGE_MB", "5")) * 2**20
+# The longest release body accepted, in characters as sent (markup included): the form, the API
+# and the importer all refuse a longer one with the same message (newsroom/services.py).
+RAVABET_MAX_BODY_CHARS = int(os.environ.get("RAVABET_MAX_BODY_CHARS", "200000"))
 
 LOGGING = {
     "version": 1,

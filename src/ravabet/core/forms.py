@@ -46,17 +46,22 @@ class JalaliDateField(forms.Field):
     widget = JalaliDateInput
     default_error_messages = {
         "invalid": "تاریخ را به شکل ۱۴۰۴/۰۲/۳۰ یا «۳۰ اردیبهشت ۱۴۰۴» بنویسید.",
+        "out_of_range": jalali.OUT_OF_RANGE_MESSAGE,
     }
 
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.date):
-            return value
-        try:
-            return pdates.parse_jalali_date(normalize(str(value)))
-        except ValueError as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+            day = value
+        else:
+            try:
+                day = pdates.parse_jalali_date(normalize(str(value)))
+            except ValueError as exc:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not jalali.in_supported_range(day):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return day
 
 
 class JalaliDateTimeField(forms.Field):
@@ -69,12 +74,15 @@ class JalaliDateTimeField(forms.Field):
         "nonexistent": (
             "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است؛ ساعت دیگری را بنویسید."
         ),
+        "out_of_range": jalali.OUT_OF_RANGE_MESSAGE,
     }
 
     def to_python(self, value: Any) -> dt.datetime | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.datetime):
+            if not jalali.in_supported_range(value):
+                raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
             return value
         text = to_latin_digits(" ".join(str(value).split()))
         match = _TIME.match(text)
@@ -84,6 +92,8 @@ class JalaliDateTimeField(forms.Field):
             day = pdates.parse_jalali_date(match["date"])
         except ValueError as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not jalali.in_supported_range(day):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
         hour, minute = int(match["h"] or 0), int(match["m"] or 0)
         if hour > 23 or minute > 59:
             raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")

@@ -15,6 +15,25 @@ class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped by a daylight-saving change (e.g. 00:30 on 1 Farvardin 1400)."""
 
 
+# The dates people may type or send: Jalali years 1300 to 1499 (1921 to 2121). Nothing is
+# published or searched outside them, and at the ends of Python's calendar (years 1 and 9999)
+# moving a time between Tehran and UTC overflows: a form, the API and the services all refuse
+# such a date with this one message instead.
+FIRST_YEAR, LAST_YEAR = 1300, 1499
+EARLIEST = pdates.to_gregorian(FIRST_YEAR, 1, 1)
+LATEST = pdates.to_gregorian(LAST_YEAR + 1, 1, 1) - dt.timedelta(days=1)
+OUT_OF_RANGE_MESSAGE = (
+    f"تاریخ باید میان سال‌های {to_persian_digits(str(FIRST_YEAR))} و "
+    f"{to_persian_digits(str(LAST_YEAR))} خورشیدی باشد."
+)
+
+
+def in_supported_range(value: dt.date | dt.datetime) -> bool:
+    """Whether a date (a datetime's own wall-clock date) lies in Jalali years 1300 to 1499."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return EARLIEST <= day <= LATEST
+
+
 def local_tz() -> ZoneInfo:
     return ZoneInfo(timezone.get_default_timezone_name())
 

@@ -12,7 +12,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from ravabet.core.jalali import make_aware_local
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import LimitOffset, parse_page
 from ravabet.core.schemas import ErrorOut
@@ -62,19 +61,31 @@ class ReleaseOut(Schema):
         )
 
 
+def _limit(name: str) -> str:
+    return f"at most {services.max_chars(name)} characters"
+
+
+# The limits are the service's (services.check_texts), checked there for the form, the API and
+# the importer alike; the schema only names them.
 class ReleaseIn(Schema):
     agency: str = Field(description="the agency's slug")
     kind: str = Release.Kind.NEWS
-    kicker: str = ""
-    headline: str
-    lead: str = ""
-    body: str = ""
-    tags: list[str] = []
+    kicker: str = Field("", description=_limit("kicker"))
+    headline: str = Field(description=_limit("headline"))
+    lead: str = Field("", description=_limit("lead"))
+    body: str = Field(
+        "", description="plain text or simple HTML; at most RAVABET_MAX_BODY_CHARS characters"
+    )
+    tags: list[str] = Field([], description=f"at most {services.MAX_TAGS} tags")
     from_pdf: bool = False
 
 
 class ApproveIn(Schema):
-    publish_at: dt.datetime | None = Field(None, description="aware ISO time; empty: now")
+    publish_at: dt.datetime | None = Field(
+        None,
+        description="ISO time, Tehran time when it has no offset, Jalali years 1300–1499;"
+        " empty: now",
+    )
 
 
 class SearchOut(Schema):
@@ -162,8 +173,6 @@ def release_create(request: HttpRequest, payload: ReleaseIn) -> Status[ReleaseOu
     agency = Agency.objects.filter(slug=payload.agency).first()
     if agency is None:
         raise HttpError(404, "دستگاهی با این شناسه نیست.")
-    if payload.kind not in Release.Kind.values:
-        raise HttpError(400, "نوع خبر شناخته نیست.")
     data = services.ReleaseInput(
         kind=payload.kind,
         kicker=payload.kicker,
@@ -190,19 +199,16 @@ def release_submit(request: HttpRequest, release_id: int) -> ReleaseOut:
 
 @router.post(
     "/releases/{release_id}/approve",
-    response={200: ReleaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: ReleaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=TokenAuth(),
     summary="تأیید و انتشار یا زمان‌بندی",
 )
 def release_approve(request: HttpRequest, release_id: int, payload: ApproveIn) -> ReleaseOut:
     release = _own(request, release_id)
-    publish_at = payload.publish_at
-    if publish_at is not None and publish_at.tzinfo is None:
-        publish_at = make_aware_local(publish_at)  # a time without offset is Tehran time
     return ReleaseOut.of(
         _run(
             lambda: services.release_approve(
-                actor=request.user, release=release, publish_at=publish_at
+                actor=request.user, release=release, publish_at=payload.publish_at
             )
         )
     )

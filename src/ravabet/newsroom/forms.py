@@ -5,28 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from ravabet.core.forms import JalaliDateField, JalaliDateTimeField
 from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom.models import Category, Release, Subscription
-from ravabet.newsroom.services import ReleaseInput, split_tags
+from ravabet.newsroom.services import ReleaseInput, max_chars, split_tags
 
 TEXT_RTL = {"dir": "rtl"}
 
 
+class CheckedText(forms.CharField):
+    """Text the service checks (services.check_texts: length and characters), so the form
+    refuses exactly what the API and the importer refuse, with the same message. `limit` names
+    the service's limit, given to the browser as maxlength on one-line fields."""
+
+    def __init__(self, *, limit: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # CharField refuses NUL by itself, in other words than the service's: one check only.
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        if limit is not None:
+            self.widget.attrs["maxlength"] = str(max_chars(limit))
+
+
 class ReleaseForm(forms.Form):
     kind = forms.ChoiceField(label="نوع", choices=Release.Kind.choices)
-    kicker = forms.CharField(label="روتیتر", max_length=300, required=False)
-    headline = forms.CharField(
-        label="تیتر", max_length=300, error_messages={"required": "تیتر را بنویسید."}
+    kicker = CheckedText(label="روتیتر", limit="kicker", required=False)
+    headline = CheckedText(
+        label="تیتر", limit="headline", error_messages={"required": "تیتر را بنویسید."}
     )
-    lead = forms.CharField(
+    lead = CheckedText(
         label="لید",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="یک یا دو جملهٔ اول که مهم‌ترین خبر را می‌گوید.",
     )
-    body = forms.CharField(
+    body = CheckedText(
         label="متن",
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -35,7 +51,7 @@ class ReleaseForm(forms.Form):
     from_pdf = forms.BooleanField(
         label="این متن از PDF چسبانده شده است (شکستگی سطرها ترمیم شود)", required=False
     )
-    tags = forms.CharField(
+    tags = CheckedText(
         label="برچسب‌ها", required=False, help_text="با ویرگول جدا کنید: هفته ارتباطات، نشست"
     )
     category = forms.ModelChoiceField(
@@ -64,8 +80,8 @@ class ReleaseForm(forms.Form):
         widget=forms.URLInput(attrs={"dir": "ltr"}),
         error_messages={"invalid": "نشانی درست نیست؛ مانند https://example.ir/news/1 بنویسید."},
     )
-    responds_to_title = forms.CharField(
-        label="عنوان گزارش پاسخ‌داده‌شده", max_length=300, required=False
+    responds_to_title = CheckedText(
+        label="عنوان گزارش پاسخ‌داده‌شده", limit="responds_to_title", required=False
     )
 
     def to_input(self) -> ReleaseInput:
@@ -107,7 +123,7 @@ class ReleaseForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = CheckedText(
         label="دلیل",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "دلیل را بنویسید."},
@@ -123,14 +139,14 @@ class ApproveForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    note = forms.CharField(
+    note = CheckedText(
         label="یادداشت اصلاح (عمومی)",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "بنویسید چه چیزی اصلاح شد."},
     )
-    headline = forms.CharField(label="تیتر", max_length=300, required=False)
-    lead = forms.CharField(label="لید", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(label="متن", required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    headline = CheckedText(label="تیتر", limit="headline", required=False)
+    lead = CheckedText(label="لید", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = CheckedText(label="متن", required=False, widget=forms.Textarea(attrs={"rows": 10}))
 
 
 class ImageForm(forms.Form):

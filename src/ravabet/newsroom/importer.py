@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from ravabet.core import permissions
 from ravabet.core.organisation.models import Agency
 from ravabet.newsroom import services
 from ravabet.newsroom.models import Release
@@ -48,9 +48,18 @@ def parse(text: str) -> ParsedRelease:
     return ParsedRelease(kicker, headline, paragraphs[0], paragraphs[1:])
 
 
-@transaction.atomic
 def import_release(*, actor: Any, agency: Agency, text: str, publish: bool = False) -> Release:
+    """A draft from the text (kept as the release's source text), or a published release.
+
+    Parsing, checking and normalizing run before any transaction (services.release_create);
+    with `publish`, the right to publish is checked first, so a refusal leaves no draft.
+    """
     parsed = parse(text)
+    if publish:
+        permissions.require(
+            permissions.can_approve_for(actor, agency),
+            "تأیید و انتشار با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+        )
     result = services.release_create(
         actor=actor,
         agency=agency,
@@ -60,11 +69,10 @@ def import_release(*, actor: Any, agency: Agency, text: str, publish: bool = Fal
             headline=parsed.headline,
             lead=parsed.lead,
             body="\n\n".join(parsed.paragraphs),
+            source_text=text,
         ),
     )
     release = result.release
-    release.source_text = text
-    release.save(update_fields=["source_text"])
     if publish:
         services.release_submit(actor=actor, release=release)
         services.release_approve(actor=actor, release=release)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from html.parser import HTMLParser
@@ -132,17 +133,49 @@ def body_paragraphs(body_html: str) -> list[str]:
     return [p.strip() for p in body_text(body_html).split("\n\n") if p.strip()]
 
 
-def normalization_changes(before: str, after: str, limit: int = 50) -> list[tuple[str, str]]:
-    """Word-level (before, after) pairs that normalizing changed, for the editor to show."""
-    import difflib
+# The change report runs difflib only on windows of this many words, starting at a
+# difference: difflib's cost grows with the square of its input, the window's does not.
+CHANGE_WINDOW = 128
 
+
+def normalization_changes(before: str, after: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Word-level (before, after) pairs that normalizing changed, for the editor to show.
+
+    Normalizing changes words in place, so the two texts stay aligned: equal words are
+    skipped in one pass, and at each difference difflib compares the next CHANGE_WINDOW words
+    of each side. Every window yields at least one pair, so at most `limit` windows are
+    compared whatever the length of the text: linear time, where one difflib over the whole
+    text took minutes on a long body. Texts shorter than the window get difflib's answer.
+    """
     old, new = before.split(), after.split()
+    n, m = len(old), len(new)
     pairs: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        pairs.append((" ".join(old[a1:a2]), " ".join(new[b1:b2])))
-        if len(pairs) >= limit:
+    i = j = 0
+    while len(pairs) < limit:
+        while i < n and j < m and old[i] == new[j]:
+            i += 1
+            j += 1
+        if i == n and j == m:
             break
+        a_end, b_end = min(n, i + CHANGE_WINDOW), min(m, j + CHANGE_WINDOW)
+        last_window = a_end == n and b_end == m
+        matcher = difflib.SequenceMatcher(a=old[i:a_end], b=new[j:b_end], autojunk=False)
+        ops = matcher.get_opcodes()
+        if not last_window:
+            # Near its end a window may pair words whose partners lie beyond it: keep the
+            # window's first half (up to its last equal run there), compare the rest again.
+            half = CHANGE_WINDOW // 2
+            equal = [k for k, op in enumerate(ops) if op[0] == "equal"]
+            settled = [k for k in equal if ops[k][2] <= half and ops[k][4] <= half]
+            if settled or equal:
+                ops = ops[: (settled or equal)[-1] + 1]
+        for op, a1, a2, b1, b2 in ops:
+            if op != "equal":
+                pairs.append((" ".join(old[i + a1 : i + a2]), " ".join(new[j + b1 : j + b2])))
+                if len(pairs) >= limit:
+                    break
+        if last_window:
+            break
+        _, _, a2, _, b2 = ops[-1]
+        i, j = i + a2, j + b2
     return pairs

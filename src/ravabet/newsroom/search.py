@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from ravabet.core import search
 from ravabet.newsroom.models import Release
@@ -26,10 +28,57 @@ def release_document(release: Release) -> search.Document:
     )
 
 
-def index_release(release: Release) -> None:
-    """Published releases are searchable; every other state is not."""
+def _source(release: Release, tags: tuple[str, ...]) -> tuple[Any, ...]:
+    """What a release's search entry is made of, apart from its publication time."""
+    return (
+        release.headline,
+        release.kicker,
+        release.lead,
+        release.body,
+        release.agency_id,
+        release.county_id,
+        release.kind,
+        tags,
+    )
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """A release's search entry keyed before the write transaction opens (keying is slow)."""
+
+    release_id: int
+    source: tuple[Any, ...]
+    keyed: search.KeyedDocument
+
+    def fits(self, release: Release) -> bool:
+        """Whether the locked row still says what was keyed: its texts (compared, not
+        re-keyed) and its tags (one query). An edit meanwhile makes the caller key again."""
+        if self.release_id != release.pk:
+            return False
+        tags = tuple(sorted(release.tags.values_list("name", flat=True)))
+        return self.source == _source(release, tags)
+
+
+def prepare_entry(release: Release) -> PreparedEntry:
+    """Key a release's entry outside any transaction; index_release writes it inside one."""
+    doc = release_document(release)
+    tags = tuple(sorted(t.name for t in release.tags.all()))
+    keyed = search.key_document(doc, drop_known_words=True)
+    return PreparedEntry(release.pk, _source(release, tags), keyed)
+
+
+def index_release(release: Release, prepared: PreparedEntry | None = None) -> None:
+    """Published releases are searchable; every other state is not.
+
+    `prepared` is the entry keyed before the transaction, checked with fits() by the caller
+    on the locked row; without it the keys are computed here.
+    """
     if release.status == Release.Status.PUBLISHED:
-        search.index_documents([release_document(release)])
+        at = release.published_at or release.scheduled_for
+        entry: search.Document | search.KeyedDocument = (
+            prepared.keyed.published(at) if prepared is not None else release_document(release)
+        )
+        search.index_documents([entry])
     else:
         search.remove_documents(SCOPE, [release.pk])
 

@@ -3,21 +3,29 @@
 The workflow: draft → submitted (writer) → published now or scheduled (agency head or directorate)
 | returned with a reason → edited → submitted again; published → withdrawn with a public reason
 (the page stays, marked) | corrected with a visible note. The directorate features releases.
+
+The write path (docs/architecture.md): each service first checks and prepares its input —
+limits, normalizing, sanitizing, the change report, the search keys — and only then opens a
+short transaction that locks, checks the state and writes. On SQLite a transaction holds the
+one write lock of the whole site from its first statement, so nothing slow runs inside one.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, permissions, uploads
+from ravabet.core import audit, jalali, permissions, uploads
 from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom import media
 from ravabet.newsroom import search as release_search
@@ -45,9 +53,107 @@ class ReleaseStateError(Exception):
     """The release is not in a state that allows this step; the message is Persian."""
 
 
+# --- the one check of what people send ---------------------------------------------------
+
+# The longest texts accepted, in characters as sent. The body's limit is the setting
+# RAVABET_MAX_BODY_CHARS (markup included). The form, the API and the importer all reach these
+# through check_texts(), so they refuse the same input with the same Persian message.
+MAX_CHARS = {
+    "kicker": 300,
+    "headline": 300,
+    "lead": 3_000,
+    "tag": 80,
+    "responds_to_title": 300,
+    "responds_to_url": 200,
+    "reason": 2_000,
+    "note": 2_000,
+    "title": 300,
+    "alt_text": 300,
+    "caption": 300,
+}
+MAX_TAGS = 30
+LABELS = {
+    "kind": "نوع",
+    "kicker": "روتیتر",
+    "headline": "تیتر",
+    "lead": "لید",
+    "body": "متن",
+    "tags": "برچسب‌ها",
+    "responds_to_url": "نشانی گزارش پاسخ‌داده‌شده",
+    "responds_to_title": "عنوان گزارش پاسخ‌داده‌شده",
+    "source_text": "متن اصلی واردشده",
+    "reason": "دلیل",
+    "note": "یادداشت اصلاح",
+    "title": "عنوان پیوست",
+    "alt_text": "متن جایگزین",
+    "caption": "زیرنویس",
+}
+# NUL cannot be stored by PostgreSQL, and a lone surrogate (JSON's "\ud800" decodes to one)
+# cannot be encoded for any database: neither belongs in text a person wrote.
+_INVALID_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+def max_chars(name: str) -> int:
+    """The limit of a text field (MAX_CHARS; the body's is a setting)."""
+    if name == "body":
+        return int(settings.RAVABET_MAX_BODY_CHARS)
+    if name == "source_text":  # an imported file: the body and the lines around it
+        return 2 * int(settings.RAVABET_MAX_BODY_CHARS)
+    return MAX_CHARS[name]
+
+
+def text_error(name: str, value: str, *, label: str | None = None) -> str | None:
+    """Why a text is refused, in Persian, or None: too long, or a character no text has."""
+    label = label or LABELS[name]
+    limit = max_chars(name)
+    if len(value) > limit:
+        return (
+            f"«{label}» {jalali.format_number(len(value))} نویسه است؛ بیش از "
+            f"{jalali.format_number(limit)} نویسه پذیرفته نمی‌شود. آن را کوتاه‌تر کنید."
+        )
+    if _INVALID_CHARS.search(value):
+        return (
+            f"«{label}» نویسهٔ نامعتبر دارد (نویسهٔ تهی یا نیمهٔ تنهای یک نویسهٔ یونیکد)؛ "
+            "متن را دوباره از منبع بچسبانید."
+        )
+    return None
+
+
+def check_texts(texts: Iterable[tuple[str, str | None]]) -> None:
+    """Raise one ValidationError keyed by field for every (field, text) refused."""
+    errors: dict[str, list[str]] = {}
+    for name, value in texts:
+        if value is None:
+            continue
+        message = text_error(name, value)
+        if message:
+            errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_publish_at(publish_at: dt.datetime | None) -> dt.datetime | None:
+    """An aware moment in the years people schedule in; a naive one is Tehran wall-clock time."""
+    if publish_at is None:
+        return None
+    if not jalali.in_supported_range(publish_at):
+        raise ValidationError({"publish_at": jalali.OUT_OF_RANGE_MESSAGE})
+    if timezone.is_naive(publish_at):
+        try:
+            return jalali.make_aware_local(publish_at)
+        except jalali.NonexistentLocalTime as exc:
+            raise ValidationError(
+                {
+                    "publish_at": "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است؛"
+                    " ساعت دیگری را بنویسید."
+                }
+            ) from exc
+    return publish_at
+
+
 @dataclass
 class ReleaseInput:
-    """What a writer gives: raw text, normalized by the service."""
+    """What a writer gives: raw text, checked by check() and normalized by the service."""
 
     headline: str
     kind: str = Release.Kind.NEWS
@@ -62,6 +168,69 @@ class ReleaseInput:
     responds_to_url: str = ""
     responds_to_title: str = ""
     from_pdf: bool = False
+    # The text as it came from outside (an imported file), kept beside the release.
+    source_text: str = ""
+
+    def check(self) -> None:
+        """The one validation of a release's text: limits and characters, keyed by field."""
+        errors: dict[str, list[str]] = {}
+        try:
+            check_texts(
+                [
+                    ("kicker", self.kicker),
+                    ("headline", self.headline),
+                    ("lead", self.lead),
+                    ("body", self.body),
+                    ("responds_to_url", self.responds_to_url),
+                    ("responds_to_title", self.responds_to_title),
+                    ("source_text", self.source_text),
+                ]
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if self.kind not in Release.Kind.values:
+            errors.setdefault("kind", []).append("نوع خبر شناخته نیست.")
+        if len(self.tags) > MAX_TAGS:
+            errors.setdefault("tags", []).append(
+                f"بیش از {jalali.format_number(MAX_TAGS)} برچسب پذیرفته نمی‌شود."
+            )
+        for tag in self.tags[: MAX_TAGS + 1]:
+            shown = _INVALID_CHARS.sub("", tag[:40])  # the message must be printable itself
+            message = text_error("tag", tag, label=f"برچسب «{shown}»")
+            if message:
+                errors.setdefault("tags", []).append(message)
+                break
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class PreparedRelease:
+    """A ReleaseInput checked and normalized, ready for a short write; made outside any
+    transaction (normalizing and sanitizing a long body and the change report take time)."""
+
+    data: ReleaseInput
+    kicker: str
+    headline: str
+    lead: str
+    body: str
+    responds_to_title: str
+    tags: list[str]
+    changes: list[tuple[str, str]]
+
+    def apply_to(self, release: Release) -> None:
+        release.kicker = self.kicker
+        release.headline = self.headline
+        release.lead = self.lead
+        release.body = self.body
+        release.kind = self.data.kind
+        release.category = self.data.category
+        release.county = self.data.county
+        release.responds_to = self.data.responds_to
+        release.responds_to_url = self.data.responds_to_url
+        release.responds_to_title = self.responds_to_title
+        if self.data.source_text:
+            release.source_text = self.data.source_text
 
 
 @dataclass
@@ -70,39 +239,50 @@ class SaveResult:
     changes: list[tuple[str, str]]  # what normalizing changed, for the editor to show
 
 
+# The editor is shown at most this many (before, after) pairs.
+MAX_CHANGES = 50
+
+
 def split_tags(text: str) -> list[str]:
-    return [t for t in (normalize(p).strip() for p in re.split(r"[,،؛;\n]", text)) if t]
+    """Tags typed in one box, separated by commas; the service checks and normalizes them."""
+    return [t for t in (p.strip() for p in re.split(r"[,،؛;\n]", text)) if t]
 
 
-def _apply(release: Release, data: ReleaseInput) -> list[tuple[str, str]]:
-    raw_body = reflow(data.body) if data.from_pdf else data.body
-    fields = {
-        "kicker": normalize(data.kicker).strip(),
-        "headline": normalize(data.headline).strip(),
-        "lead": normalize(reflow(data.lead) if data.from_pdf else data.lead).strip(),
+def release_prepare(data: ReleaseInput) -> PreparedRelease:
+    """Check and normalize a writer's input: everything slow, before any transaction."""
+    data.check()
+    raw = {
+        "kicker": data.kicker,
+        "headline": data.headline,
+        "lead": reflow(data.lead) if data.from_pdf else data.lead,
     }
+    fields = {name: normalize(value).strip() for name, value in raw.items()}
     changes: list[tuple[str, str]] = []
     for name, value in fields.items():
-        changes += normalization_changes(getattr(data, name), value)
-        setattr(release, name, value)
-    safe_body = sanitize(raw_body)
-    release.body = normalize_html(safe_body)
-    changes += normalization_changes(body_text(safe_body), body_text(release.body))
-    release.kind = data.kind
-    release.category = data.category
-    release.county = data.county
-    release.responds_to = data.responds_to
-    release.responds_to_url = data.responds_to_url
-    release.responds_to_title = normalize(data.responds_to_title).strip()
-    if not release.headline:
+        changes += normalization_changes(getattr(data, name), value, MAX_CHANGES - len(changes))
+    safe_body = sanitize(reflow(data.body) if data.from_pdf else data.body)
+    body = normalize_html(safe_body)
+    if len(changes) < MAX_CHANGES:
+        changes += normalization_changes(
+            body_text(safe_body), body_text(body), MAX_CHANGES - len(changes)
+        )
+    if not fields["headline"]:
         raise ValidationError({"headline": "تیتر را بنویسید."})
-    if release.kind == Release.Kind.REBUTTAL and not (
-        release.responds_to_id or release.responds_to_url
-    ):
+    if data.kind == Release.Kind.REBUTTAL and not (data.responds_to or data.responds_to_url):
         raise ValidationError(
             {"responds_to_url": "جوابیه باید به گزارشی که پاسخ می‌دهد پیوند داشته باشد."}
         )
-    return changes
+    tags = list(dict.fromkeys(t for t in (normalize(name).strip() for name in data.tags) if t))
+    return PreparedRelease(
+        data=data,
+        kicker=fields["kicker"],
+        headline=fields["headline"],
+        lead=fields["lead"],
+        body=body,
+        responds_to_title=normalize(data.responds_to_title).strip(),
+        tags=tags,
+        changes=changes,
+    )
 
 
 def tags_named(names: list[str]) -> list[Tag]:
@@ -110,31 +290,34 @@ def tags_named(names: list[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=normalize(name).strip()[:80])[0] for name in names]
 
 
-def _set_relations(release: Release, data: ReleaseInput) -> None:
-    release.tags.set(tags_named(data.tags))
-    release.supporting_agencies.set([a for a in data.supporting_agencies if a != release.agency])
+def _set_relations(release: Release, prepared: PreparedRelease) -> None:
+    release.tags.set(tags_named(prepared.tags))
+    release.supporting_agencies.set(
+        [a for a in prepared.data.supporting_agencies if a != release.agency]
+    )
 
 
-@transaction.atomic
 def release_create(
     *, actor: Any, agency: Agency, data: ReleaseInput, request: HttpRequest | None = None
 ) -> SaveResult:
     permissions.require(
         permissions.can_write_for(actor, agency), "شما برای این دستگاه خبر نمی‌نویسید."
     )
-    release = Release(agency=agency, created_by=actor, status=S.DRAFT)
-    changes = _apply(release, data)
-    release.save()
-    _set_relations(release, data)
-    audit.record(
-        actor=actor,
-        action="release.create",
-        obj=release,
-        agency=agency,
-        to_state=S.DRAFT,
-        request=request,
-    )
-    return SaveResult(release, changes)
+    prepared = release_prepare(data)
+    with transaction.atomic():
+        release = Release(agency=agency, created_by=actor, status=S.DRAFT)
+        prepared.apply_to(release)
+        release.save()
+        _set_relations(release, prepared)
+        audit.record(
+            actor=actor,
+            action="release.create",
+            obj=release,
+            agency=agency,
+            to_state=S.DRAFT,
+            request=request,
+        )
+    return SaveResult(release, prepared.changes)
 
 
 def _can_edit(actor: Any, release: Release) -> bool:
@@ -145,32 +328,37 @@ def _can_edit(actor: Any, release: Release) -> bool:
     return False
 
 
-@transaction.atomic
 def release_update(
     *, actor: Any, release: Release, data: ReleaseInput, request: HttpRequest | None = None
 ) -> SaveResult:
-    release = Release.objects.select_for_update().get(pk=release.pk)
     permissions.require(
         permissions.can_write_for(actor, release.agency), "شما برای این دستگاه خبر نمی‌نویسید."
     )
-    if not _can_edit(actor, release):
-        raise ReleaseStateError(
-            f"این خبر در وضعیت «{release.get_status_display()}» است و ویرایش نمی‌شود؛"
-            " برای خبر منتشرشده «اصلاحیه» بنویسید."
+    prepared = release_prepare(data)
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        permissions.require(
+            permissions.can_write_for(actor, release.agency),
+            "شما برای این دستگاه خبر نمی‌نویسید.",
         )
-    changes = _apply(release, data)
-    release.save()
-    _set_relations(release, data)
-    audit.record(
-        actor=actor,
-        action="release.edit",
-        obj=release,
-        agency=release.agency,
-        from_state=release.status,
-        to_state=release.status,
-        request=request,
-    )
-    return SaveResult(release, changes)
+        if not _can_edit(actor, release):
+            raise ReleaseStateError(
+                f"این خبر در وضعیت «{release.get_status_display()}» است و ویرایش نمی‌شود؛"
+                " برای خبر منتشرشده «اصلاحیه» بنویسید."
+            )
+        prepared.apply_to(release)
+        release.save()
+        _set_relations(release, prepared)
+        audit.record(
+            actor=actor,
+            action="release.edit",
+            obj=release,
+            agency=release.agency,
+            from_state=release.status,
+            to_state=release.status,
+            request=request,
+        )
+    return SaveResult(release, prepared.changes)
 
 
 def _transition(
@@ -205,6 +393,7 @@ def _transition(
 
 
 def _required_text(value: str, field: str, message: str) -> str:
+    check_texts([(field, value)])
     text = normalize(value).strip()
     if not text:
         raise ValidationError({field: message})
@@ -235,30 +424,39 @@ def release_submit(*, actor: Any, release: Release, request: HttpRequest | None 
     return release
 
 
-@transaction.atomic
 def release_return(
     *, actor: Any, release: Release, reason: str, request: HttpRequest | None = None
 ) -> Release:
     reason = _required_text(
         reason, "reason", "دلیل برگشت را بنویسید تا نویسنده بداند چه را اصلاح کند."
     )
-    release = _transition(
-        actor=actor,
-        release=release,
-        allowed_from={S.SUBMITTED, S.SCHEDULED},
-        to=S.RETURNED,
-        action="return",
-        refused="برگشت خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
-        request=request,
-        data={"reason": reason},
-    )
-    release.return_reason = reason
-    release.scheduled_for = None
-    release.save(update_fields=["status", "return_reason", "scheduled_for", "updated_at"])
+    with transaction.atomic():
+        release = _transition(
+            actor=actor,
+            release=release,
+            allowed_from={S.SUBMITTED, S.SCHEDULED},
+            to=S.RETURNED,
+            action="return",
+            refused="برگشت خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+            request=request,
+            data={"reason": reason},
+        )
+        release.return_reason = reason
+        release.scheduled_for = None
+        release.save(update_fields=["status", "return_reason", "scheduled_for", "updated_at"])
     return release
 
 
-@transaction.atomic
+def _prepare_entry(
+    actor: Any, release: Release, action: str
+) -> release_search.PreparedEntry | None:
+    """The search entry of a release about to be published, keyed before the transaction;
+    none when the step will be refused anyway (the transaction checks again, under lock)."""
+    if release.pk is None or not _allowed(actor, release, action):
+        return None
+    return release_search.prepare_entry(release)
+
+
 def release_approve(
     *,
     actor: Any,
@@ -266,37 +464,51 @@ def release_approve(
     publish_at: dt.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Release:
-    """Publish now, or schedule for an aware moment in the future."""
+    """Publish now, or schedule for a moment in the future (naive: Tehran wall-clock time)."""
+    publish_at = check_publish_at(publish_at)
     now = timezone.now()
     scheduled = publish_at is not None and publish_at > now
-    release = _transition(
-        actor=actor,
-        release=release,
-        allowed_from={S.SUBMITTED},
-        to=S.SCHEDULED if scheduled else S.PUBLISHED,
-        action="schedule" if scheduled else "publish",
-        refused="تأیید و انتشار با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
-        request=request,
-        data={"publish_at": publish_at.isoformat()} if scheduled and publish_at else None,
-    )
-    if scheduled and publish_at is not None:
-        release.scheduled_for = publish_at
-        release.save(update_fields=["status", "scheduled_for", "updated_at"])
-        from ravabet.newsroom import tasks
-
-        release_id = release.pk
-        transaction.on_commit(
-            lambda: tasks.publish_scheduled_release.using(run_after=publish_at).enqueue(release_id)
+    prepared = None if scheduled else _prepare_entry(actor, release, "publish")
+    with transaction.atomic():
+        release = _transition(
+            actor=actor,
+            release=release,
+            allowed_from={S.SUBMITTED},
+            to=S.SCHEDULED if scheduled else S.PUBLISHED,
+            action="schedule" if scheduled else "publish",
+            refused="تأیید و انتشار با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+            request=request,
+            data={"publish_at": publish_at.isoformat()} if scheduled and publish_at else None,
         )
-        return release
-    return _publish(release, at=now)
+        if scheduled and publish_at is not None:
+            release.scheduled_for = publish_at
+            release.save(update_fields=["status", "scheduled_for", "updated_at"])
+            from ravabet.newsroom import tasks
+
+            release_id = release.pk
+            transaction.on_commit(
+                lambda: tasks.publish_scheduled_release.using(run_after=publish_at).enqueue(
+                    release_id
+                )
+            )
+            return release
+        return _publish(release, at=now, prepared=prepared)
 
 
-def _publish(release: Release, *, at: dt.datetime) -> Release:
+def _publish(
+    release: Release,
+    *,
+    at: dt.datetime,
+    prepared: release_search.PreparedEntry | None = None,
+) -> Release:
+    """Inside the transaction, on the locked row: keys prepared from what the row no longer
+    says (edited meanwhile) are dropped, and computed here instead."""
+    if prepared is not None and not prepared.fits(release):
+        prepared = None
     release.status = S.PUBLISHED
     release.published_at = at
     release.save(update_fields=["status", "published_at", "updated_at"])
-    release_search.index_release(release)
+    release_search.index_release(release, prepared)
     from ravabet.newsroom import tasks
 
     release_id = release.pk
@@ -304,57 +516,75 @@ def _publish(release: Release, *, at: dt.datetime) -> Release:
     return release
 
 
-@transaction.atomic
 def release_publish_due(*, now: dt.datetime | None = None) -> list[int]:
-    """Publish every scheduled release whose minute has come; the scheduler and tasks call this."""
+    """Publish every scheduled release whose minute has come; the scheduler and tasks call this.
+
+    Each release is keyed for search first, then published in its own short transaction
+    that locks its row and checks it is still scheduled and due: several workers running
+    this at once publish each release exactly once.
+    """
     now = now or timezone.now()
     published = []
-    due = Release.objects.select_for_update().filter(status=S.SCHEDULED, scheduled_for__lte=now)
-    for release in due:
-        when = release.scheduled_for or now
-        release = _transition(
-            actor=None,
-            release=release,
-            allowed_from={S.SCHEDULED},
-            to=S.PUBLISHED,
-            action="publish",
-            refused="",
-            request=None,
-            data={"scheduled": True},
-        )
-        _publish(release, at=when)
+    due = Release.objects.filter(status=S.SCHEDULED, scheduled_for__lte=now).order_by("pk")
+    for candidate in list(due.prefetch_related("tags")):
+        prepared = release_search.prepare_entry(candidate)
+        with transaction.atomic():
+            locked = (
+                Release.objects.select_for_update()
+                .filter(pk=candidate.pk, status=S.SCHEDULED, scheduled_for__lte=now)
+                .first()
+            )
+            if locked is None:  # published, returned or moved meanwhile
+                continue
+            when = locked.scheduled_for or now
+            release = _transition(
+                actor=None,
+                release=locked,
+                allowed_from={S.SCHEDULED},
+                to=S.PUBLISHED,
+                action="publish",
+                refused="",
+                request=None,
+                data={"scheduled": True},
+            )
+            _publish(release, at=when, prepared=prepared)
         published.append(release.pk)
     return published
 
 
-@transaction.atomic
 def release_withdraw(
     *, actor: Any, release: Release, reason: str, request: HttpRequest | None = None
 ) -> Release:
     reason = _required_text(
         reason, "reason", "دلیل پس‌گرفتن را بنویسید؛ این دلیل عمومی نمایش داده می‌شود."
     )
-    release = _transition(
-        actor=actor,
-        release=release,
-        allowed_from={S.PUBLISHED},
-        to=S.WITHDRAWN,
-        action="withdraw",
-        refused="پس‌گرفتن خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
-        request=request,
-        data={"reason": reason},
-    )
-    release.withdrawal_reason = reason
-    release.withdrawn_at = timezone.now()
-    release.featured_at = None
-    release.save(
-        update_fields=["status", "withdrawal_reason", "withdrawn_at", "featured_at", "updated_at"]
-    )
-    release_search.index_release(release)
+    with transaction.atomic():
+        release = _transition(
+            actor=actor,
+            release=release,
+            allowed_from={S.PUBLISHED},
+            to=S.WITHDRAWN,
+            action="withdraw",
+            refused="پس‌گرفتن خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+            request=request,
+            data={"reason": reason},
+        )
+        release.withdrawal_reason = reason
+        release.withdrawn_at = timezone.now()
+        release.featured_at = None
+        release.save(
+            update_fields=[
+                "status",
+                "withdrawal_reason",
+                "withdrawn_at",
+                "featured_at",
+                "updated_at",
+            ]
+        )
+        release_search.index_release(release)
     return release
 
 
-@transaction.atomic
 def release_correct(
     *,
     actor: Any,
@@ -365,26 +595,41 @@ def release_correct(
     body: str | None = None,
     request: HttpRequest | None = None,
 ) -> Correction:
+    check_texts([("note", note), ("headline", headline), ("lead", lead), ("body", body)])
     note = _required_text(note, "note", "بنویسید چه چیزی اصلاح شد؛ این یادداشت زیر خبر دیده می‌شود.")
-    release = _transition(
-        actor=actor,
-        release=release,
-        allowed_from={S.PUBLISHED},
-        to=S.PUBLISHED,
-        action="correct",
-        refused="اصلاح خبر منتشرشده با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
-        request=request,
-        data={"note": note},
-    )
-    if headline is not None and normalize(headline).strip():
-        release.headline = normalize(headline).strip()
-    if lead is not None:
-        release.lead = normalize(lead).strip()
-    if body is not None and body.strip():
-        release.body = clean_body(body)
-    release.save()
-    correction = Correction.objects.create(release=release, note=note, created_by=actor)
-    release_search.index_release(release)
+    new_headline = normalize(headline).strip() if headline is not None else ""
+    new_lead = normalize(lead).strip() if lead is not None else None
+    new_body = clean_body(body) if body is not None and body.strip() else None
+
+    def corrected(target: Release) -> None:
+        if new_headline:
+            target.headline = new_headline
+        if new_lead is not None:
+            target.lead = new_lead
+        if new_body is not None:
+            target.body = new_body
+
+    # The search entry of the corrected release, keyed before the transaction.
+    preview = copy.copy(release)
+    corrected(preview)
+    prepared = _prepare_entry(actor, preview, "correct")
+    with transaction.atomic():
+        release = _transition(
+            actor=actor,
+            release=release,
+            allowed_from={S.PUBLISHED},
+            to=S.PUBLISHED,
+            action="correct",
+            refused="اصلاح خبر منتشرشده با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+            request=request,
+            data={"note": note},
+        )
+        corrected(release)
+        if prepared is not None and not prepared.fits(release):
+            prepared = None
+        release.save()
+        correction = Correction.objects.create(release=release, note=note, created_by=actor)
+        release_search.index_release(release, prepared)
     return correction
 
 
@@ -432,6 +677,7 @@ def release_add_attachment(
 ) -> ReleaseAttachment:
     """A document (PDF, office formats) or picture beside the release, checked by content."""
     _require_editable_media(actor, release)
+    check_texts([("title", title)])
     # Reading, checking and re-encoding happen before the transaction: no lock held meanwhile.
     accepted = uploads.accept(upload, policy=media.RELEASE_ATTACHMENT, field="file")
     try:
@@ -470,6 +716,7 @@ def release_add_image(
 ) -> ReleaseImage:
     """A picture shown with the release: decoded and written again, under a name of ours."""
     _require_editable_media(actor, release)
+    check_texts([("alt_text", alt_text), ("caption", caption)])
     alt_text = normalize(alt_text).strip()
     if not alt_text:
         raise ValidationError({"alt_text": "متن جایگزین تصویر را برای نابینایان بنویسید."})

@@ -5,18 +5,25 @@ Callers index `Document`s per scope («release», «article», ...) and search a
 variants find each other. docs/search.md describes both backends.
 """
 
-from ravabet.core.search.documents import Document, Filters, Hit, Results
+from ravabet.core.search.documents import Document, Filters, Hit, KeyedDocument, Results
 from ravabet.core.search.highlight import highlight
 from ravabet.core.search.selectors import search, stale_count
-from ravabet.core.search.services import index_documents, rebuild, remove_documents
+from ravabet.core.search.services import (
+    index_documents,
+    key_document,
+    rebuild,
+    remove_documents,
+)
 
 __all__ = [
     "Document",
     "Filters",
     "Hit",
+    "KeyedDocument",
     "Results",
     "highlight",
     "index_documents",
+    "key_document",
     "rebuild",
     "remove_documents",
     "search",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 # The longest scope name the index stores (SearchEntry.scope).
@@ -30,6 +30,29 @@ class Document:
             raise ValueError(f"scope must be 1..{MAX_SCOPE_LENGTH} characters: {self.scope!r}")
         if self.published_at is not None and self.published_at.utcoffset() is None:
             raise ValueError("published_at must be an aware datetime")
+
+
+@dataclass(frozen=True)
+class KeyedDocument:
+    """A document with its search keys computed (services.key_document).
+
+    Keying a long body is the slow part of indexing: a caller keys the document before its
+    transaction opens and passes this to index_documents, so the write lock is held only
+    for the write itself.
+    """
+
+    document: Document
+    title_key: str
+    extra_key: str
+    body_key: str
+    key_version: int
+    # The keys' words worth keeping for near-miss suggestions (and not yet in the index,
+    # when keyed with drop_known_words).
+    words: frozenset[str] = frozenset()
+
+    def published(self, at: datetime | None) -> KeyedDocument:
+        """The same keys for the document as published at another moment."""
+        return replace(self, document=replace(self.document, published_at=at))
 
 
 @dataclass(frozen=True)

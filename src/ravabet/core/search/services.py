@@ -10,7 +10,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from ravabet.core.search.backends import backend_for
-from ravabet.core.search.documents import Document
+from ravabet.core.search.documents import Document, KeyedDocument
 from ravabet.core.search.models import SearchEntry, SearchTerm
 from ravabet.persian import SEARCH_KEY_VERSION, search_key
 
@@ -39,7 +39,38 @@ def is_vocabulary_word(word: str) -> bool:
     return MIN_TERM_LENGTH <= len(word) <= MAX_TERM_LENGTH and not word.isdigit()
 
 
-def _entry(doc: Document, now: datetime) -> SearchEntry:
+def key_document(doc: Document, *, drop_known_words: bool = False) -> KeyedDocument:
+    """The document's search keys and vocabulary words: the slow part of indexing, to run
+    before a transaction opens. `drop_known_words` reads the index to leave out the words it
+    has already, so the write inserts only new ones (a word added meanwhile is ignored by
+    the insert; one dropped meanwhile by a rebuild only misses a near-miss suggestion)."""
+    keys = (search_key(doc.title), search_key(doc.extra), search_key(doc.body))
+    words = {word for key in keys for word in key.split() if is_vocabulary_word(word)}
+    if drop_known_words and words:
+        ordered = sorted(words)
+        for start in range(0, len(ordered), BATCH_SIZE):
+            chunk = ordered[start : start + BATCH_SIZE]
+            words.difference_update(
+                SearchTerm.objects.filter(scope=doc.scope, word__in=chunk).values_list(
+                    "word", flat=True
+                )
+            )
+    return KeyedDocument(
+        document=doc,
+        title_key=keys[0],
+        extra_key=keys[1],
+        body_key=keys[2],
+        key_version=SEARCH_KEY_VERSION,
+        words=frozenset(words),
+    )
+
+
+def _document(item: Document | KeyedDocument) -> Document:
+    return item.document if isinstance(item, KeyedDocument) else item
+
+
+def _entry(keyed: KeyedDocument, now: datetime) -> SearchEntry:
+    doc = keyed.document
     return SearchEntry(
         scope=doc.scope,
         object_id=doc.object_id,
@@ -47,16 +78,18 @@ def _entry(doc: Document, now: datetime) -> SearchEntry:
         county_id=doc.county_id,
         kind=doc.kind,
         published_at=doc.published_at,
-        title_key=search_key(doc.title),
-        extra_key=search_key(doc.extra),
-        body_key=search_key(doc.body),
-        key_version=SEARCH_KEY_VERSION,
+        title_key=keyed.title_key,
+        extra_key=keyed.extra_key,
+        body_key=keyed.body_key,
+        key_version=keyed.key_version,
         indexed_at=now,
     )
 
 
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def _batches(
+    docs: Iterable[Document | KeyedDocument], size: int
+) -> Iterator[list[Document | KeyedDocument]]:
+    batch: list[Document | KeyedDocument] = []
     for doc in docs:
         batch.append(doc)
         if len(batch) >= size:
@@ -66,22 +99,20 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _write_batch(docs: list[Document], *, known_words: set[tuple[str, str]]) -> int:
+def _write_batch(docs: list[Document | KeyedDocument], *, known_words: set[tuple[str, str]]) -> int:
     # One INSERT ... ON CONFLICT cannot touch a row twice: the last version of a document
     # in the batch wins, as it would with one call per document.
-    latest = {(doc.scope, doc.object_id): doc for doc in docs}
+    latest = {(_document(doc).scope, _document(doc).object_id): doc for doc in docs}
     now = timezone.now()
-    entries = [_entry(doc, now) for doc in latest.values()]
+    keyed = [d if isinstance(d, KeyedDocument) else key_document(d) for d in latest.values()]
+    entries = [_entry(k, now) for k in keyed]
     SearchEntry.objects.bulk_create(
         entries,
         update_conflicts=True,
         unique_fields=["scope", "object_id"],
         update_fields=_UPDATE_FIELDS,
     )
-    words: set[tuple[str, str]] = set()
-    for entry in entries:
-        for text in (entry.title_key, entry.extra_key, entry.body_key):
-            words.update((entry.scope, word) for word in text.split() if is_vocabulary_word(word))
+    words = {(k.document.scope, word) for k in keyed for word in k.words}
     words -= known_words
     if words:
         SearchTerm.objects.bulk_create(
@@ -93,11 +124,12 @@ def _write_batch(docs: list[Document], *, known_words: set[tuple[str, str]]) -> 
     return len(entries)
 
 
-def index_documents(docs: Iterable[Document]) -> int:
+def index_documents(docs: Iterable[Document | KeyedDocument]) -> int:
     """Add or replace documents in the index; returns how many were written.
 
     Runs in the caller's transaction (a savepoint inside it), so a release and its index
-    entry are saved or rolled back together.
+    entry are saved or rolled back together. Pass KeyedDocuments (key_document) keyed before
+    that transaction opened to keep the keying out of it.
     """
     written = 0
     known_words: set[tuple[str, str]] = set()
@@ -141,7 +173,7 @@ def rebuild(
             total=total, disable=not progress, unit=" docs", desc=f"search index «{scope}»"
         ) as bar:
             for batch in _batches(docs, BATCH_SIZE):
-                strays = {doc.scope for doc in batch} - {scope}
+                strays = {_document(doc).scope for doc in batch} - {scope}
                 if strays:
                     raise ValueError(f"rebuild({scope!r}) got documents of scope {strays}")
                 written += _write_batch(batch, known_words=known_words)
