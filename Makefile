@@ -61,7 +61,7 @@ dev: $(STAMP)
 	@echo "DEBUG is on for development (make demo serves as production does)."
 	@echo "Ravabet is on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/accounts/login/"
 	@echo "The background worker and the scheduler run beside the web server; Ctrl-C stops all."
-	@$(RAVABET) db_worker --interval 1 & worker=$$!; \
+	@$(RAVABET) worker --interval 1 & worker=$$!; \
 	  $(RAVABET) scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(RAVABET) runserver $(HOST):$(PORT)
