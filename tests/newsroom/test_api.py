@@ -33,6 +33,30 @@ def test_public_list_and_detail(world: Any) -> None:
     assert Client().get("/api/v1/releases", {"agency": "nope"}).status_code == 404
 
 
+def test_public_list_reads_and_converts_only_the_page_asked_for(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client paging through 20 at a time must not cost the whole table on every request."""
+    from ravabet.newsroom import api
+
+    for i in range(7):
+        make_release(
+            actor=world.head_roads, agency=world.roads, headline=f"خبر {i}", status="published"
+        )
+    converted: list[int] = []
+    original = api.ReleaseOut.of
+
+    def counting(release: Release) -> Any:
+        converted.append(release.pk)
+        return original(release)
+
+    monkeypatch.setattr(api.ReleaseOut, "of", staticmethod(counting))
+    data = Client().get("/api/v1/releases", {"limit": "3", "offset": "2"}).json()
+    assert data["count"] == 7
+    assert [r["headline"] for r in data["items"]] == ["خبر ۴", "خبر ۳", "خبر ۲"]
+    assert len(converted) == 3
+
+
 def test_api_search(world: Any) -> None:
     make_release(
         actor=world.head_roads,

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from ravabet.core.organisation import selectors
 from ravabet.core.organisation.models import Agency
-from ravabet.core.pagination import LimitOffset
+from ravabet.core.pagination import Converted, LimitOffset
 
 router = Router(tags=["دستگاه‌ها"])
 
@@ -50,13 +50,11 @@ class AgencyOut(Schema):
 @paginate(LimitOffset)
 def agency_list(
     request: HttpRequest, kind: str = "", county: str = "", q: str = ""
-) -> list[AgencyOut]:
+) -> Converted:
     if kind and kind not in Agency.Kind.values:
         raise HttpError(400, "نوع دستگاه شناخته نیست.")
-    return [
-        AgencyOut.from_agency(a)
-        for a in selectors.agency_list_public(kind=kind, county=county, q=q[:200])
-    ]
+    agencies = selectors.agency_list_public(kind=kind, county=county, q=q[:200])
+    return Converted(agencies, AgencyOut.from_agency)
 
 
 @router.get("/agencies/{slug}", response=AgencyOut, summary="یک دستگاه")

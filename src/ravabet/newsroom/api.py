@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from ravabet.core.organisation.models import Agency
-from ravabet.core.pagination import LimitOffset, parse_page
+from ravabet.core.pagination import Converted, LimitOffset, parse_page
 from ravabet.core.schemas import ErrorOut
 from ravabet.core.tokens.auth import TokenAuth
 from ravabet.newsroom import selectors, services
@@ -100,7 +100,7 @@ class SearchOut(Schema):
 @paginate(LimitOffset)
 def release_list(
     request: HttpRequest, agency: str = "", kind: str = "", tag: str = ""
-) -> list[ReleaseOut]:
+) -> Converted:
     agency_obj = None
     if agency:
         agency_obj = Agency.objects.filter(slug=agency).first()
@@ -111,7 +111,7 @@ def release_list(
     qs = selectors.release_list_public(agency=agency_obj, tag=tag, kind=kind).prefetch_related(
         "tags"
     )
-    return [ReleaseOut.of(r) for r in qs]
+    return Converted(qs, ReleaseOut.of)  # only the page asked for is read and converted
 
 
 @router.get("/releases/search", response=SearchOut, summary="جست‌وجوی خبرها")
