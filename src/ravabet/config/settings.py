@@ -134,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when REDIS_URL is set (shared by every process), else per-process memory.
+# --- Cache: Redis when REDIS_URL is set (shared by every process on every machine).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Parallel test workers share one Redis; each keeps to its own prefix.
 _CACHE_PREFIX = os.environ.get("RAVABET_CACHE_PREFIX", "ravabet") + os.environ.get(
@@ -149,7 +149,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, files under var/cache: shared by every process on this machine (the web
+    # workers, the task worker, the scheduler), so a rate limit is one limit, not one per process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / (_CACHE_PREFIX or "ravabet")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Background work through the django-tasks interface.
 _task_backend = os.environ.get("RAVABET_TASK_BACKEND", "database")
