@@ -68,3 +68,49 @@ def test_release_history_reads_in_persian(world: Any) -> None:
     body = client.get(release.get_backoffice_url()).content.decode()
     assert "فرستادن برای تأیید" in body and "در انتظار تأیید ← منتشرشده" in body
     assert "release.submit" not in body
+
+
+def _request(remote: str, forwarded: str | None = None) -> Any:
+    from django.test import RequestFactory
+
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **extra)
+
+
+def test_without_proxies_a_forged_forwarded_header_is_ignored(settings: Any) -> None:
+    from ravabet.core.audit import client_ip
+
+    settings.RAVABET_TRUSTED_PROXIES = 0
+    assert client_ip(_request("198.51.100.7", "10.0.0.1")) == "198.51.100.7"
+
+
+def test_behind_one_proxy_the_person_is_the_address_it_appended(settings: Any) -> None:
+    """Without this, every person behind nginx is 127.0.0.1 and one rate limit covers them all;
+    the leftmost entries are the client's own words and must not let it choose its address."""
+    from ravabet.core.audit import client_ip
+
+    settings.RAVABET_TRUSTED_PROXIES = 1
+    assert client_ip(_request("127.0.0.1", "203.0.113.9")) == "203.0.113.9"
+    assert client_ip(_request("127.0.0.1", "10.9.9.9, 203.0.113.9")) == "203.0.113.9"
+    assert client_ip(_request("127.0.0.1", "not an address")) == "127.0.0.1"
+    assert client_ip(_request("127.0.0.1")) == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_login_limit_behind_a_proxy_counts_each_person_apart(
+    world: Any, password: str, settings: Any
+) -> None:
+    from django.test import Client
+
+    settings.RAVABET_TRUSTED_PROXIES = 1
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for i in range(settings.LOGIN_RATE_LIMIT * 4 + 1):  # the per-address limit, sprayed
+        attacker.post("/accounts/login/", {"username": f"nobody{i}", "password": "wrong"})
+    # Another person behind the same proxy still logs in.
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    response = colleague.post(
+        "/accounts/login/", {"username": "officer.roads", "password": password}
+    )
+    assert response.status_code == 302

@@ -236,6 +236,76 @@ def test_daily_digest_lists_what_was_published_since_last_one(world: Any) -> Non
     assert subscriptions.send_daily_digests() == 0  # nothing new since
 
 
+def _daily_subscriber(world: Any) -> Subscription:
+    start = timezone.now() - dt.timedelta(days=1)
+    subscription = Subscription.objects.create(
+        email="d@y.example",
+        agency=world.roads,
+        frequency="daily",
+        confirmed_at=start,
+        last_digest_at=start,
+    )
+    make_release(actor=world.head_roads, agency=world.roads, headline="خبر یکم", status="published")
+    return subscription
+
+
+@pytest.mark.django_db(transaction=True)
+def test_digest_mail_is_sent_with_no_transaction_open(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow mail server must not hold the database's write lock: on SQLite that lock stops
+    every login and every save on the site while the mail goes out."""
+    from django.db import connection
+
+    _daily_subscriber(world)
+    seen: list[bool] = []
+    real_send = subscriptions._send
+
+    def watching_send(*args: Any, **kwargs: Any) -> None:
+        seen.append(connection.in_atomic_block)
+        real_send(*args, **kwargs)
+
+    monkeypatch.setattr(subscriptions, "_send", watching_send)
+    assert subscriptions.send_daily_digests() == 1
+    assert seen == [False]
+
+
+def test_a_digest_that_failed_to_send_is_tried_again(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscription = _daily_subscriber(world)
+    before = subscription.last_digest_at
+
+    def failing_send(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(subscriptions, "_send", failing_send)
+    with pytest.raises(ConnectionRefusedError):
+        subscriptions.send_daily_digests()
+    subscription.refresh_from_db()
+    assert subscription.last_digest_at == before
+    monkeypatch.undo()
+    assert subscriptions.send_daily_digests() == 1
+    assert "خبر یکم" in mail.outbox[0].body
+
+
+def test_plain_text_mail_shows_text_as_typed_not_html_entities(world: Any) -> None:
+    """«&» and quotes in a headline reach the reader as typed, not as &amp; and &quot;."""
+    Subscription.objects.create(
+        email="x@y.example", agency=world.roads, confirmed_at=timezone.now()
+    )
+    release = make_release(
+        actor=world.head_roads,
+        agency=world.roads,
+        status="published",
+        headline="طرح «تحقیق & توسعه» در راه‌های استان",
+    )
+    assert subscriptions.send_immediate(release_id=release.pk) == 1
+    text = mail.outbox[0].body
+    assert release.headline in text
+    assert "&amp;" not in text
+
+
 def test_bad_email_and_bad_token(world: Any) -> None:
     response = Client().post(
         "/subscribe/?agency=roads", {"email": "not-mail", "frequency": "daily"}

@@ -282,6 +282,9 @@ RAVABET_CSP_PATHS = {
     "/api/v1/docs": {"style-src": "'self' 'unsafe-inline'", "img-src": "'self' data:"},
 }
 RAVABET_CSP_REPORT_ONLY = env_bool("RAVABET_CSP_REPORT_ONLY")
+# How many reverse proxies of ours stand in front of the app (0: none, the demo); the person's
+# address is then read from X-Forwarded-For for the audit log and the rate limits (core/audit.py).
+RAVABET_TRUSTED_PROXIES = int(os.environ.get("RAVABET_TRUSTED_PROXIES", "0"))
 if env_bool("RAVABET_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
@@ -36,9 +38,29 @@ def register_labels(*, actions: dict[str, str], states: dict[str, str]) -> None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The address of the person, for the audit log and every rate limit.
+
+    Behind RAVABET_TRUSTED_PROXIES reverse proxies (nginx in front of gunicorn), REMOTE_ADDR is
+    the nearest proxy for everyone; the person is then the entry that many places from the
+    right of X-Forwarded-For, the last one our own proxies appended. Entries further left are
+    whatever the client wrote and are never trusted. Without proxies the header is ignored, so
+    nobody can pick their own address.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies: int = settings.RAVABET_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    if len(hops) < proxies:
+        return remote
+    candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def record(

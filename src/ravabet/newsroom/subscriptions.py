@@ -271,26 +271,35 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
             else releases.filter(tags=subscription.tag)
         )
         items = list(releases.order_by("-published_at")[:50])
-        with transaction.atomic():
-            locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
-            if locked.last_digest_at and locked.last_digest_at >= now:
-                continue  # another worker sent it already
-            if items:
-                unsubscribe = absolute_url(
-                    reverse("newsroom:unsubscribe", args=[token_for(subscription, "unsubscribe")])
-                )
-                _send(
-                    subscription.email,
-                    f"خلاصهٔ روزانهٔ خبرهای {subscription.topic}",
-                    "digest",
-                    {
-                        "subscription": subscription,
-                        "items": [(r, absolute_url(r.get_absolute_url())) for r in items],
-                        "unsubscribe": unsubscribe,
-                    },
-                    unsubscribe,
-                )
-                count += 1
-            locked.last_digest_at = now
-            locked.save(update_fields=["last_digest_at"])
+        # Claim this digest with one conditional UPDATE (no transaction held while mailing):
+        # a second worker finds last_digest_at changed and skips it. A failed send gives the
+        # claim back, so the next run tries again; a crash between claim and send loses one
+        # digest rather than holding the database's write lock for a slow mail server.
+        previous = subscription.last_digest_at
+        claimed = Subscription.objects.filter(pk=subscription.pk, last_digest_at=previous).update(
+            last_digest_at=now
+        )
+        if not claimed or not items:
+            continue
+        unsubscribe = absolute_url(
+            reverse("newsroom:unsubscribe", args=[token_for(subscription, "unsubscribe")])
+        )
+        try:
+            _send(
+                subscription.email,
+                f"خلاصهٔ روزانهٔ خبرهای {subscription.topic}",
+                "digest",
+                {
+                    "subscription": subscription,
+                    "items": [(r, absolute_url(r.get_absolute_url())) for r in items],
+                    "unsubscribe": unsubscribe,
+                },
+                unsubscribe,
+            )
+        except Exception:
+            Subscription.objects.filter(pk=subscription.pk, last_digest_at=now).update(
+                last_digest_at=previous
+            )
+            raise
+        count += 1
     return count
