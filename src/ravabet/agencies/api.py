@@ -48,9 +48,7 @@ class AgencyOut(Schema):
 
 @router.get("/agencies", response=list[AgencyOut], summary="فهرست دستگاه‌ها")
 @paginate(LimitOffset)
-def agency_list(
-    request: HttpRequest, kind: str = "", county: str = "", q: str = ""
-) -> Converted:
+def agency_list(request: HttpRequest, kind: str = "", county: str = "", q: str = "") -> Converted:
     if kind and kind not in Agency.Kind.values:
         raise HttpError(400, "نوع دستگاه شناخته نیست.")
     agencies = selectors.agency_list_public(kind=kind, county=county, q=q[:200])

@@ -140,6 +140,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 _CACHE_PREFIX = os.environ.get("RAVABET_CACHE_PREFIX", "ravabet") + os.environ.get(
     "PYTEST_XDIST_WORKER", ""
 )
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
