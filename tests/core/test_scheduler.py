@@ -76,3 +76,26 @@ def test_scheduler_command_once_and_worker_publish_due(
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     release.refresh_from_db()
     assert release.status == Release.Status.PUBLISHED
+
+
+def test_capabilities_register_their_jobs_and_settings_change_the_timing(settings: Any) -> None:
+    settings.RAVABET_PERIODIC_TASKS = []
+    registered = {job.task: job for job in scheduler.jobs()}
+    assert registered["ravabet.newsroom.tasks.publish_due_releases"].every == 60
+    assert registered["ravabet.newsroom.tasks.send_daily_digests"].at == dt.time(7, 0)
+    # An operator moves the digest to 08:00 without touching the newsroom's code.
+    settings.RAVABET_PERIODIC_TASKS = [
+        {"task": "ravabet.newsroom.tasks.send_daily_digests", "at": "08:00"}
+    ]
+    moved = {job.task: job for job in scheduler.jobs()}
+    assert moved["ravabet.newsroom.tasks.send_daily_digests"].at == dt.time(8, 0)
+    assert len(moved) == len(registered)
+
+
+def test_a_periodic_task_needs_exactly_one_timing() -> None:
+    from ravabet.core import registry
+
+    with pytest.raises(ValueError, match="exactly one"):
+        registry.register_periodic_task("x.y", every=60, at="07:00")
+    with pytest.raises(ValueError, match="exactly one"):
+        registry.register_periodic_task("x.y")

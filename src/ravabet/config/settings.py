@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
@@ -171,11 +172,12 @@ elif _task_backend == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Periodic work, enqueued by `ravabet scheduler` (see core/scheduler.py).
-RAVABET_PERIODIC_TASKS = [
-    {"task": "ravabet.newsroom.tasks.publish_due_releases", "every": 60},
-    {"task": "ravabet.newsroom.tasks.send_daily_digests", "at": "07:00"},
-]
+# Periodic work, enqueued by `ravabet scheduler` (core/scheduler.py): each capability registers
+# its own jobs; entries here add jobs or change a registered job's timing, e.g.
+# [{"task": "ravabet.newsroom.tasks.send_daily_digests", "at": "08:00"}].
+RAVABET_PERIODIC_TASKS: list[dict[str, object]] = json.loads(
+    os.environ.get("RAVABET_PERIODIC_TASKS", "[]")
+)
 
 # --- People
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,8 +1,9 @@
 """What each capability contributes to the whole, registered from its AppConfig.ready().
 
-Adding a capability touches no kernel file: its app registers a demo loader, an API router and
-the sources of its search documents here; the demo command, the API and `search_rebuild` read
-these registries. Registration is idempotent (keyed), so a second ready() changes nothing.
+Adding a capability touches no kernel file: its app registers a demo loader, an API router,
+the sources of its search documents and its periodic tasks here; the demo command, the API,
+`search_rebuild` and the scheduler read these registries. Registration is idempotent (keyed),
+so a second ready() changes nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +39,17 @@ class ApiRouter:
     order: int
 
 
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A task the scheduler enqueues every `every` seconds, or daily at `at` ("HH:MM", Tehran)."""
+
+    task: str  # dotted path of a django_tasks task taking no arguments
+    every: int | None = None
+    at: str | None = None
+
+
 _demo_loaders: dict[str, DemoLoader] = {}
+_periodic: dict[str, PeriodicTask] = {}
 _search_sources: dict[str, SearchSource] = {}
 _routers: dict[str, ApiRouter] = {}
 
@@ -74,3 +85,15 @@ def register_router(key: str, router: Any, *, prefix: str = "", order: int = 100
 
 def api_routers() -> list[ApiRouter]:
     return sorted(_routers.values(), key=lambda r: (r.order, r.key))
+
+
+def register_periodic_task(task: str, *, every: int | None = None, at: str | None = None) -> None:
+    """A capability's periodic job; an entry of settings.RAVABET_PERIODIC_TASKS for the same
+    task overrides its timing (an operator moving the morning digest, say)."""
+    if (every is None) == (at is None):
+        raise ValueError(f"periodic task {task} needs exactly one of 'every' or 'at'")
+    _periodic[task] = PeriodicTask(task, every, at)
+
+
+def periodic_tasks() -> list[PeriodicTask]:
+    return [_periodic[task] for task in sorted(_periodic)]

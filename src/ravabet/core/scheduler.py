@@ -1,7 +1,9 @@
 """Periodic work on top of the task interface: which task is due, enqueued once per period.
 
-Jobs come from settings.RAVABET_PERIODIC_TASKS: {"task": dotted path, "every": seconds} or
-{"task": ..., "at": "HH:MM"} (Tehran wall-clock, once a day). Each job's last run is a database
+Jobs are what capabilities register (core.registry.register_periodic_task), then the entries
+of settings.RAVABET_PERIODIC_TASKS, which add jobs or change a registered one's timing:
+{"task": dotted path, "every": seconds} or {"task": ..., "at": "HH:MM"} (Tehran wall-clock,
+once a day). Each job's last run is a database
 row locked while deciding, so several scheduler processes never enqueue the same run twice.
 """
 
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from ravabet.core import registry
 from ravabet.core.jalali import make_aware_local, to_local
 from ravabet.core.models import PeriodicRun
 
@@ -46,8 +49,13 @@ class Job:
 
 
 def jobs() -> list[Job]:
+    by_task: dict[str, dict[str, Any]] = {
+        p.task: {"task": p.task, "every": p.every, "at": p.at} for p in registry.periodic_tasks()
+    }
     items: list[dict[str, Any]] = getattr(settings, "RAVABET_PERIODIC_TASKS", [])
-    return [Job.from_setting(item) for item in items]
+    for item in items:
+        by_task[item["task"]] = item
+    return [Job.from_setting(item) for item in by_task.values()]
 
 
 def run_due(now: dt.datetime | None = None) -> list[str]:

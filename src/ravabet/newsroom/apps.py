@@ -25,6 +25,9 @@ class NewsroomConfig(AppConfig):
             count=search.published_count,
         )
         registry.register_router("newsroom", router)
+        # The safety net behind each release's own delayed task, and the morning digest.
+        registry.register_periodic_task("ravabet.newsroom.tasks.publish_due_releases", every=60)
+        registry.register_periodic_task("ravabet.newsroom.tasks.send_daily_digests", at="07:00")
         media.register()
 
         register_labels(
