@@ -217,15 +217,7 @@ def test_tag_subscription_and_no_duplicate_emails(world: Any) -> None:
 
 
 def test_daily_digest_lists_what_was_published_since_last_one(world: Any) -> None:
-    start = timezone.now() - dt.timedelta(days=1)
-    Subscription.objects.create(
-        email="d@y.example",
-        agency=world.roads,
-        frequency="daily",
-        confirmed_at=start,
-        last_digest_at=start,
-    )
-    make_release(actor=world.head_roads, agency=world.roads, headline="خبر یکم", status="published")
+    _daily_subscriber(world)  # with «خبر یکم» published since its last digest
     make_release(actor=world.head_roads, agency=world.roads, headline="خبر دوم", status="published")
     make_release(
         actor=world.directorate_staff, agency=world.health, headline="خبر دیگر", status="published"
