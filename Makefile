@@ -91,8 +91,13 @@ learn: $(STAMP)
 	$(BIN)/python -m pip download --quiet --no-deps shekar==1.7.0 -d var/wheels
 	PYTHONPATH=src $(BIN)/python -m ravabet.persian.learn --shekar var/wheels/shekar-1.7.0-py3-none-any.whl
 
+# bench/load.py drives the server with Debian's wrk (its own Python generator when wrk is absent).
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian wrk for bench/load.py"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
+	  || echo "wrk could not be installed: bench/load.py uses its Python load generator"; }
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
