@@ -12,8 +12,14 @@ from ravabet.agencies.forms import AgencyContactForm
 from ravabet.core import audit, permissions
 from ravabet.core.organisation import selectors
 from ravabet.core.organisation.models import Agency
+from ravabet.core.pagecache import cached_page
+
+# Agency pages show the agency and its latest releases: the topics bumped by the organisation
+# model and by the newsroom's services.
+PAGES = ("agencies", "releases")
 
 
+@cached_page(topics=PAGES, params=("kind", "county", "q"), not_when=("q",))
 def agency_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Agency.Kind.values:
@@ -36,6 +42,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page(topics=PAGES)
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         agency = selectors.agency_get_public(slug=slug)

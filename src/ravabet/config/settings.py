@@ -77,12 +77,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag / Last-Modified answered with 304 (pages, feeds); sees every response last.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ravabet.core.pagecache.PrivateByDefaultMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ravabet.core.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,7 +151,24 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _CACHE_PREFIX,
-        }
+        },
+        # Rendered public pages (core/pagecache.py), shared by every process.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_PREFIX + ":pages",
+        },
+        # Search results of popular queries and the admission slots (core/search/cache.py).
+        "search": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_PREFIX + ":search",
+        },
+        "search_seen": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_PREFIX + ":search_seen",
+        },
     }
 else:
     # Without Redis, files under var/cache: shared by every process on this machine (the web
@@ -158,8 +178,34 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache" / (_CACHE_PREFIX or "ravabet")),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
+        },
+        # Rendered public pages (core/pagecache.py): an LRU in each process's memory, bounded;
+        # the versions that make them stale live in "default", shared.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ravabet-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RAVABET_PAGE_CACHE_ENTRIES", "2000"))},
+        },
+        # Search results of popular queries (core/search/cache.py): an LRU in each process's
+        # memory, bounded; beside it the admission slots (bounded by the code to 8,192 keys), so
+        # a flood of one-off queries never pushes results out. The index versions: "default".
+        "search": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ravabet-search",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RAVABET_SEARCH_CACHE_ENTRIES", "1000"))},
+        },
+        "search_seen": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ravabet-search-seen",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
     }
+# How long an anonymous public page is kept at most (its topics' versions make it stale at once
+# when what it shows changes; the bound keeps relative times such as «۵ دقیقه پیش» honest). 0: off.
+RAVABET_PAGE_CACHE_SECONDS = int(os.environ.get("RAVABET_PAGE_CACHE_SECONDS", "300"))
+# How long the results of a search asked twice are kept (core/search/cache.py); a write to the
+# index makes them stale at once. 0: off.
+RAVABET_SEARCH_CACHE_SECONDS = int(os.environ.get("RAVABET_SEARCH_CACHE_SECONDS", "120"))
 
 # --- Background work through the django-tasks interface.
 _task_backend = os.environ.get("RAVABET_TASK_BACKEND", "database")

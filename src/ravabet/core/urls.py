@@ -9,4 +9,5 @@ app_name = "core"
 urlpatterns = [
     path("backoffice/", views.backoffice, name="backoffice"),
     path("backoffice/audit/", views.audit_log, name="audit_log"),
+    path("healthz", views.healthz, name="healthz"),
 ]

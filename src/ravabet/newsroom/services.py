@@ -25,7 +25,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, jalali, permissions, uploads
+from ravabet.core import audit, jalali, pagecache, permissions, uploads
 from ravabet.core.organisation.models import Agency, County
 from ravabet.newsroom import media
 from ravabet.newsroom import search as release_search
@@ -47,6 +47,8 @@ from ravabet.newsroom.richtext import (
 from ravabet.persian import normalize, reflow
 
 S = Release.Status
+# The page-cache topic of what the public sees of releases (portal, feeds, agency pages).
+PUBLIC_TOPIC = "releases"
 
 
 class ReleaseStateError(Exception):
@@ -509,6 +511,7 @@ def _publish(
     release.published_at = at
     release.save(update_fields=["status", "published_at", "updated_at"])
     release_search.index_release(release, prepared)
+    pagecache.bump(PUBLIC_TOPIC)
     from ravabet.newsroom import tasks
 
     release_id = release.pk
@@ -582,6 +585,7 @@ def release_withdraw(
             ]
         )
         release_search.index_release(release)
+        pagecache.bump(PUBLIC_TOPIC)
     return release
 
 
@@ -630,6 +634,7 @@ def release_correct(
         release.save()
         correction = Correction.objects.create(release=release, note=note, created_by=actor)
         release_search.index_release(release, prepared)
+        pagecache.bump(PUBLIC_TOPIC)
     return correction
 
 
@@ -646,6 +651,8 @@ def release_feature(
         raise ReleaseStateError("فقط خبر منتشرشده ویژه می‌شود.")
     release.featured_at = timezone.now() if featured else None
     release.save(update_fields=["featured_at", "updated_at"])
+    if release.is_public:
+        pagecache.bump(PUBLIC_TOPIC)
     audit.record(
         actor=actor,
         action="release.feature" if featured else "release.unfeature",

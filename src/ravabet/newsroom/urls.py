@@ -2,7 +2,11 @@
 
 from django.urls import path
 
+from ravabet.core.pagecache import cached_page
 from ravabet.newsroom import feeds, views
+
+# Feed readers poll: the feeds come from the page cache like the portal's pages.
+_cached = cached_page(topics=views.PORTAL)
 
 app_name = "newsroom"
 
@@ -14,9 +18,13 @@ urlpatterns = [
     # path, not str: a tag may contain «/» (خبر/گزارش); reverse() still escapes ? # and %.
     path("tags/<path:name>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
-    path("feeds/releases.rss", feeds.ReleasesRss(), name="feed_rss"),
-    path("feeds/releases.atom", feeds.ReleasesAtom(), name="feed_atom"),
-    path("agencies/<slug:slug>/feeds/releases.rss", feeds.AgencyReleasesRss(), name="agency_feed"),
+    path("feeds/releases.rss", _cached(feeds.ReleasesRss()), name="feed_rss"),
+    path("feeds/releases.atom", _cached(feeds.ReleasesAtom()), name="feed_atom"),
+    path(
+        "agencies/<slug:slug>/feeds/releases.rss",
+        _cached(feeds.AgencyReleasesRss()),
+        name="agency_feed",
+    ),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/confirm/<str:token>/", views.subscription_confirm, name="subscription_confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ravabet.core import audit, permissions
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency, County
+from ravabet.core.pagecache import cached_page
 from ravabet.core.pagination import paginate, parse_page
 from ravabet.newsroom import importer, selectors, services, subscriptions
 from ravabet.newsroom.forms import (
@@ -33,8 +34,12 @@ from ravabet.newsroom.forms import (
 from ravabet.newsroom.models import Release, Subscription, Tag
 
 # --- the public portal -------------------------------------------------------------------
+# Anonymous visitors get these pages from the page cache; services bump "releases" when what the
+# public sees of a release changes, the organisation model bumps "agencies" (core/pagecache.py).
+PORTAL = ("releases", "agencies")
 
 
+@cached_page(topics=PORTAL)
 def home(request: HttpRequest) -> HttpResponse:
     from ravabet.core.organisation import selectors as agency_selectors
 
@@ -51,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page(topics=PORTAL)
 def release_detail(request: HttpRequest, pk: int, printable: bool = False) -> HttpResponse:
     try:
         release = selectors.release_get_public(pk=pk)
@@ -69,12 +75,14 @@ def release_detail(request: HttpRequest, pk: int, printable: bool = False) -> Ht
     )
 
 
+@cached_page(topics=PORTAL, params=("page",))
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(Tag, name=name)
     page = paginate(request, selectors.release_list_public(tag=tag.name), 20)
     return render(request, "newsroom/tag.html", {"tag": tag, "page": page})
 
 
+@cached_page(topics=PORTAL, params=("kind", "page"))
 def release_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Release.Kind.values:

@@ -1,0 +1,206 @@
+"""Public pages for anonymous visitors, served from a cache and never stale.
+
+A public view is wrapped in `cached_page(topics=..., params=...)`. For a visitor with no session
+and no pending message (so nothing on the page is personal: no officer's bar, no CSRF token, no
+message), the rendered page is kept under a key made of the view, the path, the *named* query
+parameters only (normalized and cut short; every other parameter is ignored, so a query string
+of thousands of random parameters is one key) and the current version of each topic the page
+shows. A service that changes what the public sees calls `bump(topic, ...)` after its commit:
+the topic gets a new random version, so every page showing it is rendered afresh on its next
+request, in every process (the versions live in the shared default cache). A random token, not
+a counter: an evicted version can only make a new key, never bring an old page back.
+
+Pages live in their own bounded cache (`CACHES["pages"]`: an LRU per process in the embedded
+default, Redis when REDIS_URL is set), and only page numbers up to MAX_CACHED_PAGE are stored,
+so deep or random pages cannot evict the hot ones.
+
+Every response of a wrapped view says how a proxy may keep it: anonymous pages are `public,
+no-cache` with an ETag (a proxy or browser asks again and gets a 304 while nothing changed);
+anything rendered for a person is `private, no-cache`. `PrivateByDefaultMiddleware` marks every
+other response made for a logged-in person private, so no proxy shares an officer's page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from ravabet.core.pagination import parse_page
+
+# Deeper pages are served, never stored: they are rarely asked for, and "?page=N" for random N
+# would otherwise fill the cache.
+MAX_CACHED_PAGE = 10
+# A named parameter's value counts for this many characters at most in the key.
+MAX_PARAM_CHARS = 100
+_VERSION_PREFIX = "pagecache:topic:"
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition")
+
+Topics = Iterable[str] | Callable[..., Iterable[str]]
+
+
+def bump(*topics: str) -> None:
+    """What the public sees of these topics changed: re-render their pages.
+
+    Twice: now, and again after the commit, because a page rendered between the two from the
+    rows as they were before the commit would otherwise be kept under the new version.
+    """
+
+    def new_versions() -> None:
+        cache.set_many({_VERSION_PREFIX + t: secrets.token_hex(8) for t in topics}, timeout=None)
+
+    new_versions()
+    transaction.on_commit(new_versions)
+
+
+def _versions(topics: list[str]) -> list[str]:
+    keys = [_VERSION_PREFIX + t for t in topics]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # First request since a start or an eviction: a fresh version, agreed by add().
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            found[key] = cache.get(key)
+    return [str(found[key]) for key in keys]
+
+
+def is_anonymous_visit(request: HttpRequest) -> bool:
+    """Nothing on this visitor's page can be personal: no session and no message waiting."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _key(
+    request: HttpRequest, view_id: str, params: tuple[str, ...], versions: list[str]
+) -> str | None:
+    parts = [view_id, request.path, "htmx" if request.headers.get("HX-Request") else "page"]
+    for name in params:
+        value = request.GET.get(name, "")
+        if name == "page":
+            number = parse_page(value)
+            if number > MAX_CACHED_PAGE:
+                return None
+            value = str(number)
+        parts.append(f"{name}={value.strip()[:MAX_PARAM_CHARS]}")
+    parts.extend(versions)
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def _public(response: HttpResponseBase) -> None:
+    patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _private(response: HttpResponseBase) -> None:
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    return (
+        response.status_code == 200
+        and isinstance(response, HttpResponse)
+        and not response.streaming
+        and not response.cookies
+        # A CSRF token was put on the page: it belongs to this visitor alone.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _replay(entry: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=200)
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["ETag"] = entry["etag"]
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cached_page(
+    *, topics: Topics, params: Iterable[str] = (), not_when: Iterable[str] = ()
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Serve the view's page to anonymous visitors from the cache (see the module's docstring).
+
+    `topics`: what the page shows ("releases", "agencies"), or a function of the view's
+    arguments returning them. `params`: every query parameter the view reads; others are
+    ignored in the key, so the view must not read any parameter it does not name here.
+    `not_when`: parameters of free text (a search box): a page asked with one of them is
+    served fresh and never stored, so random text cannot fill the cache.
+    """
+    named = tuple(params)
+    free_text = tuple(not_when)
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        view_id = f"{view.__module__}.{getattr(view, '__qualname__', type(view).__name__)}"
+
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if (
+                not settings.RAVABET_PAGE_CACHE_SECONDS
+                or not is_anonymous_visit(request)
+                or any(request.GET.get(name) for name in free_text)
+            ):
+                response = view(request, *args, **kwargs)
+                _private(response)
+                return response
+            page_topics = list(topics(*args, **kwargs) if callable(topics) else topics)
+            key = _key(request, view_id, named, _versions(page_topics))
+            pages = caches["pages"]
+            entry = pages.get(key) if key else None
+            if entry is not None:
+                response = _replay(entry)
+                _public(response)
+                return response
+            response = view(request, *args, **kwargs)
+            if key and _storable(request, response):
+                assert isinstance(response, HttpResponse)  # noqa: S101 (checked by _storable)
+                if hasattr(response, "render"):
+                    response.render()
+                content = response.content
+                etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+                response["ETag"] = etag
+                headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
+                pages.set(
+                    key,
+                    {"content": content, "headers": headers, "etag": etag},
+                    timeout=settings.RAVABET_PAGE_CACHE_SECONDS,
+                )
+                response["X-Page-Cache"] = "miss"
+                _public(response)
+            else:
+                _private(response)
+            return response
+
+        return wrapped
+
+    return decorate
+
+
+class PrivateByDefaultMiddleware:
+    """A response made for a logged-in person is never kept by a shared proxy, unless the view
+    said otherwise: `Cache-Control: private, no-cache` when it has no Cache-Control at all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response  # nobody is logged in without a session (and no session is read)
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            _private(response)
+        return response
