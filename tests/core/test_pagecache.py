@@ -187,3 +187,31 @@ def test_healthz_answers_without_the_database(django_assert_num_queries: Any) ->
     with django_assert_num_queries(0):
         response = Client().get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def _popular_entries() -> int:
+    return len(caches["pages_popular"]._cache)  # type: ignore[attr-defined]
+
+
+def test_a_search_asked_twice_is_kept_and_one_off_queries_are_not(world: Any) -> None:
+    caches["pages_popular"].clear()
+    caches["pages_seen"].clear()
+    _publish(world, "بازگشایی محور هراز")
+    assert "X-Page-Cache" in Client().get("/")  # a hot portal page, cached
+    query = {"q": "هراز"}
+    assert Client().get("/search/", query)["X-Page-Cache"] == "miss"  # asked once: a mark only
+    assert _popular_entries() == 0
+    assert Client().get("/search/", query)["X-Page-Cache"] == "miss"  # asked again: kept
+    third = Client().get("/search/", query)
+    assert third["X-Page-Cache"] == "hit"
+    assert "بازگشایی محور هراز" in third.content.decode()
+    # A flood of one-off queries keeps nothing and pushes nothing out.
+    for i in range(200):
+        Client().get("/search/", {"q": f"پرسش{i}"})
+    assert _popular_entries() == 1
+    assert Client().get("/search/", query)["X-Page-Cache"] == "hit"
+    assert Client().get("/")["X-Page-Cache"] == "hit"
+    # And a publish makes the kept search stale at once.
+    _publish(world, "هراز: بارش برف و زنجیر چرخ")
+    fresh = Client().get("/search/", query)
+    assert "بارش برف" in fresh.content.decode()

@@ -152,11 +152,22 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _CACHE_PREFIX,
         },
-        # Rendered public pages (core/pagecache.py), shared by every process.
+        # Rendered public pages (core/pagecache.py), shared by every process: the portal's,
+        # the popular searches', and the marks of searches asked once.
         "pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _CACHE_PREFIX + ":pages",
+        },
+        "pages_popular": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_PREFIX + ":pages_popular",
+        },
+        "pages_seen": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _CACHE_PREFIX + ":pages_seen",
         },
         # Search results of popular queries and the admission slots (core/search/cache.py).
         "search": {
@@ -185,6 +196,18 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ravabet-pages",
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RAVABET_PAGE_CACHE_ENTRIES", "2000"))},
+        },
+        # Pages of popular searches, apart, so a flood of queries cannot push the portal out;
+        # and the marks of searches asked once (a query is kept when asked a second time).
+        "pages_popular": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ravabet-pages-popular",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        },
+        "pages_seen": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ravabet-pages-seen",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
         # Search results of popular queries (core/search/cache.py): an LRU in each process's
         # memory, bounded; beside it the admission slots (bounded by the code to 8,192 keys), so

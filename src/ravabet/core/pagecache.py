@@ -41,6 +41,8 @@ from ravabet.core.pagination import parse_page
 MAX_CACHED_PAGE = 10
 # A named parameter's value counts for this many characters at most in the key.
 MAX_PARAM_CHARS = 100
+# A free-text page (a search) asked twice within this many seconds is worth keeping.
+POPULAR_WINDOW = 600
 _VERSION_PREFIX = "pagecache:topic:"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition")
 
@@ -129,19 +131,34 @@ def _replay(entry: dict[str, Any]) -> HttpResponse:
     return response
 
 
+def _popular(key: str) -> bool:
+    """Whether this page was asked for before within POPULAR_WINDOW: the first request of a
+    free-text page only leaves a mark (in a bounded cache of its own), the second stores it."""
+    first_time = caches["pages_seen"].add(key, 1, timeout=POPULAR_WINDOW)
+    return not first_time
+
+
 def cached_page(
-    *, topics: Topics, params: Iterable[str] = (), not_when: Iterable[str] = ()
+    *,
+    topics: Topics,
+    params: Iterable[str] = (),
+    not_when: Iterable[str] = (),
+    popular: Iterable[str] = (),
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Serve the view's page to anonymous visitors from the cache (see the module's docstring).
 
     `topics`: what the page shows ("releases", "agencies"), or a function of the view's
     arguments returning them. `params`: every query parameter the view reads; others are
     ignored in the key, so the view must not read any parameter it does not name here.
-    `not_when`: parameters of free text (a search box): a page asked with one of them is
-    served fresh and never stored, so random text cannot fill the cache.
+    `not_when`: parameters of free text: a page asked with one of them is served fresh and never
+    stored, so random text cannot fill the cache. `popular`: parameters of free text worth
+    caching when people repeat them (a search box): such a page is stored only when asked for a
+    second time within POPULAR_WINDOW, and in its own bounded cache (`pages_popular`), so one-off
+    or random queries neither fill the cache nor push the portal's hot pages out.
     """
     named = tuple(params)
     free_text = tuple(not_when)
+    repeated = tuple(popular)
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         view_id = f"{view.__module__}.{getattr(view, '__qualname__', type(view).__name__)}"
@@ -158,15 +175,19 @@ def cached_page(
                 return response
             page_topics = list(topics(*args, **kwargs) if callable(topics) else topics)
             key = _key(request, view_id, named, _versions(page_topics))
-            pages = caches["pages"]
+            asked_free_text = any(request.GET.get(name) for name in repeated)
+            pages = caches["pages_popular" if asked_free_text else "pages"]
             entry = pages.get(key) if key else None
             if entry is not None:
                 response = _replay(entry)
                 _public(response)
                 return response
             response = view(request, *args, **kwargs)
-            if key and _storable(request, response):
-                assert isinstance(response, HttpResponse)  # noqa: S101 (checked by _storable)
+            if not (key and _storable(request, response)):
+                _private(response)
+                return response
+            assert isinstance(response, HttpResponse)  # noqa: S101 (checked by _storable)
+            if not asked_free_text or _popular(key):
                 if hasattr(response, "render"):
                     response.render()
                 content = response.content
@@ -178,10 +199,8 @@ def cached_page(
                     {"content": content, "headers": headers, "etag": etag},
                     timeout=settings.RAVABET_PAGE_CACHE_SECONDS,
                 )
-                response["X-Page-Cache"] = "miss"
-                _public(response)
-            else:
-                _private(response)
+            response["X-Page-Cache"] = "miss"
+            _public(response)
             return response
 
         return wrapped

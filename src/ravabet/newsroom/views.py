@@ -95,6 +95,11 @@ def release_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page(
+    topics=PORTAL,
+    params=("q", "agency", "kind", "county", "since", "until", "page"),
+    popular=("q",),
+)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {
