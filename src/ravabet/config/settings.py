@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag / Last-Modified answered with 304 (pages, feeds); sees every response last.
     "django.middleware.http.ConditionalGetMiddleware",
+    # A stored public page for an anonymous visitor, before the rest runs (core/pagecache.py).
+    "ravabet.core.pagecache.FastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

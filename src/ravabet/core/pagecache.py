@@ -26,6 +26,7 @@ import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +48,34 @@ _VERSION_PREFIX = "pagecache:topic:"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition")
 
 Topics = Iterable[str] | Callable[..., Iterable[str]]
+
+
+@dataclass(frozen=True)
+class _Route:
+    """How the pages of one path are keyed: what the decorator knows, remembered per path so
+    that FastPathMiddleware can find a stored page before the rest of the stack runs."""
+
+    view_id: str
+    params: tuple[str, ...]
+    free_text: tuple[str, ...]
+    popular: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+# path -> (route, the headers the rest of the middleware added); per process, bounded.
+_known_paths: dict[str, tuple[_Route, dict[str, str]]] = {}
+MAX_KNOWN_PATHS = 10_000
+# Headers that belong to one response (or to the stored page), not to the path.
+_OWN_HEADERS = {
+    "content-length",
+    "content-type",
+    "content-language",
+    "content-disposition",
+    "last-modified",
+    "etag",
+    "x-page-cache",
+    "date",
+}
 
 
 def bump(*topics: str) -> None:
@@ -99,6 +128,13 @@ def _key(
     parts.extend(versions)
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"pagecache:page:{digest}"
+
+
+def _key_for(request: HttpRequest, route: _Route) -> tuple[str | None, str]:
+    """The key of this request's page, and the cache it is kept in."""
+    key = _key(request, route.view_id, route.params, _versions(list(route.topics)))
+    asked_free_text = any(request.GET.get(name) for name in route.popular)
+    return key, "pages_popular" if asked_free_text else "pages"
 
 
 def _public(response: HttpResponseBase) -> None:
@@ -173,11 +209,10 @@ def cached_page(
                 response = view(request, *args, **kwargs)
                 _private(response)
                 return response
-            page_topics = list(topics(*args, **kwargs) if callable(topics) else topics)
-            key = _key(request, view_id, named, _versions(page_topics))
-            asked_free_text = any(request.GET.get(name) for name in repeated)
-            pages = caches["pages_popular" if asked_free_text else "pages"]
-            entry = pages.get(key) if key else None
+            page_topics = tuple(topics(*args, **kwargs) if callable(topics) else topics)
+            route = _Route(view_id, named, free_text, repeated, page_topics)
+            key, alias = _key_for(request, route)
+            entry = caches[alias].get(key) if key else None
             if entry is not None:
                 response = _replay(entry)
                 _public(response)
@@ -187,18 +222,19 @@ def cached_page(
                 _private(response)
                 return response
             assert isinstance(response, HttpResponse)  # noqa: S101 (checked by _storable)
-            if not asked_free_text or _popular(key):
+            if alias == "pages" or _popular(key):
                 if hasattr(response, "render"):
                     response.render()
                 content = response.content
                 etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
                 response["ETag"] = etag
                 headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
-                pages.set(
+                caches[alias].set(
                     key,
                     {"content": content, "headers": headers, "etag": etag},
                     timeout=settings.RAVABET_PAGE_CACHE_SECONDS,
                 )
+                response._pagecache_route = route  # type: ignore[attr-defined]
             response["X-Page-Cache"] = "miss"
             _public(response)
             return response
@@ -222,4 +258,42 @@ class PrivateByDefaultMiddleware:
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
             _private(response)
+        return response
+
+
+class FastPathMiddleware:
+    """A stored page for an anonymous visitor, answered before sessions, CSRF, messages, URL
+    resolving and the view: the same key as `cached_page` (the path's route is remembered when
+    the page is stored), the same versions (so never stale), and the headers the rest of the
+    stack added to that page (the CSP, X-Frame-Options, Vary) replayed. Sits just below
+    ConditionalGetMiddleware, so a matching ETag still gets its 304."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        known = _known_paths.get(request.path)
+        if (
+            known is not None
+            and settings.RAVABET_PAGE_CACHE_SECONDS
+            and is_anonymous_visit(request)
+        ):
+            route, stack_headers = known
+            if not any(request.GET.get(name) for name in route.free_text):
+                key, alias = _key_for(request, route)
+                entry = caches[alias].get(key) if key else None
+                if entry is not None:
+                    hit = _replay(entry)
+                    for name, value in stack_headers.items():
+                        hit[name] = value
+                    return hit
+        response = self.get_response(request)
+        stored: _Route | None = getattr(response, "_pagecache_route", None)
+        if stored is not None:
+            if len(_known_paths) >= MAX_KNOWN_PATHS:
+                _known_paths.clear()
+            _known_paths[request.path] = (
+                stored,
+                {n: v for n, v in response.items() if n.lower() not in _OWN_HEADERS},
+            )
         return response
