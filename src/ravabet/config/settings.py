@@ -131,7 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL: readers never wait for the writer nor the writer for readers, so the web, the
         # worker and the scheduler share the file; NORMAL is safe with WAL (a power cut may lose
         # the last commits, never corrupt the file).
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # For the readers beside the writer: a 32 MB page cache per (persistent) connection,
+        # reads through a 256 MB memory map instead of read() calls, temporary tables in memory.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;"
+            " PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+        ),
         # Every transaction takes the one write lock at BEGIN, so two writers never deadlock
         # upgrading a read lock; hence no read is wrapped in transaction.atomic needlessly.
         "transaction_mode": "IMMEDIATE",
