@@ -233,3 +233,35 @@ def test_a_stored_page_is_answered_before_the_rest_of_the_stack(
     for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "ETag"):
         assert hit[header] == fresh[header], header
     assert "Cookie" in hit["Vary"]
+
+
+@pytest.mark.parametrize("url", ["/feeds/releases.rss", "/feeds/releases.atom"])
+def test_a_feed_from_the_cache_stays_valid_persian_and_dated_by_the_standard(
+    world: Any, url: str
+) -> None:
+    import re
+
+    import feedparser
+
+    _publish(world, "بازگشایی محور هراز")
+    Client().get(url)
+    Client().get(url)
+    hit = Client().get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Content-Type"].startswith(
+        "application/rss+xml" if url.endswith("rss") else "application/atom+xml"
+    )
+    feed = feedparser.parse(hit.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.entries[0].title == "بازگشایی محور هراز"
+    text = hit.content.decode()
+    if url.endswith("rss"):  # RFC 822: «Tue, 20 May 2025 08:30:00 +0000»
+        date = re.search(r"<pubDate>([^<]+)</pubDate>", text)
+        assert date and re.fullmatch(
+            r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}", date.group(1)
+        )
+    else:  # RFC 3339: «2025-05-20T08:30:00+00:00»
+        date = re.search(r"<updated>([^<]+)</updated>", text)
+        assert date and re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)", date.group(1)
+        )
