@@ -265,3 +265,10 @@ def test_a_feed_from_the_cache_stays_valid_persian_and_dated_by_the_standard(
         assert date and re.fullmatch(
             r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)", date.group(1)
         )
+
+
+def test_thousands_of_parameters_in_one_query_string_are_refused_not_cached(world: Any) -> None:
+    query = "&".join(f"p{i}={i}" for i in range(3000))
+    response = Client().get(f"/news/?{query}")
+    assert response.status_code == 400
+    assert _entries() == 0
