@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -246,6 +248,117 @@ def test_matches_beyond_the_ranking_window_follow_newest_first(monkeypatch: Any)
 @pytest.mark.parametrize(("per_page", "expected"), [(0, 1), (-5, 1), (1000, 100), ("x", 20)])
 def test_page_size_is_clamped(per_page: Any, expected: int) -> None:
     assert search(SCOPE, "نشست", per_page=per_page).per_page == expected
+
+
+# --- the bound on the count ----------------------------------------------------------------
+
+
+@pytest.fixture
+def broad() -> None:
+    """3,000 entries holding «گزارش», indexed in id order (short titles: cheap to key)."""
+    index_documents(doc(i, f"گزارش شمارهٔ {i}") for i in range(1, 3001))
+
+
+@contextmanager
+def statements() -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements (and their parameters) run meanwhile."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
+
+
+@pytest.mark.usefixtures("broad")
+def test_a_broad_query_counts_to_a_thousand_and_says_more() -> None:
+    results = search(SCOPE, "گزارش")
+    assert (results.total, results.total_is_lower_bound) == (1000, True)
+    assert (results.num_pages, len(results.hits)) == (50, 20)
+    assert search(SCOPE, "گزارش", page=51).page == 50  # the pages stop at the bound
+    # The pages hold the 1,000 most recently indexed matches, each once.
+    seen = [hit for page in range(1, 51) for hit in found("گزارش", page=page)]
+    assert sorted(seen) == list(range(2001, 3001))
+
+
+@pytest.mark.usefixtures("broad")
+def test_a_broad_query_asks_the_database_for_no_more_than_the_bound() -> None:
+    with statements() as seen:
+        assert search(SCOPE, "گزارش").total == 1000
+    matching = [(sql, params) for sql, params in seen if "MATCH" in sql or "@@" in sql]
+    assert matching
+    assert all("LIMIT" in sql for sql, _ in matching), matching
+    assert not any("count(" in sql.lower() for sql, _ in seen)
+    # The statement finding the matches stops after 1,001: one more than the bound tells
+    # «more than 1,000» from «1,000».
+    assert any(params[-1] == backends.MAX_TOTAL + 1 for _, params in matching)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's virtual machine steps")
+def test_a_broad_query_costs_no_more_with_twice_the_matches() -> None:
+    index_documents(doc(i, f"گزارش شمارهٔ {i}" + (" ویژه" if i % 2 else "")) for i in range(1, 3001))
+
+    def steps(query: str) -> int:
+        """SQLite's virtual machine steps in the full-text statements of one search."""
+        count = [0]
+
+        def tick() -> int:
+            count[0] += 1
+            return 0
+
+        def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            if "MATCH" not in sql:
+                return execute(sql, params, many, context)
+            connection.connection.set_progress_handler(tick, 1)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                connection.connection.set_progress_handler(None, 1)
+
+        with connection.execute_wrapper(counted):
+            assert search(SCOPE, query).total_is_lower_bound
+        return count[0]
+
+    # «گزارش» is in 3,000 entries, «ویژه» in 1,500. Counting them all cost about 1.4 steps
+    # per match (2,100 more steps for «گزارش» before the bound); bounded, about the same.
+    assert abs(steps("گزارش") - steps("ویژه")) < 500
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+@pytest.mark.usefixtures("broad")
+def test_with_statistics_a_broad_query_looks_among_the_newest_ids_only() -> None:
+    from ravabet.core.search import postgres
+
+    postgres.forget_stats(connection)
+    without = [search(SCOPE, "گزارش", page=page).object_ids for page in (1, 2, 50)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_searchentry")
+    postgres.forget_stats(connection)
+    try:
+        with statements() as seen:
+            results = search(SCOPE, "گزارش")
+        assert any("e.id > %s" in sql for sql, _ in seen)
+        assert (results.total, results.total_is_lower_bound) == (1000, True)
+        assert [search(SCOPE, "گزارش", page=page).object_ids for page in (1, 2, 50)] == without
+    finally:
+        postgres.forget_stats(connection)
+
+
+@pytest.mark.usefixtures("many")
+@pytest.mark.parametrize(
+    ("bound", "total", "more"), [(10, 10, True), (44, 44, True), (45, 45, False), (100, 45, False)]
+)
+def test_the_total_is_exact_up_to_the_bound(
+    monkeypatch: Any, bound: int, total: int, more: bool
+) -> None:
+    monkeypatch.setattr(backends, "MAX_TOTAL", bound)
+    results = search(SCOPE, "نشست", per_page=5, page=99)
+    assert (results.total, results.total_is_lower_bound) == (total, more)
+    assert (results.num_pages, results.page) == (-(-total // 5), -(-total // 5))
+    pages = [found("نشست", per_page=5, page=page) for page in range(1, results.num_pages + 1)]
+    assert sorted(hit for page in pages for hit in page) == list(range(46 - total, 46))
 
 
 # --- bad input ---------------------------------------------------------------------------

@@ -67,6 +67,19 @@ def test_api_search(world: Any) -> None:
     data = Client().get("/api/v1/releases/search", {"q": "جاده"}).json()
     assert data["total"] == 1 and data["items"][0]["headline"] == "بهسازی جاده فیروزکوه"
     assert Client().get("/api/v1/releases/search", {"q": '" OR *'}).status_code == 200
+    assert data["total_is_lower_bound"] is False
+
+
+def test_api_search_counts_to_a_thousand_and_says_there_are_more(db: Any) -> None:
+    from ravabet.core.search import Document, index_documents
+
+    index_documents(
+        Document(scope="release", object_id=i, title=f"گزارش شمارهٔ {i}", body="")
+        for i in range(1, 1501)
+    )
+    data = Client().get("/api/v1/releases/search", {"q": "گزارش", "page": "60"}).json()
+    assert (data["total"], data["total_is_lower_bound"]) == (1000, True)
+    assert (data["num_pages"], data["page"]) == (50, 50)
 
 
 def test_create_submit_approve_through_the_api(world: Any) -> None:

@@ -157,3 +157,74 @@ def test_stale_index_is_rebuilt_after_a_search_key_change(seed: Any) -> None:
     out = io.StringIO()
     call_command("search_rebuild", "--if-stale", stdout=out)
     assert "up to date" in out.getvalue()
+
+
+# --- a broad search, and repeated ones ------------------------------------------------------
+
+
+def _index_many(count: int) -> None:
+    """`count` entries of the release scope holding «گزارش» (entries only: cheap to make)."""
+    from ravabet.core.search import Document, index_documents
+
+    index_documents(
+        Document(scope="release", object_id=i, title=f"گزارش شمارهٔ {i}", body="")
+        for i in range(1, count + 1)
+    )
+
+
+def test_a_broad_search_says_more_than_a_thousand_and_pages_within_them(db: Any) -> None:
+    _index_many(1500)
+    body = Client().get("/search/", {"q": "گزارش"}).content.decode()
+    assert "بیش از ۱۰۰۰ نتیجه" in body
+    assert "صفحهٔ ۱ از ۵۰" in body
+    last = Client().get("/search/", {"q": "گزارش", "page": "51"}).content.decode()
+    assert "صفحهٔ ۵۰ از ۵۰" in last and 'rel="next"' not in last
+    one = Client().get("/search/", {"q": "گزارش شمارهٔ ۱۴۹۹"}).content.decode()
+    assert '<p class="muted">۱ نتیجه</p>' in one
+
+
+def _search_tables_read(queries: Any) -> list[str]:
+    return [q["sql"] for q in queries if "core_search" in q["sql"]]
+
+
+def test_a_repeated_search_is_answered_without_searching(
+    world: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.RAVABET_PAGE_CACHE_SECONDS = 0  # the search's own cache, not the page's
+    with django_capture_on_commit_callbacks(execute=True):
+        make_release(
+            actor=world.head_roads,
+            agency=world.roads,
+            headline="نشست روابط عمومی‌های دستگاه‌های اجرایی",
+            status="published",
+        )
+    Client().get("/search/", {"q": "روابط عمومی ها"})
+    Client().get("/search/", {"q": "روابط‌عمومی‌ها"})
+    with CaptureQueriesContext(connection) as queries:
+        body = Client().get("/search/", {"q": "روابط عمومیها"}).content.decode()
+    assert "نشست روابط عمومی‌های دستگاه‌های اجرایی" in body
+    assert '<p class="muted">۱ نتیجه</p>' in body
+    assert _search_tables_read(queries.captured_queries) == []
+
+
+def test_a_publish_shows_in_the_next_search_at_once(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    def publish(headline: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            make_release(
+                actor=world.head_roads, agency=world.roads, headline=headline, status="published"
+            )
+
+    publish("بهسازی جادهٔ فیروزکوه")
+    for _ in range(3):  # popular now: kept by the search cache and the page cache
+        body = Client().get("/search/", {"q": "بهسازی"}).content.decode()
+    assert '<p class="muted">۱ نتیجه</p>' in body
+    publish("بهسازی پل‌های روستایی")
+    body = Client().get("/search/", {"q": "بهسازي"}).content.decode()
+    assert "بهسازی پل‌های روستایی" in body
+    assert '<p class="muted">۲ نتیجه</p>' in body
+    assert "بهسازی پل‌های روستایی" in Client().get("/search/", {"q": "بهسازی"}).content.decode()

@@ -89,7 +89,10 @@ class ApproveIn(Schema):
 
 
 class SearchOut(Schema):
+    # Matches counted up to 1,000; past that, total is 1,000 and total_is_lower_bound is true
+    # («more than 1,000»), and the pages cover the 1,000 most recent matches.
     total: int
+    total_is_lower_bound: bool
     page: int
     num_pages: int
     message: str
@@ -128,6 +131,7 @@ def release_search(
     )
     return SearchOut(
         total=results.total,
+        total_is_lower_bound=results.total_is_lower_bound,
         page=results.page,
         num_pages=results.num_pages,
         message=results.message,

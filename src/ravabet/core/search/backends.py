@@ -14,6 +14,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from ravabet.core.search.documents import Filters, Hit
+from ravabet.core.search.models import SearchEntry
 from ravabet.core.search.query import Group
 
 # Near-miss words must be at least this similar (pg_trgm's similarity(), 0..1) to a
@@ -24,6 +25,10 @@ NEAR_MISS_WORDS = 3
 # them newest first. A query matching more is too broad for relevance to mean much, and
 # ranking every match would make it cost as much as the matches are many.
 RANK_WINDOW = 500
+# A search counts at most this many matches (and pages through them); past it, the total is
+# «more than MAX_TOTAL». Counting every match would make a broad query cost as much as its
+# matches are many, for a number nobody needs exactly and pages nobody reads.
+MAX_TOTAL = 1000
 
 
 def trigrams(word: str) -> set[str]:
@@ -57,8 +62,13 @@ class SearchBackend(ABC):
         yield
 
     @abstractmethod
-    def count(self, scope: str, groups: Sequence[Group], filters: Filters) -> int:
-        """How many entries of `scope` match every group and the filters."""
+    def newest(
+        self, scope: str, groups: Sequence[Group], filters: Filters, *, limit: int
+    ) -> list[int]:
+        """Entry ids of the `limit` most recently indexed entries of `scope` matching every
+        group and the filters, newest first. Fewer than `limit` means these are all the
+        matches. The cost must not grow with the matches past `limit` (beyond reading the
+        words' lists in the full-text index, which no query can avoid)."""
 
     @abstractmethod
     def ranked(
@@ -66,18 +76,17 @@ class SearchBackend(ABC):
         scope: str,
         groups: Sequence[Group],
         filters: Filters,
+        ids: Sequence[int],
         *,
-        window: int,
         limit: int,
         offset: int,
     ) -> list[Hit]:
-        """A page of the `window` most recently indexed matches, best first, ties newest first."""
+        """A page of the matching entries `ids` (from newest()), best first, ties newest first."""
 
-    @abstractmethod
-    def recent(
-        self, scope: str, groups: Sequence[Group], filters: Filters, *, limit: int, offset: int
-    ) -> list[Hit]:
-        """A page of all matches, most recently indexed first (rank 0)."""
+    def recent(self, ids: Sequence[int]) -> list[Hit]:
+        """The entries `ids` in the order given (rank 0): matches past the ranking window."""
+        object_ids = dict(SearchEntry.objects.filter(pk__in=ids).values_list("pk", "object_id"))
+        return [Hit(object_id=object_ids[pk], rank=0.0) for pk in ids if pk in object_ids]
 
     @abstractmethod
     def similar_words(self, scope: str, word: str, *, limit: int) -> list[str]:

@@ -76,6 +76,8 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     hits: list[Hit]
+    # How many entries match, counted up to backends.MAX_TOTAL; when more match, it is
+    # MAX_TOTAL, total_is_lower_bound is True and the pages cover those MAX_TOTAL.
     total: int
     page: int
     per_page: int
@@ -84,6 +86,8 @@ class Results:
     near_miss: bool = False
     # The search-key tokens actually searched (after truncation), for highlighting and logs.
     tokens: tuple[str, ...] = field(default=())
+    # More than `total` entries match (see backends.MAX_TOTAL): say «more than ...».
+    total_is_lower_bound: bool = False
 
     @property
     def object_ids(self) -> list[int]:

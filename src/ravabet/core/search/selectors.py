@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 
 from ravabet.core.search import backends
 from ravabet.core.search.backends import NEAR_MISS_WORDS, SearchBackend, backend_for
+from ravabet.core.search.cache import cached_search
 from ravabet.core.search.documents import Filters, Hit, Results
 from ravabet.core.search.models import SearchEntry, SearchTerm
 from ravabet.core.search.query import (
     Group,
+    ParsedQuery,
     Term,
     clamp_page,
     clamp_per_page,
+    coerce_int,
     parse_query,
 )
 from ravabet.core.search.services import is_vocabulary_word
@@ -88,21 +91,22 @@ def _page(
     scope: str,
     groups: list[Group],
     filters: Filters,
+    ids: list[int],
     *,
-    total: int,
     limit: int,
     offset: int,
 ) -> list[Hit]:
-    """Hits [offset, offset + limit) of: the ranked window, then the older matches."""
-    window = min(backends.RANK_WINDOW, total)
+    """Hits [offset, offset + limit) of the matches `ids` (newest first): the ranked window
+    (the RANK_WINDOW newest), then the older ones as they come."""
+    window = ids[: backends.RANK_WINDOW]
+    end = min(offset + limit, len(ids))
     hits: list[Hit] = []
-    if offset < window:
+    if offset < len(window):
         hits += backend.ranked(
-            scope, groups, filters, window=window, limit=min(limit, window - offset), offset=offset
+            scope, groups, filters, window, limit=min(end, len(window)) - offset, offset=offset
         )
-    if offset + limit > window and total > window:
-        start = max(offset, window)
-        hits += backend.recent(scope, groups, filters, limit=offset + limit - start, offset=start)
+    if end > len(window):
+        hits += backend.recent(ids[max(offset, len(window)) : end])
     return hits
 
 
@@ -118,39 +122,62 @@ def search(
 
     Best first: title matches above extra above body, ties newest first; only the
     RANK_WINDOW most recently indexed matches are ranked, older ones follow newest first.
-    When nothing matches, misspelled words are swapped for the closest indexed words
-    (near_miss=True).
+    At most MAX_TOTAL matches are counted and paged through (total_is_lower_bound says
+    when more match). When nothing matches, misspelled words are swapped for the closest
+    indexed words (near_miss=True).
+    A search asked again within a few minutes is answered from the cache (cache.py) until
+    the scope's index changes.
     Never raises for what a person can type; problems are explained in `message`.
     """
     size = clamp_per_page(per_page)
     parsed = parse_query(query)
     if not parsed.tokens:
         return Results([], 0, 1, size, 1, parsed.message)
+    # Pages 0, -3 and «abc» are page 1, «۲» is 2: one cache entry each, whatever was typed.
+    asked = max(coerce_int(page, 1), 1)
+    return cached_search(
+        scope, parsed, filters, asked, size, lambda: _search(scope, parsed, filters, asked, size)
+    )
+
+
+def _search(scope: str, parsed: ParsedQuery, filters: Filters, page: int, size: int) -> Results:
     backend = backend_for()
     groups = parsed.groups
     tokens = parsed.tokens
     near_miss = False
     with backend.session():
         filters = _without_idle_dates(scope, filters)
-        total = backend.count(scope, groups, filters)
-        if total == 0:
+        # One more than MAX_TOTAL tells "more than MAX_TOTAL" from "exactly MAX_TOTAL".
+        ids = backend.newest(scope, groups, filters, limit=backends.MAX_TOTAL + 1)
+        if not ids:
             near = _near_miss_groups(backend, scope, groups)
             if near is not None:
-                total = backend.count(scope, near, filters)
-                if total:
+                ids = backend.newest(scope, near, filters, limit=backends.MAX_TOTAL + 1)
+                if ids:
                     groups, near_miss = near, True
                     tokens = tuple(term.text for group in near for term in group)
+        more = len(ids) > backends.MAX_TOTAL
+        ids = ids[: backends.MAX_TOTAL]
+        total = len(ids)
         num_pages = max(1, math.ceil(total / size))
         number = clamp_page(page, num_pages)
-        hits = _page(
-            backend, scope, groups, filters, total=total, limit=size, offset=(number - 1) * size
-        )
+        hits = _page(backend, scope, groups, filters, ids, limit=size, offset=(number - 1) * size)
     notes = [parsed.message] if parsed.message else []
     if near_miss:
         notes.append(_("نتیجه‌ای دقیقاً با این واژه‌ها پیدا نشد؛ نزدیک‌ترین نتیجه‌ها آمده است."))
     elif not total:
         notes.append(_("نتیجه‌ای پیدا نشد. واژه‌های کمتر یا دیگری را بیازمایید."))
-    return Results(hits, total, number, size, num_pages, " ".join(notes), near_miss, tokens)
+    return Results(
+        hits,
+        total,
+        number,
+        size,
+        num_pages,
+        " ".join(notes),
+        near_miss,
+        tokens,
+        total_is_lower_bound=more,
+    )
 
 
 def stale_count(scope: str) -> int:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from ravabet.core.search import cache
 from ravabet.core.search.backends import backend_for
 from ravabet.core.search.documents import Document, KeyedDocument
 from ravabet.core.search.models import SearchEntry, SearchTerm
@@ -129,13 +130,17 @@ def index_documents(docs: Iterable[Document | KeyedDocument]) -> int:
 
     Runs in the caller's transaction (a savepoint inside it), so a release and its index
     entry are saved or rolled back together. Pass KeyedDocuments (key_document) keyed before
-    that transaction opened to keep the keying out of it.
+    that transaction opened to keep the keying out of it. Cached results of the scopes
+    written are dropped when the transaction commits.
     """
     written = 0
     known_words: set[tuple[str, str]] = set()
+    scopes: set[str] = set()
     with transaction.atomic():
         for batch in _batches(docs, BATCH_SIZE):
+            scopes.update(_document(doc).scope for doc in batch)
             written += _write_batch(batch, known_words=known_words)
+        cache.changed(scopes)
     return written
 
 
@@ -151,6 +156,8 @@ def remove_documents(scope: str, object_ids: Iterable[int]) -> int:
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
             removed += SearchEntry.objects.filter(scope=scope, object_id__in=chunk).delete()[0]
+        if removed:
+            cache.changed([scope])
     return removed
 
 
@@ -179,4 +186,5 @@ def rebuild(
                 written += _write_batch(batch, known_words=known_words)
                 bar.update(len(batch))
         backend_for().after_rebuild()
+        cache.changed([scope])
     return written

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,14 @@ BM25 = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.0)"
 JOIN_ENTRY = f" CROSS JOIN core_searchentry e WHERE e.id = {FTS}.rowid AND"
 # How many trigram candidates are scored in Python for a near miss.
 TRIGRAM_CANDIDATES = 200
+# The FTS5 table keeps an index of 3-letter prefixes (migration 0002). Any other prefix makes
+# FTS5 merge the lists of every word starting with it before it returns a row, so a prefix
+# with many matches costs as much as they are many; when the scope's vocabulary has at most
+# MAX_PREFIX_WORDS words starting with it, they are asked for by name instead (an OR of
+# words, which FTS5 walks lazily and stops at the LIMIT). Words of more than 64 letters are
+# not in the vocabulary (services.MAX_TERM_LENGTH): a prefix of one alone no longer finds it.
+PREFIX_INDEX_LENGTH = 3
+MAX_PREFIX_WORDS = 64
 
 
 def quote(text: str) -> str:
@@ -42,14 +51,16 @@ def _any_of(tokens: Sequence[str]) -> str:
     return tokens[0] if len(tokens) == 1 else "(" + " OR ".join(tokens) + ")"
 
 
-def fts_query(scope: str, groups: Sequence[Group], filters: Filters) -> str:
+def fts_query(
+    scope: str, groups: Sequence[Group], filters: Filters, *, with_scope: bool = True
+) -> str:
     """The MATCH expression: the words in the text columns, the filters in the facets.
 
     The facet tokens are made as in migration 0002: «s» + hex of the scope, «a» + agency
     id, «c» + county id, «k» + hex of the kind (hex keeps any value a single token).
     """
     words = " AND ".join(_any_of([fts_term(term) for term in group]) for group in groups)
-    facets = [quote("s" + scope.encode().hex())]
+    facets = [quote("s" + scope.encode().hex())] if with_scope else []
     for prefix, values in (
         ("a", [str(int(v)) for v in filters.agency_ids]),
         ("c", [str(int(v)) for v in filters.county_ids]),
@@ -57,57 +68,90 @@ def fts_query(scope: str, groups: Sequence[Group], filters: Filters) -> str:
     ):
         if values:
             facets.append(_any_of([quote(prefix + value) for value in values]))
-    return f"{{title_key extra_key body_key}} : ({words}) AND facets : ({' AND '.join(facets)})"
+    text = f"{{title_key extra_key body_key}} : ({words})"
+    return f"{text} AND facets : ({' AND '.join(facets)})" if facets else text
 
 
 class SQLiteBackend(SearchBackend):
-    def _matches(
-        self, columns: str, scope: str, groups: Sequence[Group], filters: Filters
-    ) -> tuple[str, list[Any]]:
-        """SELECT `columns` FROM the FTS matches, joined to the entry only for dates."""
-        params: list[Any] = [fts_query(scope, groups, filters)]
-        if not has_dates(filters):
-            return f"SELECT {columns} FROM {FTS} WHERE {FTS} MATCH %s", params  # noqa: S608
-        dates, date_params = self.date_sql(filters, "e")
-        sql = f"SELECT {columns} FROM {FTS}{JOIN_ENTRY} {FTS} MATCH %s{dates}"  # noqa: S608
-        return sql, params + date_params
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Prefixes already looked up in the vocabulary; lives as long as this one search.
+        self._prefix_words: dict[tuple[str, str], tuple[str, ...] | None] = {}
 
-    def count(self, scope: str, groups: Sequence[Group], filters: Filters) -> int:
-        sql, params = self._matches("count(*)", scope, groups, filters)
-        return int(self.fetch(sql, params)[0][0])
+    def _words_starting(self, scope: str, prefix: str) -> tuple[str, ...] | None:
+        """The scope's indexed words starting with `prefix`, or None when there are too many
+        to ask for by name (or the vocabulary cannot tell: it keeps no all-digit words)."""
+        key = (scope, prefix)
+        if key not in self._prefix_words:
+            words: tuple[str, ...] | None = None
+            if len(prefix) != PREFIX_INDEX_LENGTH and not prefix.isdigit():
+                rows = self.fetch(
+                    "SELECT word FROM core_searchterm WHERE scope = %s AND word >= %s"
+                    " AND word < %s ORDER BY word LIMIT %s",
+                    [scope, prefix, prefix + "\U0010ffff", MAX_PREFIX_WORDS + 1],
+                )
+                if len(rows) <= MAX_PREFIX_WORDS:
+                    words = tuple(row[0] for row in rows)
+            self._prefix_words[key] = words
+        return self._prefix_words[key]
+
+    def _expand(self, scope: str, groups: Sequence[Group]) -> list[Group]:
+        """The groups with each prefix term replaced by the indexed words it stands for, when
+        they are few (see MAX_PREFIX_WORDS); the word itself stays, as it may be shorter
+        than the vocabulary's three letters."""
+        expanded: list[Group] = []
+        for group in groups:
+            terms: list[Term] = []
+            for term in group:
+                words = self._words_starting(scope, term.text) if term.prefix else None
+                if words is None:
+                    terms.append(term)
+                else:
+                    terms += [Term(word) for word in dict.fromkeys((term.text, *words))]
+            expanded.append(tuple(terms))
+        return expanded
+
+    def newest(
+        self, scope: str, groups: Sequence[Group], filters: Filters, *, limit: int
+    ) -> list[int]:
+        # FTS5 hands its matches over one by one, newest id first, and stops at the LIMIT: a
+        # word in every document costs no more than one in a thousand.
+        params: list[Any] = [fts_query(scope, self._expand(scope, groups), filters)]
+        if has_dates(filters):
+            dates, date_params = self.date_sql(filters, "e")
+            sql = f"SELECT {FTS}.rowid FROM {FTS}{JOIN_ENTRY} {FTS} MATCH %s{dates}"  # noqa: S608
+            params += date_params
+        else:
+            sql = f"SELECT {FTS}.rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608
+        rows = self.fetch(f"{sql} ORDER BY {FTS}.rowid DESC LIMIT %s", [*params, limit])
+        return [int(row[0]) for row in rows]
 
     def ranked(
         self,
         scope: str,
         groups: Sequence[Group],
         filters: Filters,
+        ids: Sequence[int],
         *,
-        window: int,
         limit: int,
         offset: int,
     ) -> list[Hit]:
-        # FTS5 walks its matches newest id first and stops after `window`, so bm25 is
-        # computed for at most that many rows whatever the number of matches.
-        inner, params = self._matches(f"{FTS}.rowid AS id, {BM25} AS score", scope, groups, filters)
+        if not ids:
+            return []
+        # bm25() reads the whole list of every phrase of the MATCH once per statement (for
+        # its IDF), so the scope's facet, in every entry, is left out: the ids say which
+        # entries to rank, and the id range lets FTS5 skip straight to them.
+        match = fts_query(scope, self._expand(scope, groups), filters, with_scope=False)
         sql = (
-            f"SELECT e.object_id, w.score FROM ({inner} ORDER BY {FTS}.rowid DESC LIMIT %s) w"  # noqa: S608
+            f"SELECT e.object_id, w.score FROM (SELECT {FTS}.rowid AS id, {BM25} AS score"  # noqa: S608
+            f" FROM {FTS} WHERE {FTS} MATCH %s AND {FTS}.rowid >= %s AND {FTS}.rowid <= %s) w"
             " CROSS JOIN core_searchentry e WHERE e.id = w.id"
+            " AND e.id IN (SELECT value FROM json_each(%s))"
             " ORDER BY w.score, e.published_at DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
         )
-        rows = self.fetch(sql, [*params, window, limit, offset])
+        rows = self.fetch(sql, [match, min(ids), max(ids), json.dumps(list(ids)), limit, offset])
         # bm25() is lower-is-better; Hit.rank is higher-is-better.
         return [Hit(object_id=int(row[0]), rank=-float(row[1])) for row in rows]
-
-    def recent(
-        self, scope: str, groups: Sequence[Group], filters: Filters, *, limit: int, offset: int
-    ) -> list[Hit]:
-        inner, params = self._matches(f"{FTS}.rowid AS id", scope, groups, filters)
-        sql = (
-            f"SELECT e.object_id FROM ({inner} ORDER BY {FTS}.rowid DESC LIMIT %s OFFSET %s) w"  # noqa: S608
-            " CROSS JOIN core_searchentry e WHERE e.id = w.id ORDER BY e.id DESC"
-        )
-        rows = self.fetch(sql, [*params, limit, offset])
-        return [Hit(object_id=int(row[0]), rank=0.0) for row in rows]
 
     def similar_words(self, scope: str, word: str, *, limit: int) -> list[str]:
         grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
