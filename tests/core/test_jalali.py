@@ -93,3 +93,15 @@ def test_datetime_widget_shows_stored_value_in_jalali() -> None:
     field = JalaliDateTimeField()
     html = field.widget.render("when", dt.datetime(2025, 5, 20, 6, 30, tzinfo=UTC))
     assert 'value="۱۴۰۴/۰۲/۳۰ ۱۰:۰۰"' in html
+
+
+def test_start_of_a_day_whose_midnight_never_existed() -> None:
+    """1 Farvardin 1390 (2011-03-22): Tehran's clocks went from 00:00 straight to 01:00."""
+    import datetime as dt
+
+    from ravabet.core.jalali import start_of_day, to_local
+
+    start = start_of_day(dt.date(2011, 3, 22))
+    local = to_local(start)
+    assert (local.date(), local.hour, local.minute) == (dt.date(2011, 3, 22), 1, 0)
+    assert start_of_day(dt.date(2025, 5, 20)).hour == 0  # an ordinary day starts at midnight

@@ -34,8 +34,13 @@ def _publish(world: Any, headline: str) -> Any:
     )
 
 
-def _entries() -> int:
-    return len(caches["pages"]._cache)  # type: ignore[attr-defined]
+def _entries(alias: str = "pages") -> int:
+    """How many pages the cache holds: an LRU in memory, or keys under the alias's Redis prefix."""
+    store: Any = caches[alias]
+    if hasattr(store, "_cache") and isinstance(store._cache, dict):
+        return len(store._cache)
+    client = store._cache.get_client()
+    return sum(1 for _ in client.scan_iter(f"{store.key_prefix}:*"))
 
 
 def test_second_anonymous_visit_is_served_from_the_cache(world: Any) -> None:
@@ -190,7 +195,7 @@ def test_healthz_answers_without_the_database(django_assert_num_queries: Any) ->
 
 
 def _popular_entries() -> int:
-    return len(caches["pages_popular"]._cache)  # type: ignore[attr-defined]
+    return _entries("pages_popular")
 
 
 def test_a_search_asked_twice_is_kept_and_one_off_queries_are_not(world: Any) -> None:
@@ -272,3 +277,16 @@ def test_thousands_of_parameters_in_one_query_string_are_refused_not_cached(worl
     response = Client().get(f"/news/?{query}")
     assert response.status_code == 400
     assert _entries() == 0
+
+
+def test_a_search_kept_whole_shows_an_index_rebuild_at_once(world: Any) -> None:
+    """A write to the index outside the services (search_rebuild, a removal) bumps the page."""
+    from ravabet.core.search import remove_documents
+
+    caches["pages_seen"].clear()
+    release = _publish(world, "بازگشایی محور هراز")
+    for _ in range(3):
+        page = Client().get("/search/", {"q": "هراز"})
+    assert page["X-Page-Cache"] == "hit" and "بازگشایی محور هراز" in page.content.decode()
+    remove_documents("release", [release.pk])
+    assert "بازگشایی محور هراز" not in Client().get("/search/", {"q": "هراز"}).content.decode()

@@ -228,3 +228,12 @@ def test_a_publish_shows_in_the_next_search_at_once(
     assert "بهسازی پل‌های روستایی" in body
     assert '<p class="muted">۲ نتیجه</p>' in body
     assert "بهسازی پل‌های روستایی" in Client().get("/search/", {"q": "بهسازی"}).content.decode()
+
+
+@pytest.mark.parametrize("field", ["since", "until"])
+@pytest.mark.parametrize("day", ["۱۳۹۰/۰۱/۰۱", "۱۳۸۹/۱۲/۲۹"])
+def test_a_date_on_the_day_clocks_jumped_searches_instead_of_failing(
+    seed: Any, field: str, day: str
+) -> None:
+    """Tehran's midnight of 1 Farvardin 1390 never existed (clocks went to 01:00)."""
+    assert Client().get("/search/", {"q": "1404", field: day}).status_code == 200

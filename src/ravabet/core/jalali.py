@@ -55,6 +55,15 @@ def make_aware_local(value: dt.datetime) -> dt.datetime:
     return aware
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first moment of a Tehran day, aware: midnight, or, on a day whose midnight never
+    existed (clocks went from 00:00 to 01:00 in spring until 1401), the moment they jumped."""
+    tz = local_tz()
+    # A nonexistent wall-clock time takes the offset from before the jump (fold=0); through UTC
+    # and back it lands on the first existing moment.
+    return dt.datetime.combine(day, dt.time()).replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz)
+
+
 def format_date(value: dt.date | dt.datetime | None) -> str:
     """«سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴»; datetimes are first moved to Tehran time."""
     if value is None:

@@ -12,7 +12,7 @@ from django.http import QueryDict
 
 from ravabet.core import permissions
 from ravabet.core.forms import JalaliDateField
-from ravabet.core.jalali import make_aware_local
+from ravabet.core.jalali import start_of_day
 from ravabet.core.models import AuditEntry
 
 
@@ -46,9 +46,7 @@ def audit_list(filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.actor:
         qs = qs.filter(actor_name__icontains=filters.actor)
     if filters.since:
-        qs = qs.filter(
-            created_at__gte=make_aware_local(dt.datetime.combine(filters.since, dt.time()))
-        )
+        qs = qs.filter(created_at__gte=start_of_day(filters.since))
     return qs
 
 

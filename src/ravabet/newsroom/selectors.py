@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from ravabet.core import permissions, search
-from ravabet.core.jalali import make_aware_local
+from ravabet.core.jalali import start_of_day
 from ravabet.core.organisation.models import Agency
 from ravabet.newsroom.models import Release
 from ravabet.newsroom.search import SCOPE
@@ -135,14 +135,10 @@ def release_search(query: SearchQuery, per_page: int = 20) -> tuple[search.Resul
         agency_ids=[query.agency.pk] if query.agency else (),
         kinds=[query.kind] if query.kind else (),
         county_ids=[query.county_id] if query.county_id else (),
-        since=make_aware_local(dt.datetime.combine(query.since, dt.time()))
-        if query.since
-        else None,
+        since=start_of_day(query.since) if query.since else None,
         # `until` is exclusive: the start of the day after the chosen one. Only published
         # releases are indexed, so no bound on "now" is needed.
-        until=make_aware_local(dt.datetime.combine(query.until + dt.timedelta(days=1), dt.time()))
-        if query.until
-        else None,
+        until=start_of_day(query.until + dt.timedelta(days=1)) if query.until else None,
     )
     results = search.search(SCOPE, query.q, filters=filters, page=query.page, per_page=per_page)
     by_id = release_list_published().in_bulk([h.object_id for h in results.hits])

@@ -19,7 +19,9 @@ from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency, County
 from ravabet.core.pagecache import cached_page
 from ravabet.core.pagination import paginate, parse_page
+from ravabet.core.search.cache import page_topic
 from ravabet.newsroom import importer, selectors, services, subscriptions
+from ravabet.newsroom import search as release_search
 from ravabet.newsroom.forms import (
     ApproveForm,
     AttachmentForm,
@@ -96,7 +98,8 @@ def release_list(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page(
-    topics=PORTAL,
+    # What the index holds, too: a rebuild or a removal outside the services shows at once.
+    topics=(*PORTAL, page_topic(release_search.SCOPE)),
     params=("q", "agency", "kind", "county", "since", "until", "page"),
     popular=("q",),
 )

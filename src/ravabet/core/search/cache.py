@@ -39,6 +39,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 
+from ravabet.core import pagecache
 from ravabet.core.search.documents import Filters, Results
 from ravabet.core.search.query import ParsedQuery
 
@@ -81,6 +82,13 @@ def changed(scopes: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
     scopes = frozenset(scopes)
     if scopes:
         transaction.on_commit(_NewVersions(scopes), using=using)
+        # Search pages kept whole for anonymous visitors show these results too.
+        pagecache.bump(*(page_topic(scope) for scope in scopes))
+
+
+def page_topic(scope: str) -> str:
+    """The page-cache topic of pages that show the scope's search results (core/pagecache.py)."""
+    return f"search:{scope}"
 
 
 def _writing(scope: str, using: str = DEFAULT_DB_ALIAS) -> bool:
