@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,16 +24,10 @@ from ravabet.core.search import (
 )
 from ravabet.core.search import cache as search_cache
 
+# The documents of the search tests, so that both read alike.
+from tests.core.test_search import NOW, PR_TITLE, SCOPE, doc
+
 pytestmark = pytest.mark.django_db
-
-SCOPE = "release"
-NOW = datetime(2025, 5, 20, 8, 30, tzinfo=UTC)
-PR_TITLE = "نشست روابط عمومی‌های دستگاه‌های اجرایی استان"
-
-
-def doc(object_id: int, title: str, **fields: Any) -> Document:
-    fields.setdefault("published_at", NOW - timedelta(days=object_id))
-    return Document(scope=SCOPE, object_id=object_id, title=title, body="", **fields)
 
 
 @pytest.fixture(autouse=True)
