@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from ravabet.core.organisation.models import Agency, Membership
 from tests.factories import (
@@ -19,17 +19,25 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Login counters must not leak between tests; parallel workers keep to their own prefix."""
-    if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
-        client = cache._cache.get_client()  # type: ignore[attr-defined]
-        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-        keys = list(client.scan_iter(f"{prefix}:*"))
+def clear_cache(alias: str = "default") -> None:
+    """Empty one cache of this test worker only. On Redis, `clear()` is FLUSHDB and would empty
+    the other parallel workers' caches in the middle of their tests: delete by prefix instead."""
+    store: Any = caches[alias]
+    if "RedisCache" in settings.CACHES[alias]["BACKEND"]:
+        client = store._cache.get_client()
+        keys = list(client.scan_iter(f"{store.key_prefix}:*"))
         if keys:
             client.delete(*keys)
     else:
-        cache.clear()
+        store.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Login counters, page and search caches must not leak between tests; parallel workers
+    keep to their own prefix (Redis) or their own memory and folder."""
+    for alias in settings.CACHES:
+        clear_cache(alias)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from django.test import Client
 from ravabet.agencies import services as agency_services
 from ravabet.core import pagecache
 from ravabet.newsroom import services
+from tests.conftest import clear_cache
 from tests.factories import make_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty_pages() -> None:
-    caches["pages"].clear()
+    clear_cache("pages")
 
 
 def _publish(world: Any, headline: str) -> Any:
@@ -199,8 +200,8 @@ def _popular_entries() -> int:
 
 
 def test_a_search_asked_twice_is_kept_and_one_off_queries_are_not(world: Any) -> None:
-    caches["pages_popular"].clear()
-    caches["pages_seen"].clear()
+    clear_cache("pages_popular")
+    clear_cache("pages_seen")
     _publish(world, "بازگشایی محور هراز")
     assert "X-Page-Cache" in Client().get("/")  # a hot portal page, cached
     query = {"q": "هراز"}
@@ -283,7 +284,7 @@ def test_a_search_kept_whole_shows_an_index_rebuild_at_once(world: Any) -> None:
     """A write to the index outside the services (search_rebuild, a removal) bumps the page."""
     from ravabet.core.search import remove_documents
 
-    caches["pages_seen"].clear()
+    clear_cache("pages_seen")
     release = _publish(world, "بازگشایی محور هراز")
     for _ in range(3):
         page = Client().get("/search/", {"q": "هراز"})

@@ -23,6 +23,7 @@ from ravabet.core.search import (
     search,
 )
 from ravabet.core.search import cache as search_cache
+from tests.conftest import clear_cache
 
 # The documents of the search tests, so that both read alike.
 from tests.core.test_search import NOW, PR_TITLE, SCOPE, doc
@@ -32,8 +33,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty_search_caches() -> None:
-    caches[search_cache.RESULTS_ALIAS].clear()
-    caches[search_cache.SEEN_ALIAS].clear()
+    clear_cache(search_cache.RESULTS_ALIAS)
+    clear_cache(search_cache.SEEN_ALIAS)
 
 
 @pytest.fixture
