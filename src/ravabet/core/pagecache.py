@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from ravabet.core import versions
 from ravabet.core.pagination import parse_page
 
 # Deeper pages are served, never stored: they are rarely asked for, and "?page=N" for random N
@@ -44,7 +44,7 @@ MAX_CACHED_PAGE = 10
 MAX_PARAM_CHARS = 100
 # A free-text page (a search) asked twice within this many seconds is worth keeping.
 POPULAR_WINDOW = 600
-_VERSION_PREFIX = "pagecache:topic:"
+_TOPIC = "pagecache:"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition")
 
 Topics = Iterable[str] | Callable[..., Iterable[str]]
@@ -84,23 +84,9 @@ def bump(*topics: str) -> None:
     Twice: now, and again after the commit, because a page rendered between the two from the
     rows as they were before the commit would otherwise be kept under the new version.
     """
-
-    def new_versions() -> None:
-        cache.set_many({_VERSION_PREFIX + t: secrets.token_hex(8) for t in topics}, timeout=None)
-
-    new_versions()
-    transaction.on_commit(new_versions)
-
-
-def _versions(topics: list[str]) -> list[str]:
-    keys = [_VERSION_PREFIX + t for t in topics]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # First request since a start or an eviction: a fresh version, agreed by add().
-            cache.add(key, secrets.token_hex(8), timeout=None)
-            found[key] = cache.get(key)
-    return [str(found[key]) for key in keys]
+    names = [_TOPIC + t for t in topics]
+    versions.renew(names)
+    transaction.on_commit(lambda: versions.renew(names))
 
 
 def is_anonymous_visit(request: HttpRequest) -> bool:
@@ -114,7 +100,7 @@ def is_anonymous_visit(request: HttpRequest) -> bool:
 
 
 def _key(
-    request: HttpRequest, view_id: str, params: tuple[str, ...], versions: list[str]
+    request: HttpRequest, view_id: str, params: tuple[str, ...], topic_versions: list[str]
 ) -> str | None:
     parts = [view_id, request.path, "htmx" if request.headers.get("HX-Request") else "page"]
     for name in params:
@@ -125,14 +111,16 @@ def _key(
                 return None
             value = str(number)
         parts.append(f"{name}={value.strip()[:MAX_PARAM_CHARS]}")
-    parts.extend(versions)
+    parts.extend(topic_versions)
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"pagecache:page:{digest}"
 
 
 def _key_for(request: HttpRequest, route: _Route) -> tuple[str | None, str]:
     """The key of this request's page, and the cache it is kept in."""
-    key = _key(request, route.view_id, route.params, _versions(list(route.topics)))
+    key = _key(
+        request, route.view_id, route.params, versions.current(_TOPIC + t for t in route.topics)
+    )
     asked_free_text = any(request.GET.get(name) for name in route.popular)
     return key, "pages_popular" if asked_free_text else "pages"
 
@@ -170,8 +158,7 @@ def _replay(entry: dict[str, Any]) -> HttpResponse:
 def _popular(key: str) -> bool:
     """Whether this page was asked for before within POPULAR_WINDOW: the first request of a
     free-text page only leaves a mark (in a bounded cache of its own), the second stores it."""
-    first_time = caches["pages_seen"].add(key, 1, timeout=POPULAR_WINDOW)
-    return not first_time
+    return versions.admitted(key, alias="pages_seen", seconds=POPULAR_WINDOW)
 
 
 def cached_page(

@@ -29,17 +29,15 @@ Redis when REDIS_URL is set). RAVABET_SEARCH_CACHE_SECONDS = 0 turns the cache o
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache as shared_cache
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 
-from ravabet.core import pagecache
+from ravabet.core import pagecache, versions
 from ravabet.core.search.documents import Filters, Results
 from ravabet.core.search.query import ParsedQuery
 
@@ -48,11 +46,11 @@ SEEN_ALIAS = "search_seen"
 # Deeper pages are served, never stored: rarely asked for, and ?page=N for random N would
 # otherwise make a key per N.
 MAX_CACHED_PAGE = 5
-# The admission table: a first ask overwrites one slot (its key's digest), so however many
+# The admission table (core/versions.py): a first ask overwrites one slot, so however many
 # one-off queries arrive, the table holds at most this many entries.
-ADMISSION_SLOTS = 8192
+ADMISSION_SLOTS = versions.ADMISSION_SLOTS
 DEFAULT_SECONDS = 120
-_VERSION_PREFIX = "search:version:"
+_VERSION = "search:"
 
 
 def cache_seconds() -> int:
@@ -72,9 +70,7 @@ class _NewVersions:
 
     def __call__(self) -> None:
         self.done = True
-        shared_cache.set_many(
-            {_VERSION_PREFIX + scope: secrets.token_hex(8) for scope in self.scopes}, timeout=None
-        )
+        versions.renew(_VERSION + scope for scope in self.scopes)
 
 
 def changed(scopes: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -104,13 +100,7 @@ def _writing(scope: str, using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def version(scope: str) -> str:
     """The scope's current index version, shared by every process."""
-    key = _VERSION_PREFIX + scope
-    current = shared_cache.get(key)
-    if current is None:
-        # First search since a start or an eviction: a fresh version, agreed on by add().
-        shared_cache.add(key, secrets.token_hex(8), timeout=None)
-        current = shared_cache.get(key)
-    return str(current)
+    return versions.current([_VERSION + scope])[0]
 
 
 def _when(value: datetime | None) -> str:
@@ -138,16 +128,6 @@ def results_key(scope: str, query: ParsedQuery, filters: Filters, page: int, per
     return f"search:results:{digest}"
 
 
-def _admitted(key: str, seconds: int) -> bool:
-    """True the second time `key` is asked for within `seconds` (see the module's docstring)."""
-    seen = caches[SEEN_ALIAS]
-    slot = f"search:seen:{int(key[-8:], 16) % ADMISSION_SLOTS}"
-    if seen.get(slot) == key:
-        return True
-    seen.set(slot, key, timeout=seconds)
-    return False
-
-
 def cached_search(
     scope: str,
     query: ParsedQuery,
@@ -167,6 +147,6 @@ def cached_search(
     if isinstance(results, Results):
         return results
     results = compute()
-    if _admitted(key, seconds):
+    if versions.admitted(key, alias=SEEN_ALIAS, seconds=seconds):
         store.set(key, results, timeout=seconds)
     return results
