@@ -77,7 +77,7 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def bench_change_report(sizes: list[int]) -> None:
-    from ravabet.newsroom.richtext import normalization_changes
+    from ravabet.core.richtext import normalization_changes
     from ravabet.persian import normalize
 
     print("change report: words normalizing changed (up to 50 pairs)")
@@ -138,7 +138,7 @@ def baseline_release_create(*, actor: Any, agency: Any, data: Any) -> Any:
     from ravabet.core import audit, permissions
     from ravabet.newsroom import services
     from ravabet.newsroom.models import Release
-    from ravabet.newsroom.richtext import body_text, normalize_html, sanitize
+    from ravabet.core.richtext import body_text, normalize_html, sanitize
     from ravabet.persian import normalize, reflow
 
     with transaction.atomic():

@@ -24,12 +24,17 @@ def _jobs(settings: Any) -> None:
     ]
 
 
+def _newsroom(jobs: list[str]) -> list[str]:
+    """The newsroom's jobs among those run (other capabilities register their own)."""
+    return [job for job in jobs if job.startswith("ravabet.newsroom.")]
+
+
 def test_every_minute_job_runs_once_a_minute(django_capture_on_commit_callbacks: Any) -> None:
     t0 = dt.datetime(2025, 5, 20, 2, 0, tzinfo=UTC)  # 05:30 Tehran: the digest is not due
     with django_capture_on_commit_callbacks(execute=True):
-        assert scheduler.run_due(t0) == ["ravabet.newsroom.tasks.publish_due_releases"]
-        assert scheduler.run_due(t0 + dt.timedelta(seconds=30)) == []
-        assert scheduler.run_due(t0 + dt.timedelta(seconds=60)) == [
+        assert _newsroom(scheduler.run_due(t0)) == ["ravabet.newsroom.tasks.publish_due_releases"]
+        assert _newsroom(scheduler.run_due(t0 + dt.timedelta(seconds=30))) == []
+        assert _newsroom(scheduler.run_due(t0 + dt.timedelta(seconds=60))) == [
             "ravabet.newsroom.tasks.publish_due_releases"
         ]
     assert DBTaskResult.objects.filter(task_path__endswith="publish_due_releases").count() == 2

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from ravabet.core.richtext import body_paragraphs
 from ravabet.newsroom.models import Release
-from ravabet.newsroom.richtext import body_paragraphs
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_355124c2ea71b728.txt"
 pytestmark = pytest.mark.django_db

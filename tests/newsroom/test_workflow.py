@@ -262,7 +262,7 @@ def test_returning_a_scheduled_release_cancels_it(world: Any) -> None:
 
 
 def test_paste_from_pdf_mends_hard_wraps_before_normalizing(world: Any) -> None:
-    from ravabet.newsroom.richtext import body_paragraphs
+    from ravabet.core.richtext import body_paragraphs
 
     pasted = (
         "مومنی هدف از برگزاری این نشست را تبیین سیاست های اطلاع رسانی دولت عنوان کرد و\n\n"

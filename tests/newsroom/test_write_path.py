@@ -24,9 +24,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from ravabet.core import jalali
+from ravabet.core import jalali, richtext
 from ravabet.core.search import services as search_services
-from ravabet.newsroom import richtext, services
+from ravabet.newsroom import services
 from ravabet.newsroom.forms import ApproveForm
 from ravabet.newsroom.models import Release
 from ravabet.persian import normalize

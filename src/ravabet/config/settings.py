@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ravabet.accounts",
     "ravabet.agencies",
     "ravabet.newsroom",
+    "ravabet.events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -386,6 +387,9 @@ if not RAVABET_BASE_URL.startswith(("http://", "https://")):
         f"RAVABET_BASE_URL must start with http:// or https://: {RAVABET_BASE_URL!r}"
     )
 RAVABET_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAVABET_MAX_ATTACHMENT_MB", "10")) * 2**20
+# Hours before an event when its registrants and the invited agencies that registered nobody
+# are reminded (events/services.event_send_reminders).
+RAVABET_EVENT_REMINDER_HOURS = float(os.environ.get("RAVABET_EVENT_REMINDER_HOURS", "48"))
 RAVABET_MAX_IMAGE_BYTES = int(os.environ.get("RAVABET_MAX_IMAGE_MB", "5")) * 2**20
 # The longest release body accepted, in characters as sent (markup included): the form, the API
 # and the importer all refuse a longer one with the same message (newsroom/services.py).

@@ -99,6 +99,23 @@ def can_manage_agency(user: Any, agency: Agency) -> bool:
     return can_approve_for(user, agency)
 
 
+def can_organize_for(user: Any, agency: Agency) -> bool:
+    """Create and run events (agenda, registrations, check-in, minutes, resolutions) organized
+    by the agency: its officers and head, and the directorate for every agency."""
+    return can_write_for(user, agency)
+
+
+def can_act_for(user: Any, agency: Agency) -> bool:
+    """Register the agency's attendees and report on resolutions it is responsible for: its
+    officers and head, and the directorate."""
+    return can_write_for(user, agency)
+
+
+def can_edit_occasions(user: Any) -> bool:
+    """The occasions calendar (مناسبت‌ها) is the directorate's."""
+    return sees_all_agencies(user)
+
+
 def can_browse_audit(user: Any) -> bool:
     return sees_all_agencies(user)
 

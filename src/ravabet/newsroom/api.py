@@ -14,11 +14,11 @@ from ninja.pagination import paginate
 
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import Converted, LimitOffset, parse_page
+from ravabet.core.richtext import body_text
 from ravabet.core.schemas import ErrorOut
 from ravabet.core.tokens.auth import TokenAuth
 from ravabet.newsroom import selectors, services
 from ravabet.newsroom.models import Release
-from ravabet.newsroom.richtext import body_text
 
 router = Router(tags=["اخبار"])
 

@@ -16,9 +16,9 @@ from django.utils.html import format_html
 
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
+from ravabet.core.richtext import body_text
 from ravabet.newsroom import selectors
 from ravabet.newsroom.models import Release
-from ravabet.newsroom.richtext import body_text
 
 
 class ReleasesRss(Feed):

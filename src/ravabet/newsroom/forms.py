@@ -104,7 +104,7 @@ class ReleaseForm(forms.Form):
 
     @classmethod
     def initial_for(cls, release: Release) -> dict[str, Any]:
-        from ravabet.newsroom.richtext import body_text
+        from ravabet.core.richtext import body_text
 
         return {
             "kind": release.kind,

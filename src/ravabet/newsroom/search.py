@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ravabet.core import search
+from ravabet.core.richtext import body_text
 from ravabet.newsroom.models import Release
-from ravabet.newsroom.richtext import body_text
 
 SCOPE = "release"
 

@@ -25,8 +25,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, jalali, pagecache, permissions, uploads
+from ravabet.core import audit, jalali, pagecache, permissions, uploads, validation
 from ravabet.core.organisation.models import Agency, County
+from ravabet.core.richtext import (
+    body_text,
+    clean_body,
+    normalization_changes,
+    normalize_html,
+    sanitize,
+)
 from ravabet.newsroom import media
 from ravabet.newsroom import search as release_search
 from ravabet.newsroom.models import (
@@ -36,13 +43,6 @@ from ravabet.newsroom.models import (
     ReleaseAttachment,
     ReleaseImage,
     Tag,
-)
-from ravabet.newsroom.richtext import (
-    body_text,
-    clean_body,
-    normalization_changes,
-    normalize_html,
-    sanitize,
 )
 from ravabet.persian import normalize, reflow
 
@@ -90,9 +90,7 @@ LABELS = {
     "alt_text": "متن جایگزین",
     "caption": "زیرنویس",
 }
-# NUL cannot be stored by PostgreSQL, and a lone surrogate (JSON's "\ud800" decodes to one)
-# cannot be encoded for any database: neither belongs in text a person wrote.
-_INVALID_CHARS = re.compile("[\x00\ud800-\udfff]")
+_INVALID_CHARS = validation.INVALID_CHARS
 
 
 def max_chars(name: str) -> int:
@@ -105,33 +103,15 @@ def max_chars(name: str) -> int:
 
 
 def text_error(name: str, value: str, *, label: str | None = None) -> str | None:
-    """Why a text is refused, in Persian, or None: too long, or a character no text has."""
-    label = label or LABELS[name]
-    limit = max_chars(name)
-    if len(value) > limit:
-        return (
-            f"«{label}» {jalali.format_number(len(value))} نویسه است؛ بیش از "
-            f"{jalali.format_number(limit)} نویسه پذیرفته نمی‌شود. آن را کوتاه‌تر کنید."
-        )
-    if _INVALID_CHARS.search(value):
-        return (
-            f"«{label}» نویسهٔ نامعتبر دارد (نویسهٔ تهی یا نیمهٔ تنهای یک نویسهٔ یونیکد)؛ "
-            "متن را دوباره از منبع بچسبانید."
-        )
-    return None
+    """Why a text is refused, in Persian, or None (core/validation.py)."""
+    return validation.text_error(value, label=label or LABELS[name], limit=max_chars(name))
 
 
 def check_texts(texts: Iterable[tuple[str, str | None]]) -> None:
     """Raise one ValidationError keyed by field for every (field, text) refused."""
-    errors: dict[str, list[str]] = {}
-    for name, value in texts:
-        if value is None:
-            continue
-        message = text_error(name, value)
-        if message:
-            errors.setdefault(name, []).append(message)
-    if errors:
-        raise ValidationError(errors)
+    validation.check_texts(
+        (name, value, LABELS[name], max_chars(name)) for name, value in texts if value is not None
+    )
 
 
 def check_publish_at(publish_at: dt.datetime | None) -> dt.datetime | None:
@@ -698,7 +678,7 @@ def release_add_attachment(
                 original_name=accepted.original_name,
                 content_type=accepted.content_type,
             )
-            _save_with_file(attachment, "file", accepted)
+            uploads.save_with_file(attachment, "file", accepted)
             audit.record(
                 actor=actor,
                 action="release.attach",
@@ -743,7 +723,7 @@ def release_add_image(
                 width=accepted.width,
                 height=accepted.height,
             )
-            _save_with_file(image, "image", accepted)
+            uploads.save_with_file(image, "image", accepted)
             audit.record(
                 actor=actor,
                 action="release.image",
@@ -755,17 +735,6 @@ def release_add_image(
             return image
     finally:
         accepted.close()
-
-
-def _save_with_file(record: Any, field: str, accepted: uploads.AcceptedFile) -> None:
-    """Store the file under its random name, then the row; a failed row leaves no file."""
-    stored = getattr(record, field)
-    stored.save(accepted.name, accepted.file, save=False)
-    try:
-        record.save()
-    except BaseException:
-        stored.delete(save=False)
-        raise
 
 
 def _name_stem(name: str) -> str:

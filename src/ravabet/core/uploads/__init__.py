@@ -24,6 +24,7 @@ from ravabet.core.uploads.accept import (
     largest_limit,
     policies,
     policy,
+    save_with_file,
 )
 from ravabet.core.uploads.access import FileAccess, file_url, register_file_access
 from ravabet.core.uploads.storage import PrivateFileSystemStorage, private_storage
@@ -82,4 +83,5 @@ __all__ = [
     "policy",
     "private_storage",
     "register_file_access",
+    "save_with_file",
 ]

@@ -295,3 +295,15 @@ def _too_large(limit: int) -> str:
 
 def _error(message: str, field: str | None) -> ValidationError:
     return ValidationError({field: message}) if field else ValidationError(message)
+
+
+def save_with_file(record: Any, field: str, accepted: AcceptedFile) -> None:
+    """Store the file under its random name, then the row; a failed row leaves no file.
+    Call it inside the service's short transaction, after `accept` ran outside it."""
+    stored = getattr(record, field)
+    stored.save(accepted.name, accepted.file, save=False)
+    try:
+        record.save()
+    except BaseException:
+        stored.delete(save=False)
+        raise

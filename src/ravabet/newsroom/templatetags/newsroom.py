@@ -10,8 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 from ravabet.core import search
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
+from ravabet.core.richtext import body_text, sanitize
 from ravabet.newsroom import selectors
-from ravabet.newsroom.richtext import body_text, sanitize
 
 register = template.Library()
 

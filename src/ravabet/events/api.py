@@ -1,0 +1,5 @@
+"""The events' API (STUB: to be written by a helper)."""
+
+from ninja import Router
+
+router = Router(tags=["رویدادها"])
