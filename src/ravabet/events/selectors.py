@@ -133,7 +133,8 @@ def resolution_counts(user: Any) -> dict[str, int]:
     """How many of this person's resolutions are in each state, and how many are overdue."""
     resolutions = resolution_list_for(user)
     counts = {
-        row["status"]: row["n"] for row in resolutions.values("status").annotate(n=Count("pk"))
+        row["status"]: row["n"]
+        for row in resolutions.order_by().values("status").annotate(n=Count("pk"))
     }
     counts["overdue"] = resolution_list_for(user, overdue=True).count()
     return counts
