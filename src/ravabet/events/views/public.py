@@ -72,6 +72,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Event.DoesNotExist as exc:
         raise Http404 from exc
     user = request.user
+    registered: int = getattr(event, "registered", 0)  # annotated by the selector
     return render(
         request,
         "events/event_detail.html",
@@ -85,7 +86,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda": list(event.agenda.all()),
             "documents": list(event.documents.all()),
             "seats_left": (
-                max(event.capacity - event.registered, 0) if event.capacity is not None else None
+                max(event.capacity - registered, 0) if event.capacity is not None else None
             ),
             "can_manage": permissions.is_staff_member(user) and may_see_event(user, event),
         },
