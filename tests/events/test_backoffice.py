@@ -723,6 +723,7 @@ def test_overdue_resolutions_are_flagged_and_counted(world: Any) -> None:
     assert '<span class="status status--overdue">معوق</span>' in page
     assert 'معوق <span class="count">۱</span>' in page
     assert 'همه <span class="count">۲</span>' in page
+    assert 'باز <span class="count">۲</span>' in page
     page = text(client.get("/backoffice/events/resolutions/?status=open"))
     assert "انتشار تقویم رسانه‌ای" in page
     services.resolution_report(

@@ -26,6 +26,9 @@ from ravabet.persian import normalize, to_latin_digits, to_persian_digits
 
 # The longest duration the form parses; the service refuses anything past a month in Persian.
 MAX_DURATION_MINUTES = 60 * 24 * 62
+# Numbers typed with Persian or Latin digits: a text box, since a browser's number box refuses
+# the Persian digits of a Persian keyboard.
+NUMBER = forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
 _NUMERIC_DAY = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
 
 
@@ -142,7 +145,7 @@ class EventForm(forms.Form):
             "min_value": "پایان رویداد باید پس از آغاز آن باشد.",
             "max_value": "رویداد بیش از یک ماه نمی‌شود؛ مدت را بررسی کنید.",
         },
-        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        widget=NUMBER,
     )
     venue = Text(label="محل برگزاری", limit="venue", required=True)
     address = Text(label="نشانی", limit="address")
@@ -188,7 +191,7 @@ class EventForm(forms.Form):
             "min_value": "ظرفیت باید دست‌کم ۱ نفر باشد (برای بدون سقف خالی بگذارید).",
             "max_value": "ظرفیت بیش از ۱۰۰٬۰۰۰ نفر پذیرفته نمی‌شود.",
         },
-        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        widget=NUMBER,
     )
     registration_deadline = DayCheckedDateTimeField(
         label="مهلت ثبت‌نام",
@@ -388,7 +391,7 @@ class ReportForm(forms.Form):
             "min_value": "درصد پیشرفت را میان ۰ و ۱۰۰ بنویسید.",
             "max_value": "درصد پیشرفت را میان ۰ و ۱۰۰ بنویسید.",
         },
-        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        widget=NUMBER,
     )
     evidence = Text(
         label="مستندات انجام",
@@ -451,7 +454,7 @@ class OccasionForm(forms.Form):
             "min_value": "روز ماه میان ۱ و ۳۱ است.",
             "max_value": "روز ماه میان ۱ و ۳۱ است.",
         },
-        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        widget=NUMBER,
     )
     length_days = forms.IntegerField(
         label="چند روز",
@@ -464,7 +467,7 @@ class OccasionForm(forms.Form):
             "min_value": "مناسبت میان ۱ تا ۳۱ روز است.",
             "max_value": "مناسبت میان ۱ تا ۳۱ روز است.",
         },
-        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        widget=NUMBER,
     )
     description = Text(
         label="توضیح", limit="occasion_description", widget=forms.Textarea(attrs={"rows": 3})
