@@ -514,3 +514,13 @@ def test_odd_event_ids_in_writes_are_4xx(world: Any, event_id: str) -> None:
         **_auth(world.officer_roads),
     )
     assert response.status_code in {404, 422}
+
+
+def test_the_openapi_document_lists_the_events_endpoints(db: Any) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    assert "/api/v1/events" in paths and "/api/v1/events/" not in paths
+    assert set(paths["/api/v1/events/{event_id}/registrations"]) == {"get", "post"}
+    assert "delete" in paths["/api/v1/events/{event_id}/registrations/{registration_id}"]
+    post = paths["/api/v1/events/{event_id}/registrations"]["post"]
+    assert {"201", "403", "404", "409", "422"} <= set(post["responses"])
