@@ -53,6 +53,10 @@ def test_event_ics_parses_back_to_the_right_instant_with_the_tehran_timezone(wor
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="event-{event.pk}.ics"'
+    cached = Client().get(f"/events/{event.pk}.ics")  # from the page cache: the same headers
+    assert cached.get("X-Page-Cache") == "hit" and cached.content == response.content
+    assert cached["Content-Type"] == response["Content-Type"]
+    assert cached["Content-Disposition"] == response["Content-Disposition"]
     calendar = _parse(response.content)
     assert calendar["VERSION"] == "2.0"
     assert calendar["CALSCALE"] == "GREGORIAN"
