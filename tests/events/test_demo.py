@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ravabet.core import jalali
 from ravabet.core.models import AuditEntry
@@ -183,3 +184,15 @@ def test_a_change_made_in_the_demo_survives_loading_again() -> None:
 def test_without_the_kernels_demo_it_loads_nothing() -> None:
     assert demo.load() == 0
     assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("shift", range(7))
+def test_events_fall_on_working_days_in_tehran(shift: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever day of the week the demo is loaded on, no event is on a Thursday or Friday."""
+    today = jalali.to_local(timezone.now()).date() + dt.timedelta(days=shift)
+    monkeypatch.setattr(demo, "_today", lambda: today)
+    organisation_demo.load()
+    demo.load()
+    for event in Event.objects.all():
+        weekday = jalali.to_local(event.starts_at).weekday()
+        assert weekday not in (3, 4), f"{event.title} is on a Thursday or a Friday"

@@ -340,6 +340,19 @@ def _today() -> dt.date:
     return jalali.to_local(timezone.now()).date()
 
 
+# Thursday and Friday: the Iranian weekend (Python's weekday(): Monday is 0).
+WEEKEND = (3, 4)
+
+
+def _working_day(day: dt.date, *, forward: bool) -> dt.date:
+    """The day itself, or the nearest Saturday–Wednesday: later for an event still to come,
+    earlier for one held (so that it stays in the past)."""
+    step = dt.timedelta(days=1 if forward else -1)
+    while day.weekday() in WEEKEND:
+        day += step
+    return day
+
+
 def _deadline(value: dt.date | int) -> dt.date:
     if isinstance(value, int):
         return _today() + dt.timedelta(days=value)
@@ -431,7 +444,8 @@ def _event(plan: EventPlan, users: dict[str, Any], agencies: dict[str, Agency]) 
     if Event.objects.filter(title=_key(plan.title)).exists():
         return False
     today = _today()
-    starts = _local(today + dt.timedelta(days=plan.days), *plan.hour)
+    day = _working_day(today + dt.timedelta(days=plan.days), forward=plan.days >= 0)
+    starts = _local(day, *plan.hour)
     deadline = None
     if plan.deadline_days is not None:
         deadline = _local(today + dt.timedelta(days=plan.deadline_days), 14)
