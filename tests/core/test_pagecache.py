@@ -291,3 +291,27 @@ def test_a_search_kept_whole_shows_an_index_rebuild_at_once(world: Any) -> None:
     assert page["X-Page-Cache"] == "hit" and "بازگشایی محور هراز" in page.content.decode()
     remove_documents("release", [release.pk])
     assert "بازگشایی محور هراز" not in Client().get("/search/", {"q": "هراز"}).content.decode()
+
+
+def test_a_stored_page_shows_nothing_from_parameters_outside_its_key(rf: Any, db: Any) -> None:
+    """A pager copies the query string into its links: a stranger's ?anything=… must not be
+    stored in the page everyone is then served."""
+    from django.contrib.auth.models import AnonymousUser
+
+    seen: list[dict[str, list[str]]] = []
+
+    @pagecache.cached_page(topics=("releases",), params=("page",))
+    def listing(request: Any) -> Any:
+        from django.http import HttpResponse
+
+        seen.append(dict(request.GET.lists()))
+        return HttpResponse(f"<a href='?{request.GET.urlencode()}'>next</a>")
+
+    request = rf.get("/list/", {"page": "2", "utm": "<b>stranger</b>"})
+    request.user = AnonymousUser()
+    response = listing(request)
+    assert seen == [{"page": ["2"]}]
+    assert b"stranger" not in response.content
+    again = rf.get("/list/", {"page": "2"})
+    again.user = AnonymousUser()
+    assert b"stranger" not in listing(again).content

@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from ravabet.core import versions
@@ -161,6 +161,18 @@ def _popular(key: str) -> bool:
     return versions.admitted(key, alias="pages_seen", seconds=POPULAR_WINDOW)
 
 
+def _keep_only(request: HttpRequest, names: tuple[str, ...]) -> None:
+    """Drop every query parameter the page's key does not name from what the view sees."""
+    if all(name in names for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            kept.setlist(name, request.GET.getlist(name))
+    kept._mutable = False
+    request.GET = kept
+
+
 def cached_page(
     *,
     topics: Topics,
@@ -204,6 +216,9 @@ def cached_page(
                 response = _replay(entry)
                 _public(response)
                 return response
+            # The stored page is everyone's: what it shows (a pager's links keep the query
+            # string) may come only from the parameters in its key.
+            _keep_only(request, (*named, *free_text, *repeated))
             response = view(request, *args, **kwargs)
             if not (key and _storable(request, response)):
                 _private(response)

@@ -45,6 +45,8 @@ def _visible_filter(user: Any) -> Q | None:
     """None: every event; otherwise the events this staff member may see."""
     if permissions.sees_all_agencies(user):
         return None
+    if not permissions.is_staff_member(user):
+        return Q(is_public=True)  # an account without a role in any agency: a citizen
     agencies = list(permissions.visible_agencies(user).values_list("pk", "kind"))
     ids = [pk for pk, _ in agencies]
     kinds = {kind for _, kind in agencies}

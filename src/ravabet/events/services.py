@@ -933,7 +933,7 @@ def event_send_reminders(*, now: dt.datetime | None = None) -> list[int]:
         reminded_at__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + window,
-    )
+    ).order_by("starts_at")
     for pk in due.values_list("pk", flat=True)[:200]:
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=pk)
