@@ -136,9 +136,9 @@ def baseline_release_create(*, actor: Any, agency: Any, data: Any) -> Any:
     from django.db import transaction
 
     from ravabet.core import audit, permissions
+    from ravabet.core.richtext import body_text, normalize_html, sanitize
     from ravabet.newsroom import services
     from ravabet.newsroom.models import Release
-    from ravabet.core.richtext import body_text, normalize_html, sanitize
     from ravabet.persian import normalize, reflow
 
     with transaction.atomic():
