@@ -170,7 +170,7 @@ def _keep_only(request: HttpRequest, names: tuple[str, ...]) -> None:
         if name in request.GET:
             kept.setlist(name, request.GET.getlist(name))
     kept._mutable = False
-    request.GET = kept
+    request.GET = kept  # type: ignore[assignment]  # made immutable above
 
 
 def cached_page(
