@@ -93,7 +93,6 @@ def test_directorate_calls_a_meeting_and_follows_its_resolution_to_done(
     assert "تهیهٔ گزارش ماهانهٔ پوشش خبری طرح‌های راه" in page.content()
     event.refresh_from_db()
     assert "<script" not in event.minutes and "تصمیم‌ها ثبت شد" in event.minutes
-    screenshot(page, "events-detail")
     logout(page)
 
     # The roads officer reports it done, with evidence.
@@ -116,6 +115,62 @@ def test_directorate_calls_a_meeting_and_follows_its_resolution_to_done(
     assert page.locator("h1").inner_text() == TITLE
     assert pdates.format_date(day) in page.content()
     assert axe_violations(page) == []
-    screenshot(page, "events-public")
     ics = page.request.get(f"{base}/events/{event.pk}.ics")
     assert ics.ok and "BEGIN:VEVENT" in ics.text() and "TZID=Asia/Tehran" in ics.text()
+
+
+@pytest.fixture
+def demo_events(transactional_db: Any) -> None:
+    from ravabet.events import demo as events_demo
+
+    demo.load()
+    events_demo.load()
+
+
+def test_check_in_on_the_day_and_the_overdue_resolution_in_the_directorates_view(
+    live_server: Any, page: Any, demo_events: None
+) -> None:
+    from ravabet.events.demo import SEED_TITLE
+
+    base = live_server.url
+    seed = Event.objects.get(title=SEED_TITLE)
+    absent = seed.registrations.filter(attended_at__isnull=True, status="registered").first()
+    assert absent is not None
+    present_before = seed.registrations.filter(attended_at__isnull=False).count()
+
+    login(page, base, "directorate")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone at the hall's door
+    page.goto(f"{base}/backoffice/events/{seed.pk}/check-in/")
+    count = page.locator("#check-in-count")
+    assert to_persian_digits(str(present_before)) in count.inner_text()
+    row = page.locator(f"#reg-{absent.pk}")
+    row.get_by_role("button", name="ثبت حضور").click()
+    # htmx swaps the row and the count in place; the page is not reloaded.
+    page.locator(f"#reg-{absent.pk} .check-in__button.is-present").wait_for()
+    assert to_persian_digits(str(present_before + 1)) in count.inner_text()
+    absent.refresh_from_db()
+    assert absent.attended_at is not None
+    assert axe_violations(page) == []
+    screenshot(page, "events-check-in")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/backoffice/events/resolutions/")
+    overdue = Resolution.objects.get(event=seed, deadline__lt=timezone.now().date(), status="open")
+    assert overdue.text[:30] in page.content()
+    assert "معوق" in page.content()
+    screenshot(page, "events-resolutions")
+    page.goto(f"{base}/backoffice/events/{seed.pk}/")
+    screenshot(page, "backoffice-event")
+    logout(page)
+
+    page.goto(f"{base}/events/?when=past")
+    assert page.get_by_role("link", name=SEED_TITLE).first.is_visible()
+    page.goto(f"{base}/events/")
+    screenshot(page, "events-list")
+    page.goto(f"{base}/events/{seed.pk}/")
+    assert "سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴" in page.content()
+    screenshot(page, "event-detail")
+    page.goto(f"{base}/occasions/")
+    assert "روز ارتباطات و روابط عمومی" in page.content()
+    assert axe_violations(page) == []
+    screenshot(page, "occasions")
