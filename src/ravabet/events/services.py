@@ -892,7 +892,8 @@ def resolutions_notify_overdue(*, on: dt.date | None = None) -> list[int]:
     for pk in due.values_list("pk", flat=True)[:1_000]:
         with transaction.atomic():
             resolution = (
-                Resolution.objects.select_for_update()
+                # "of": the owner is optional (an outer join), which PostgreSQL cannot lock.
+                Resolution.objects.select_for_update(of=("self",))
                 .select_related("owner", "responsible", "event")
                 .get(pk=pk)
             )
