@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ravabet.core.organisation import demo
 from ravabet.newsroom import demo as newsroom_demo
@@ -26,7 +27,9 @@ def test_officer_logs_in_sees_own_back_office_and_logs_out(
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("h1").inner_text() == "روابط عمومی‌های استان تهران، در یک سامانه"
     # The self-hosted font is the one actually used.
-    page.wait_for_function("document.fonts.status === 'loaded'")
+    # Not wait_for_function: its polling evaluates a string in the page, which the CSP refuses
+    # (a flaky failure whenever the condition was not already true).
+    assert page.evaluate("document.fonts.ready.then(() => document.fonts.status)") == "loaded"
     assert page.evaluate("document.fonts.check('16px Vazirmatn')")
     screenshot(page, "home")
 
@@ -114,5 +117,5 @@ def test_agency_filter_updates_results_without_reload(
 ) -> None:
     page.goto(live_server.url + "/agencies/")
     page.get_by_label("نوع").select_option("university")
-    page.wait_for_function("document.querySelectorAll('#agency-results .agency-card').length === 2")
+    expect(page.locator("#agency-results .agency-card")).to_have_count(2)
     assert "kind=university" in page.url
