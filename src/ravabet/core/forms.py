@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ravabet.core import jalali
 from ravabet.persian import dates as pdates
-from ravabet.persian import normalize, to_latin_digits, to_persian_digits
+from ravabet.persian import normalize, to_latin_digits
 
 _TIME = re.compile(r"^(?P<date>.+?)(?:[\s،,T]+(?:ساعت\s*)?(?P<h>\d{1,2})[:٫.](?P<m>\d{2}))?$")
 
@@ -37,8 +37,7 @@ class JalaliDateTimeInput(JalaliDateInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.datetime):
-            local = jalali.to_local(value)
-            return f"{jalali.format_short(local)} {to_persian_digits(local.strftime('%H:%M'))}"
+            return jalali.format_short_datetime(value)
         return super().format_value(value)
 
 
@@ -71,9 +70,7 @@ class JalaliDateTimeField(forms.Field):
     default_error_messages = {
         "invalid": "تاریخ و ساعت را به شکل ۱۴۰۴/۰۲/۳۰ ۱۰:۰۰ بنویسید.",
         "invalid_time": "ساعت باید بین ۰۰:۰۰ و ۲۳:۵۹ باشد.",
-        "nonexistent": (
-            "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است؛ ساعت دیگری را بنویسید."
-        ),
+        "nonexistent": jalali.NONEXISTENT_MESSAGE,
         "out_of_range": jalali.OUT_OF_RANGE_MESSAGE,
     }
 

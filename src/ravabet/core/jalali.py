@@ -28,6 +28,11 @@ OUT_OF_RANGE_MESSAGE = (
 )
 
 
+NONEXISTENT_MESSAGE = (
+    "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است؛ ساعت دیگری را بنویسید."
+)
+
+
 def in_supported_range(value: dt.date | dt.datetime) -> bool:
     """Whether a date (a datetime's own wall-clock date) lies in Jalali years 1300 to 1499."""
     day = value.date() if isinstance(value, dt.datetime) else value
@@ -88,6 +93,18 @@ def format_short(value: dt.date | dt.datetime | None) -> str:
         value = to_local(value).date()
     j = pdates.to_jalali(value)
     return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
+
+
+def format_time(value: dt.datetime) -> str:
+    """«۱۰:۰۰»: the Tehran wall-clock time."""
+    return to_persian_digits(to_local(value).strftime("%H:%M"))
+
+
+def format_short_datetime(value: dt.datetime | None) -> str:
+    """«۱۴۰۴/۰۲/۳۰ ۱۰:۰۰» in Tehran time, for tables and form fields."""
+    if value is None:
+        return ""
+    return f"{format_short(value)} {format_time(value)}"
 
 
 def format_relative(value: dt.datetime | None, now: dt.datetime | None = None) -> str:

@@ -7,11 +7,14 @@ importer refuses the same input with the same message.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from ravabet.core import jalali
 from ravabet.persian import to_persian_digits
 
 # NUL cannot be stored by PostgreSQL, and a lone surrogate (JSON's "\ud800" decodes to one)
@@ -49,3 +52,18 @@ def check_texts(texts: Iterable[tuple[str, str | None, str, int]]) -> None:
             errors.setdefault(name, []).append(message)
     if errors:
         raise ValidationError(errors)
+
+
+def check_moment(name: str, value: dt.datetime | None) -> dt.datetime | None:
+    """An aware moment in the years people schedule in (Jalali 1300–1499); a naive one is Tehran
+    wall-clock time, refused if a daylight-saving change skipped it. Errors are keyed by `name`."""
+    if value is None:
+        return None
+    if not jalali.in_supported_range(value):
+        raise ValidationError({name: jalali.OUT_OF_RANGE_MESSAGE})
+    if timezone.is_naive(value):
+        try:
+            return jalali.make_aware_local(value)
+        except jalali.NonexistentLocalTime as exc:
+            raise ValidationError({name: jalali.NONEXISTENT_MESSAGE}) from exc
+    return value

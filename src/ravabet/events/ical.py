@@ -24,7 +24,6 @@ from django.utils import timezone
 from ravabet.core import jalali
 from ravabet.core.links import absolute_url
 from ravabet.events.models import Event, Registration
-from ravabet.persian import to_persian_digits
 
 TZID = "Asia/Tehran"
 PRODID = "-//Ravabet//Events//FA"
@@ -36,17 +35,12 @@ CANCEL = "CANCEL"
 METHODS = (REQUEST, CANCEL)
 
 
-def local_time(value: dt.datetime) -> str:
-    """«۱۰:۰۰»: the Tehran wall-clock time in Persian digits."""
-    return to_persian_digits(jalali.to_local(value).strftime("%H:%M"))
-
-
 def when_text(event: Event) -> str:
     """«سه‌شنبه ۳۰ اردیبهشت ۱۴۰۴، ساعت ۱۰:۰۰ تا ۱۲:۰۰»; the end's date too when it is on
     another day."""
     start, end = jalali.to_local(event.starts_at), jalali.to_local(event.ends_at)
     if start.date() == end.date():
-        return f"{jalali.format_datetime(event.starts_at)} تا {local_time(event.ends_at)}"
+        return f"{jalali.format_datetime(event.starts_at)} تا {jalali.format_time(event.ends_at)}"
     return f"{jalali.format_datetime(event.starts_at)} تا {jalali.format_datetime(event.ends_at)}"
 
 

@@ -104,21 +104,6 @@ def _require_text(value: str, name: str, message: str) -> str:
     return cleaned
 
 
-def _check_moment(name: str, value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not jalali.in_supported_range(value):
-        raise ValidationError({name: jalali.OUT_OF_RANGE_MESSAGE})
-    if timezone.is_naive(value):
-        try:
-            return jalali.make_aware_local(value)
-        except jalali.NonexistentLocalTime as exc:
-            raise ValidationError(
-                {name: "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است."}
-            ) from exc
-    return value
-
-
 def _check_url(name: str, value: str) -> str:
     value = value.strip()
     if value and not re.match(r"^https?://[^\s<>\"']+$", value):
@@ -173,7 +158,7 @@ class EventInput:
             errors.setdefault("kind", []).append("نوع رویداد شناخته نیست.")
         for name in ("starts_at", "ends_at", "registration_deadline"):
             try:
-                setattr(self, name, _check_moment(name, getattr(self, name)))
+                setattr(self, name, validation.check_moment(name, getattr(self, name)))
             except ValidationError as exc:
                 add(exc)
         if "online_url" not in errors:
@@ -371,8 +356,8 @@ def agenda_item_add(
 ) -> AgendaItem:
     _texts(("title", title), ("speaker", speaker))
     title = _require_text(title, "title", "موضوع بند دستور جلسه را بنویسید.")
-    starts_at = _check_moment("starts_at", starts_at)
-    ends_at = _check_moment("ends_at", ends_at)
+    starts_at = validation.check_moment("starts_at", starts_at)
+    ends_at = validation.check_moment("ends_at", ends_at)
     if starts_at and ends_at and ends_at <= starts_at:
         raise ValidationError({"ends_at": "پایان این بند باید پس از آغاز آن باشد."})
     with transaction.atomic():

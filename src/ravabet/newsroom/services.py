@@ -116,21 +116,7 @@ def check_texts(texts: Iterable[tuple[str, str | None]]) -> None:
 
 def check_publish_at(publish_at: dt.datetime | None) -> dt.datetime | None:
     """An aware moment in the years people schedule in; a naive one is Tehran wall-clock time."""
-    if publish_at is None:
-        return None
-    if not jalali.in_supported_range(publish_at):
-        raise ValidationError({"publish_at": jalali.OUT_OF_RANGE_MESSAGE})
-    if timezone.is_naive(publish_at):
-        try:
-            return jalali.make_aware_local(publish_at)
-        except jalali.NonexistentLocalTime as exc:
-            raise ValidationError(
-                {
-                    "publish_at": "این ساعت به‌خاطر تغییر ساعت رسمی در آن روز وجود نداشته است؛"
-                    " ساعت دیگری را بنویسید."
-                }
-            ) from exc
-    return publish_at
+    return validation.check_moment("publish_at", publish_at)
 
 
 @dataclass

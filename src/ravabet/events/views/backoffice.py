@@ -357,13 +357,6 @@ def _guard(value: str) -> str:
     return value
 
 
-def _moment(value: Any) -> str:
-    if value is None:
-        return ""
-    local = jalali.to_local(value)
-    return f"{jalali.format_short(local)} {to_persian_digits(local.strftime('%H:%M'))}"
-
-
 EXPORT_HEADER = [
     "ردیف",
     "نام",
@@ -389,8 +382,8 @@ def _export_rows(registrations: QuerySet[Registration]) -> list[list[str]]:
                 r.phone,
                 r.email,
                 str(r.get_status_display()),
-                f"حاضر {_moment(r.attended_at)}" if r.attended_at else "",
-                _moment(r.created_at),
+                f"حاضر {jalali.format_short_datetime(r.attended_at)}" if r.attended_at else "",
+                jalali.format_short_datetime(r.created_at),
             ]
         )
     return rows
