@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ravabet.core import permissions, uploads
-from ravabet.events.models import DOCUMENT_FILES, EVIDENCE_FILES, Event, EventDocument, Resolution
+from ravabet.events import selectors
+from ravabet.events.models import DOCUMENT_FILES, EVIDENCE_FILES, EventDocument, Resolution
 
 EVENT_DOCUMENT = uploads.policy(
     DOCUMENT_FILES,
@@ -28,18 +29,6 @@ RESOLUTION_EVIDENCE = uploads.policy(
 )
 
 
-def may_see_event(user: Any, event: Event) -> bool:
-    """Public events are everyone's; internal ones the organizer's, the invited agencies' staff
-    and the directorate's."""
-    if event.is_public:
-        return True
-    if permissions.sees_all_agencies(user):
-        return True
-    if not permissions.is_staff_member(user):
-        return False
-    return any(event.invites(agency) for agency in permissions.visible_agencies(user))
-
-
 def may_see_evidence(user: Any, resolution: Resolution) -> bool:
     return permissions.can_act_for(user, resolution.responsible) or permissions.can_organize_for(
         user, resolution.event.organizer
@@ -52,7 +41,7 @@ def register() -> None:
         DOCUMENT_FILES,
         model=EventDocument,
         field="file",
-        may_see=lambda user, document: may_see_event(user, document.event),
+        may_see=lambda user, document: selectors.may_see(user, document.event),
         title=lambda document: document.title,
         select_related=("event__organizer",),
     )

@@ -59,6 +59,15 @@ def _visible_filter(user: Any) -> Q | None:
     )
 
 
+def may_see(user: Any, event: Event) -> bool:
+    """Whether this person may see the event: the one rule of the back office, the API and the
+    event's files (public: everyone; internal: the directorate, the organizer, the invited)."""
+    if event.is_public:
+        return True
+    visible = _visible_filter(user)
+    return visible is None or Event.objects.filter(visible, pk=event.pk).exists()
+
+
 def event_list_for(user: Any, *, when: str = "upcoming") -> QuerySet[Event]:
     """The back office's events: what this person may see, upcoming soonest first or past."""
     events = Event.objects.all()

@@ -21,7 +21,6 @@ from ravabet.core.links import absolute_url
 from ravabet.core.pagecache import cached_page
 from ravabet.core.pagination import paginate
 from ravabet.events import ical, selectors, services
-from ravabet.events.media import may_see_event
 from ravabet.events.models import Event
 from ravabet.persian import dates as pdates
 
@@ -88,7 +87,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seats_left": (
                 max(event.capacity - registered, 0) if event.capacity is not None else None
             ),
-            "can_manage": permissions.is_staff_member(user) and may_see_event(user, event),
+            "can_manage": permissions.is_staff_member(user) and selectors.may_see(user, event),
         },
     )
 
