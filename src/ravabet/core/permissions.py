@@ -105,6 +105,11 @@ def can_organize_for(user: Any, agency: Agency) -> bool:
     return can_write_for(user, agency)
 
 
+def organizing_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies `can_organize_for` allows this person (today: those they write for)."""
+    return writable_agencies(user)
+
+
 def can_act_for(user: Any, agency: Agency) -> bool:
     """Register the agency's attendees and report on resolutions it is responsible for: its
     officers and head, and the directorate."""

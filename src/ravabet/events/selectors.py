@@ -102,6 +102,13 @@ def registrations_for(user: Any, event: Event) -> QuerySet[Registration]:
     return registrations.filter(agency__in=permissions.visible_agencies(user))
 
 
+def attendance_counts(event: Event) -> dict[str, int]:
+    """{"registered": live registrations, "present": those checked in}, in one query."""
+    return event.registrations.filter(status=ACTIVE).aggregate(
+        registered=Count("pk"), present=Count("pk", filter=Q(attended_at__isnull=False))
+    )
+
+
 def registrable_agencies(user: Any, event: Event) -> list[Agency]:
     """The agencies this person may register attendees for at this event (one query)."""
     invited = event.invited_agencies().values("pk")

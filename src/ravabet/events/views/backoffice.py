@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -82,11 +83,27 @@ def _organized_event(request: HttpRequest, pk: int) -> Event:
 
 def _organizers(user: Any) -> list[Agency]:
     """The active agencies this person may organize events for."""
-    return [
-        agency
-        for agency in permissions.visible_agencies(user).filter(is_active=True)[:1000]
-        if permissions.can_organize_for(user, agency)
-    ]
+    return list(permissions.organizing_agencies(user).filter(is_active=True)[:1000])
+
+
+def _submit(
+    request: HttpRequest, form: Any, call: Callable[[], Any], success: str | Callable[[Any], str]
+) -> Any | None:
+    """Run one service when the form is valid and return what it made (the success message is
+    shown), or None: its EventError becomes a message, its ValidationError goes beside the
+    form's fields."""
+    if not form.is_valid():
+        return None
+    try:
+        result = call()
+    except services.EventError as exc:
+        messages.error(request, str(exc))
+        return None
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
 
 
 def _resolution_for(request: HttpRequest, pk: int) -> Resolution:
@@ -210,14 +227,14 @@ def event_create(request: HttpRequest) -> HttpResponse:
     permissions.require(bool(organizers), "شما برای هیچ دستگاهی رویداد برگزار نمی‌کنید.")
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, organizers=organizers, initial={"organizer": organizers[0].pk})
-    if data is not None and form.is_valid():
-        try:
-            event = services.event_create(actor=request.user, data=form.to_input(), request=request)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "رویداد ساخته شد.")
-            return redirect(event.get_backoffice_url())
+    event = data is not None and _submit(
+        request,
+        form,
+        lambda: services.event_create(actor=request.user, data=form.to_input(), request=request),
+        "رویداد ساخته شد.",
+    )
+    if event:
+        return redirect(event.get_backoffice_url())
     return render(request, "events/bo_edit.html", {"form": form, "event": None})
 
 
@@ -282,19 +299,15 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _organized_event(request, pk)
     data = request.POST if request.method == "POST" else None
     form = MinutesForm(data, initial={"minutes": event.minutes})
-    if data is not None and form.is_valid():
-        try:
-            services.event_save_minutes(
-                actor=request.user,
-                event=event,
-                minutes=form.cleaned_data["minutes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "صورت‌جلسه ذخیره شد.")
-            return _back(event, "minutes")
+    if data is not None and _submit(
+        request,
+        form,
+        lambda: services.event_save_minutes(
+            actor=request.user, event=event, minutes=form.cleaned_data["minutes"], request=request
+        ),
+        "صورت‌جلسه ذخیره شد.",
+    ):
+        return _back(event, "minutes")
     return render(request, "events/bo_minutes.html", {"form": form, "event": event})
 
 
@@ -312,22 +325,19 @@ def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _back(event, "registration")
     form = AttendeeForm(request.POST, agencies=agencies, prefix="a")
-    if form.is_valid():
-        try:
-            registration = services.registration_create(
-                actor=request.user,
-                event=event,
-                agency=form.cleaned_data["agency"],
-                data=form.to_input(),
-                request=request,
-            )
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"«{registration.name}» ثبت‌نام شد.")
-            return _back(event, "registration")
+    if _submit(
+        request,
+        form,
+        lambda: services.registration_create(
+            actor=request.user,
+            event=event,
+            agency=form.cleaned_data["agency"],
+            data=form.to_input(),
+            request=request,
+        ),
+        lambda registration: f"«{registration.name}» ثبت‌نام شد.",
+    ):
+        return _back(event, "registration")
     return _render_detail(request, event, attendee_form=form)
 
 
@@ -440,14 +450,6 @@ def registration_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 # --- check-in ----------------------------------------------------------------------------
 
 
-def _check_in_counts(event: Event) -> dict[str, int]:
-    active = event.registrations.filter(status=Registration.Status.REGISTERED)
-    return {
-        "present": active.filter(attended_at__isnull=False).count(),
-        "registered": active.count(),
-    }
-
-
 @login_required
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     """The organizer's page on the day, on a phone: find a person, tap to mark them present."""
@@ -469,7 +471,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "q": q,
             "registrations": list(registrations[:MAX_REGISTRATIONS_SHOWN]),
-            "counts": _check_in_counts(event),
+            "counts": selectors.attendance_counts(event),
         },
     )
 
@@ -497,7 +499,7 @@ def check_in_toggle(request: HttpRequest, pk: int, registration_pk: int) -> Http
                 "r": registration,
                 "q": q,
                 "error": error,
-                "counts": _check_in_counts(event),
+                "counts": selectors.attendance_counts(event),
                 "oob": True,
             },
         )
@@ -517,25 +519,15 @@ def check_in_toggle(request: HttpRequest, pk: int, registration_pk: int) -> Http
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     event = _organized_event(request, pk)
     form = AgendaItemForm(request.POST, prefix="g")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.agenda_item_add(
-                actor=request.user,
-                event=event,
-                title=d["title"],
-                speaker=d["speaker"],
-                starts_at=d["starts_at"],
-                ends_at=d["ends_at"],
-                request=request,
-            )
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "بند دستور جلسه افزوده شد.")
-            return _back(event, "agenda")
+    if _submit(
+        request,
+        form,
+        lambda: services.agenda_item_add(
+            actor=request.user, event=event, request=request, **form.cleaned_data
+        ),
+        "بند دستور جلسه افزوده شد.",
+    ):
+        return _back(event, "agenda")
     return _render_detail(request, event, agenda_form=form)
 
 
@@ -554,22 +546,19 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     event = _organized_event(request, pk)
     form = DocumentForm(request.POST, request.FILES, prefix="d")
-    if form.is_valid():
-        try:
-            services.event_add_document(
-                actor=request.user,
-                event=event,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                request=request,
-            )
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "سند افزوده شد.")
-            return _back(event, "documents")
+    if _submit(
+        request,
+        form,
+        lambda: services.event_add_document(
+            actor=request.user,
+            event=event,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            request=request,
+        ),
+        "سند افزوده شد.",
+    ):
+        return _back(event, "documents")
     return _render_detail(request, event, document_form=form)
 
 
@@ -591,18 +580,15 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
     event = _organized_event(request, pk)
     form = _resolution_form(request, event, request.POST)
-    if form.is_valid():
-        try:
-            resolution = services.resolution_create(
-                actor=request.user, event=event, data=form.to_input(), request=request
-            )
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"مصوبهٔ {to_persian_digits(str(resolution.number))} ثبت شد.")
-            return _back(event, "resolutions")
+    if _submit(
+        request,
+        form,
+        lambda: services.resolution_create(
+            actor=request.user, event=event, data=form.to_input(), request=request
+        ),
+        lambda resolution: f"مصوبهٔ {to_persian_digits(str(resolution.number))} ثبت شد.",
+    ):
+        return _back(event, "resolutions")
     return _render_detail(request, event, resolution_form=form)
 
 
@@ -643,22 +629,19 @@ def resolution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     may_report = services.may_report(user, resolution)
     organizer = permissions.can_organize_for(user, resolution.event.organizer)
-    form = None
+    form: ReportForm | None = None
     if request.method == "POST":
         permissions.require(may_report, "این مصوبه به دستگاه دیگری سپرده شده است.")
-        form = ReportForm(request.POST, request.FILES, may_cancel=organizer)
-        if form.is_valid():
-            try:
-                services.resolution_report(
-                    actor=user, resolution=resolution, report=form.to_report(), request=request
-                )
-            except services.EventError as exc:
-                messages.error(request, str(exc))
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, "گزارش مصوبه ثبت شد.")
-                return redirect("events:bo_resolution", pk=resolution.pk)
+        posted = form = ReportForm(request.POST, request.FILES, may_cancel=organizer)
+        if _submit(
+            request,
+            posted,
+            lambda: services.resolution_report(
+                actor=user, resolution=resolution, report=posted.to_report(), request=request
+            ),
+            "گزارش مصوبه ثبت شد.",
+        ):
+            return redirect("events:bo_resolution", pk=resolution.pk)
     elif may_report:
         form = ReportForm(
             may_cancel=organizer,
@@ -685,16 +668,15 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(permissions.can_organize_for(request.user, event.organizer), ORGANIZER_ONLY)
     data = request.POST if request.method == "POST" else None
     form = _resolution_form(request, event, data, resolution=resolution)
-    if data is not None and form.is_valid():
-        try:
-            services.resolution_edit(
-                actor=request.user, resolution=resolution, data=form.to_input(), request=request
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "مصوبه ویرایش شد.")
-            return redirect("events:bo_resolution", pk=resolution.pk)
+    if data is not None and _submit(
+        request,
+        form,
+        lambda: services.resolution_edit(
+            actor=request.user, resolution=resolution, data=form.to_input(), request=request
+        ),
+        "مصوبه ویرایش شد.",
+    ):
+        return redirect("events:bo_resolution", pk=resolution.pk)
     return render(
         request,
         "events/bo_resolution_edit.html",
@@ -731,16 +713,15 @@ def occasion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     occasion = get_object_or_404(Occasion, pk=pk) if pk is not None else None
     data = request.POST if request.method == "POST" else None
     form = OccasionForm(data, initial=OccasionForm.initial_for(occasion) if occasion else None)
-    if data is not None and form.is_valid():
-        try:
-            services.occasion_save(
-                actor=request.user, data=form.to_input(), occasion=occasion, request=request
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "مناسبت ذخیره شد.")
-            return redirect("events:bo_occasions")
+    if data is not None and _submit(
+        request,
+        form,
+        lambda: services.occasion_save(
+            actor=request.user, data=form.to_input(), occasion=occasion, request=request
+        ),
+        "مناسبت ذخیره شد.",
+    ):
+        return redirect("events:bo_occasions")
     return render(request, "events/bo_occasion_edit.html", {"form": form, "occasion": occasion})
 
 
