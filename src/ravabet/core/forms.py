@@ -56,6 +56,9 @@ class JalaliDateField(forms.Field):
         else:
             try:
                 day = pdates.parse_jalali_date(normalize(str(value)))
+            except pdates.NonexistentDate as exc:
+                message = f"{exc} {self.error_messages['invalid']}"
+                raise ValidationError(message, code="nonexistent_day") from exc
             except ValueError as exc:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
         if not jalali.in_supported_range(day):
@@ -87,6 +90,9 @@ class JalaliDateTimeField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             day = pdates.parse_jalali_date(match["date"])
+        except pdates.NonexistentDate as exc:
+            message = f"{exc} {self.error_messages['invalid']}"
+            raise ValidationError(message, code="nonexistent_day") from exc
         except ValueError as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
         if not jalali.in_supported_range(day):

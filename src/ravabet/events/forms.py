@@ -8,7 +8,6 @@ back next to the field it concerns.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -22,68 +21,12 @@ from ravabet.core.organisation.models import Agency
 from ravabet.events import services
 from ravabet.events.models import Event, Occasion, Resolution
 from ravabet.persian import dates as pdates
-from ravabet.persian import normalize, to_latin_digits, to_persian_digits
 
 # The longest duration the form parses; the service refuses anything past a month in Persian.
 MAX_DURATION_MINUTES = 60 * 24 * 62
 # Numbers typed with Persian or Latin digits: a text box, since a browser's number box refuses
 # the Persian digits of a Persian keyboard.
 NUMBER = forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
-_NUMERIC_DAY = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
-
-
-def _month_length(year: int, month: int) -> int:
-    if month <= 6:
-        return 31
-    if month <= 11:
-        return 30
-    try:
-        pdates.to_gregorian(year, 12, 30)
-    except ValueError:
-        return 29
-    return 30
-
-
-def nonexistent_day_message(text: str) -> str | None:
-    """«۳۰ اسفند ۱۴۰۴ در تقویم نیست…» when `text` is written like a date whose day does not exist
-    in that Jalali month and year; None otherwise."""
-    match = _NUMERIC_DAY.match(to_latin_digits(normalize(str(text))))
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1300 <= year <= 1499 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    length = _month_length(year, month)
-    if day <= length:
-        return None
-    name = pdates.MONTHS[month - 1]
-    return to_persian_digits(
-        f"{day} {name} {year} در تقویم نیست؛ {name} سال {year} {length} روز دارد."
-    )
-
-
-class DayCheckedDateTimeField(JalaliDateTimeField):
-    """A Jalali date and time that says so when the day does not exist (۳۰ اسفند ۱۴۰۴)."""
-
-    def to_python(self, value: Any) -> dt.datetime | None:
-        try:
-            return super().to_python(value)
-        except ValidationError as exc:
-            message = nonexistent_day_message(value) if isinstance(value, str) else None
-            if message and getattr(exc, "code", None) == "invalid":
-                raise ValidationError(message, code="nonexistent_day") from exc
-            raise
-
-
-class DayCheckedDateField(JalaliDateField):
-    def to_python(self, value: Any) -> dt.date | None:
-        try:
-            return super().to_python(value)
-        except ValidationError as exc:
-            message = nonexistent_day_message(value) if isinstance(value, str) else None
-            if message and getattr(exc, "code", None) == "invalid":
-                raise ValidationError(message, code="nonexistent_day") from exc
-            raise
 
 
 class Text(forms.CharField):
@@ -128,7 +71,7 @@ class EventForm(forms.Form):
     title = Text(label="عنوان", limit="title", required=True)
     kind = forms.ChoiceField(label="نوع", choices=Event.Kind.choices)
     description = Text(label="شرح", limit="description", widget=forms.Textarea(attrs={"rows": 4}))
-    starts_at = DayCheckedDateTimeField(
+    starts_at = JalaliDateTimeField(
         label="آغاز",
         help_text="به وقت تهران، مانند ۱۴۰۴/۰۲/۳۰ ۱۰:۰۰",
         error_messages={"required": "زمان آغاز را بنویسید."},
@@ -193,7 +136,7 @@ class EventForm(forms.Form):
         },
         widget=NUMBER,
     )
-    registration_deadline = DayCheckedDateTimeField(
+    registration_deadline = JalaliDateTimeField(
         label="مهلت ثبت‌نام",
         required=False,
         help_text="خالی: تا آغاز رویداد",
@@ -304,8 +247,8 @@ class AttendeeForm(forms.Form):
 class AgendaItemForm(forms.Form):
     title = Text(label="موضوع", limit="title", required=True)
     speaker = Text(label="سخنران", limit="speaker")
-    starts_at = DayCheckedDateTimeField(label="آغاز", required=False)
-    ends_at = DayCheckedDateTimeField(label="پایان", required=False)
+    starts_at = JalaliDateTimeField(label="آغاز", required=False)
+    ends_at = JalaliDateTimeField(label="پایان", required=False)
 
 
 class DocumentForm(forms.Form):
@@ -342,7 +285,7 @@ class ResolutionForm(forms.Form):
             "invalid_choice": "این دستگاه به این جلسه دعوت نشده است.",
         },
     )
-    deadline = DayCheckedDateField(
+    deadline = JalaliDateField(
         label="مهلت", error_messages={"required": "مهلت انجام مصوبه را بنویسید."}
     )
     owner = UserChoiceField(

@@ -101,8 +101,32 @@ def to_jalali(value: datetime.date | datetime.datetime) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=value)
 
 
+class NonexistentDate(ValueError):
+    """A Jalali day past the end of its month (۳۱ مهر, ۳۰ اسفند of a common year); the message
+    says how many days the month has."""
+
+
+def month_length(year: int, month: int) -> int:
+    """Days in a Jalali month: 31 in the first six, 30 after, Esfand 29 or 30 in a leap year."""
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if jdatetime.date(year, 1, 1).isleap() else 29
+
+
 def to_gregorian(year: int, month: int, day: int) -> datetime.date:
-    """The Gregorian date of a Jalali year, month and day; ValueError if it does not exist."""
+    """The Gregorian date of a Jalali year, month and day; ValueError if it does not exist
+    (NonexistentDate when only the day is past its month's end)."""
+    if 1 <= month <= 12 and 28 < day <= 31 and 1 <= year <= 9000:
+        length = month_length(year, month)
+        if day > length:
+            name = MONTHS[month - 1]
+            raise NonexistentDate(
+                to_persian_digits(
+                    f"{day} {name} {year} در تقویم نیست؛ {name} سال {year} {length} روز دارد."
+                )
+            )
     try:
         result: datetime.date = jdatetime.date(year, month, day).togregorian()
     except (ValueError, TypeError, OverflowError) as error:
