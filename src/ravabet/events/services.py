@@ -386,20 +386,38 @@ def agenda_item_add(
     return item
 
 
-def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | None = None) -> None:
+def _remove_part(
+    *,
+    actor: Any,
+    record: AgendaItem | EventDocument,
+    action: str,
+    data: dict[str, str],
+    request: HttpRequest | None,
+) -> None:
+    """Delete an agenda item or a document of an event: the organizer's, audited on the event."""
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=item.event_id)
+        event = Event.objects.select_for_update().get(pk=record.event_id)
         _require_organizer(actor, event)
-        AgendaItem.objects.filter(pk=item.pk, event=event).delete()
+        type(record).objects.filter(pk=record.pk, event=event).delete()
         audit.record(
             actor=actor,
-            action="event.agenda_remove",
+            action=action,
             obj=event,
             agency=event.organizer,
-            data={"item": item.title},
+            data=data,
             request=request,
         )
         _changed_public()
+
+
+def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | None = None) -> None:
+    _remove_part(
+        actor=actor,
+        record=item,
+        action="event.agenda_remove",
+        data={"item": item.title},
+        request=request,
+    )
 
 
 def event_add_document(
@@ -446,19 +464,13 @@ def event_add_document(
 def event_remove_document(
     *, actor: Any, document: EventDocument, request: HttpRequest | None = None
 ) -> None:
-    with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=document.event_id)
-        _require_organizer(actor, event)
-        EventDocument.objects.filter(pk=document.pk, event=event).delete()
-        audit.record(
-            actor=actor,
-            action="event.document_remove",
-            obj=event,
-            agency=event.organizer,
-            data={"file": document.title},
-            request=request,
-        )
-        _changed_public()
+    _remove_part(
+        actor=actor,
+        record=document,
+        action="event.document_remove",
+        data={"file": document.title},
+        request=request,
+    )
     transaction.on_commit(lambda: document.file.delete(save=False))
 
 
