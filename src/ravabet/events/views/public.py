@@ -46,6 +46,14 @@ def _feed_url() -> tuple[str, str]:
     return url, "webcal://" + url.split("://", 1)[1]
 
 
+def _public_event(pk: int) -> Event:
+    """A public event; 404 for an internal or missing one, whoever asks."""
+    try:
+        return selectors.event_get_public(pk=pk)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @cached_page(topics=PUBLIC, params=("when", "page"))
 def event_list(request: HttpRequest) -> HttpResponse:
     when = _when(request)
@@ -66,10 +74,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @cached_page(topics=PUBLIC)
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        event = selectors.event_get_public(pk=pk)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    event = _public_event(pk)
     user = request.user
     registered: int = getattr(event, "registered", 0)  # annotated by the selector
     return render(
@@ -101,10 +106,7 @@ def _calendar_response(body: bytes, filename: str | None = None) -> HttpResponse
 
 @cached_page(topics=PUBLIC)
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        event = selectors.event_get_public(pk=pk)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    event = _public_event(pk)
     return _calendar_response(ical.event_calendar([event], name=event.title), ical.filename(event))
 
 
