@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ravabet.agencies",
     "ravabet.newsroom",
     "ravabet.events",
+    "ravabet.desk",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -390,6 +391,37 @@ RAVABET_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAVABET_MAX_ATTACHMENT_MB", "
 # Hours before an event when its registrants and the invited agencies that registered nobody
 # are reminded (events/services.event_send_reminders).
 RAVABET_EVENT_REMINDER_HOURS = float(os.environ.get("RAVABET_EVENT_REMINDER_HOURS", "48"))
+# The citizen desk (docs/desk.md). Working days an agency has to answer each kind of message
+# until the directorate sets its own in the back office (desk.SlaRule).
+RAVABET_DESK_SLA_DAYS: dict[str, int] = {
+    "question": 5,
+    "request": 7,
+    "complaint": 10,
+    "suggestion": 10,
+    "appreciation": 3,
+    "inquiry": 7,
+    **json.loads(os.environ.get("RAVABET_DESK_SLA_DAYS", "{}")),
+}
+# Submissions accepted per address an hour and per mobile number a day; tracking-code lookups
+# per address an hour (a brute-force guard: a wrong code counts, a right one too).
+RAVABET_DESK_SUBMISSIONS_PER_IP_HOUR = int(
+    os.environ.get("RAVABET_DESK_SUBMISSIONS_PER_IP_HOUR", "10")
+)
+RAVABET_DESK_SUBMISSIONS_PER_MOBILE_DAY = int(
+    os.environ.get("RAVABET_DESK_SUBMISSIONS_PER_MOBILE_DAY", "5")
+)
+RAVABET_DESK_LOOKUPS_PER_IP_HOUR = int(os.environ.get("RAVABET_DESK_LOOKUPS_PER_IP_HOUR", "30"))
+# Files a citizen may attach to one message (each within RAVABET_MAX_ATTACHMENT_MB).
+RAVABET_DESK_MAX_ATTACHMENTS = int(os.environ.get("RAVABET_DESK_MAX_ATTACHMENTS", "3"))
+# An answered message the citizen neither rated nor reopened is closed after these days.
+RAVABET_DESK_CLOSE_AFTER_DAYS = int(os.environ.get("RAVABET_DESK_CLOSE_AFTER_DAYS", "14"))
+# Fewer messages than this in the chosen period: an agency is shown but not ranked.
+RAVABET_DESK_MIN_VOLUME = int(os.environ.get("RAVABET_DESK_MIN_VOLUME", "10"))
+# How SMS leave: the console in the demo; "ravabet.core.sms.KavenegarBackend" with
+# RAVABET_SMS_API_KEY and RAVABET_SMS_SENDER for a real provider (core/sms.py).
+RAVABET_SMS_BACKEND = os.environ.get("RAVABET_SMS_BACKEND", "ravabet.core.sms.ConsoleBackend")
+RAVABET_SMS_API_KEY = os.environ.get("RAVABET_SMS_API_KEY", "")
+RAVABET_SMS_SENDER = os.environ.get("RAVABET_SMS_SENDER", "")
 RAVABET_MAX_IMAGE_BYTES = int(os.environ.get("RAVABET_MAX_IMAGE_MB", "5")) * 2**20
 # The longest release body accepted, in characters as sent (markup included): the form, the API
 # and the importer all refuse a longer one with the same message (newsroom/services.py).

@@ -15,6 +15,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", include("ravabet.newsroom.urls")),
     path("", include("ravabet.events.urls")),
+    path("", include("ravabet.desk.urls")),
     path("", include("ravabet.core.urls")),
     path("", include("ravabet.agencies.urls")),
     path("accounts/", include("ravabet.accounts.urls")),

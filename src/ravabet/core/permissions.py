@@ -121,6 +121,25 @@ def can_edit_occasions(user: Any) -> bool:
     return sees_all_agencies(user)
 
 
+def can_handle_messages_for(user: Any, agency: Agency) -> bool:
+    """Read, assign, note and answer the citizen desk's messages addressed to the agency: its
+    officers and head, and the directorate."""
+    return can_write_for(user, agency)
+
+
+def can_route_messages(user: Any) -> bool:
+    """Route messages out of triage and decide the transfers agencies ask for: the directorate."""
+    return sees_all_agencies(user)
+
+
+def can_see_citizen_contact(user: Any, agency: Agency | None, *, anonymous: bool) -> bool:
+    """A citizen's name, mobile and e-mail: the directorate always; the handling agency's staff
+    unless the citizen asked to stay anonymous to the agency."""
+    if sees_all_agencies(user):
+        return True
+    return agency is not None and not anonymous and agency.pk in _roles(user)
+
+
 def can_browse_audit(user: Any) -> bool:
     return sees_all_agencies(user)
 

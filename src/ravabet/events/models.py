@@ -323,34 +323,3 @@ class Resolution(models.Model):
     @property
     def evidence_url(self) -> str:
         return uploads.file_url(EVIDENCE_FILES, self) if self.evidence_file else ""
-
-
-class Occasion(models.Model):
-    """A national or official day that concerns communication, on its Jalali date every year."""
-
-    title = models.CharField(_("عنوان"), max_length=200)
-    month = models.PositiveSmallIntegerField(_("ماه (خورشیدی)"))
-    day = models.PositiveSmallIntegerField(_("روز"))
-    length_days = models.PositiveSmallIntegerField(
-        _("چند روز"), default=1, help_text=_("۷ برای یک هفته")
-    )
-    description = models.TextField(_("توضیح"), blank=True)
-    is_active = models.BooleanField(_("فعال"), default=True)
-
-    class Meta:
-        ordering = ["month", "day"]
-        verbose_name = _("مناسبت")
-        verbose_name_plural = _("مناسبت‌ها")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(month__gte=1) & Q(month__lte=12) & Q(day__gte=1) & Q(day__lte=31),
-                name="occasion_jalali_day",
-            ),
-            models.CheckConstraint(
-                condition=Q(length_days__gte=1) & Q(length_days__lte=31),
-                name="occasion_length",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -11,8 +10,7 @@ from django.utils import timezone
 
 from ravabet.core import jalali, permissions
 from ravabet.core.organisation.models import Agency
-from ravabet.events.models import Event, Occasion, Registration, Resolution
-from ravabet.persian import dates as pdates
+from ravabet.events.models import Event, Registration, Resolution
 
 ACTIVE = Registration.Status.REGISTERED
 
@@ -157,46 +155,3 @@ def resolution_counts(user: Any) -> dict[str, int]:
     }
     counts["overdue"] = resolution_list_for(user, overdue=True).count()
     return counts
-
-
-@dataclass(frozen=True)
-class OccasionDay:
-    occasion: Occasion
-    starts_on: dt.date  # Gregorian
-    ends_on: dt.date
-
-    @property
-    def title(self) -> str:
-        return self.occasion.title
-
-
-def _occurrence(occasion: Occasion, jalali_year: int) -> dt.date:
-    """The Gregorian date of an occasion in a Jalali year (30 Esfand in a common year → 29)."""
-    day = occasion.day
-    while day > 28:
-        try:
-            return pdates.to_gregorian(jalali_year, occasion.month, day)
-        except ValueError:
-            day -= 1
-    return pdates.to_gregorian(jalali_year, occasion.month, day)
-
-
-def occasions_between(start: dt.date, end: dt.date) -> list[OccasionDay]:
-    """Active occasions that touch the Gregorian days [start, end], in date order."""
-    days: list[OccasionDay] = []
-    first = pdates.to_jalali(start).year
-    last = pdates.to_jalali(end).year
-    occasions = list(Occasion.objects.filter(is_active=True)[:500])
-    for year in range(first - 1, last + 1):
-        for occasion in occasions:
-            begins = _occurrence(occasion, year)
-            ends = begins + dt.timedelta(days=occasion.length_days - 1)
-            if ends >= start and begins <= end:
-                days.append(OccasionDay(occasion, begins, ends))
-    return sorted(days, key=lambda d: (d.starts_on, d.occasion.pk))
-
-
-def occasions_upcoming(*, days: int = 90, today: dt.date | None = None) -> list[OccasionDay]:
-    """The occasions of the coming days (and those under way), for the side of event pages."""
-    today = today or jalali.to_local(timezone.now()).date()
-    return occasions_between(today, today + dt.timedelta(days=days))

@@ -32,11 +32,9 @@ from ravabet.events.models import (
     AgendaItem,
     Event,
     EventDocument,
-    Occasion,
     Registration,
     Resolution,
 )
-from ravabet.persian import dates as pdates
 from ravabet.persian import normalize, to_latin_digits, to_persian_digits
 
 # The page-cache topic of the public event pages and calendars.
@@ -57,7 +55,6 @@ MAX_CHARS = {
     "minutes": 100_000,
     "text": 3_000,
     "evidence": 5_000,
-    "occasion_description": 2_000,
 }
 LABELS = {
     "title": "عنوان",
@@ -74,7 +71,6 @@ LABELS = {
     "minutes": "صورت‌جلسه",
     "text": "متن مصوبه",
     "evidence": "مستندات انجام",
-    "occasion_description": "توضیح",
 }
 # The longest meeting people schedule as one event; a longer one is a typo (a wrong year).
 MAX_DURATION = dt.timedelta(days=31)
@@ -942,79 +938,6 @@ def event_send_reminders(*, now: dt.datetime | None = None) -> list[int]:
         mail.send_reminders(event)
         reminded.append(pk)
     return reminded
-
-
-# --- occasions ---------------------------------------------------------------------------
-
-
-@dataclass
-class OccasionInput:
-    title: str
-    month: int
-    day: int
-    length_days: int = 1
-    description: str = ""
-    is_active: bool = True
-
-    def check(self) -> None:
-        errors: dict[str, list[str]] = {}
-        try:
-            _texts(("title", self.title), ("occasion_description", self.description))
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        if "title" not in errors and not _clean(self.title):
-            errors["title"] = ["عنوان مناسبت را بنویسید."]
-        if not 1 <= self.month <= 12:
-            errors["month"] = ["ماه باید میان ۱ (فروردین) و ۱۲ (اسفند) باشد."]
-        else:
-            longest = 31 if self.month <= 6 else 30
-            if not 1 <= self.day <= longest:
-                errors["day"] = [
-                    f"{pdates.MONTHS[self.month - 1]} {jalali.format_number(longest)} روز دارد."
-                ]
-        if not 1 <= self.length_days <= 31:
-            errors["length_days"] = ["مناسبت میان ۱ تا ۳۱ روز است."]
-        if errors:
-            raise ValidationError(errors)
-
-
-def occasion_save(
-    *,
-    actor: Any,
-    data: OccasionInput,
-    occasion: Occasion | None = None,
-    request: HttpRequest | None = None,
-) -> Occasion:
-    data.check()
-    permissions.require(
-        permissions.can_edit_occasions(actor), "تقویم مناسبت‌ها با روابط عمومی استانداری است."
-    )
-    with transaction.atomic():
-        if occasion is None:
-            occasion = Occasion()
-            action = "occasion.create"
-        else:
-            occasion = Occasion.objects.select_for_update().get(pk=occasion.pk)
-            action = "occasion.edit"
-        occasion.title = _clean(data.title)
-        occasion.month, occasion.day = data.month, data.day
-        occasion.length_days = data.length_days
-        occasion.description = _clean(data.description)
-        occasion.is_active = data.is_active
-        occasion.save()
-        audit.record(actor=actor, action=action, obj=occasion, request=request)
-        _changed_public()
-    return occasion
-
-
-def occasion_delete(*, actor: Any, occasion: Occasion, request: HttpRequest | None = None) -> None:
-    permissions.require(
-        permissions.can_edit_occasions(actor), "تقویم مناسبت‌ها با روابط عمومی استانداری است."
-    )
-    with transaction.atomic():
-        audit.record(actor=actor, action="occasion.delete", obj=occasion, request=request)
-        Occasion.objects.filter(pk=occasion.pk).delete()
-        transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
 
 
 # --- side effects ------------------------------------------------------------------------

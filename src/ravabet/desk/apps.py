@@ -1,0 +1,39 @@
+"""The citizen desk: people ask, agencies answer in time, and the figures are public."""
+
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    name = "ravabet.desk"
+    label = "desk"
+    verbose_name = "پیشخوان مردمی"
+
+    def ready(self) -> None:
+        from ravabet.core import registry
+        from ravabet.core.audit import register_labels
+        from ravabet.desk import media
+        from ravabet.desk.models import Status
+
+        registry.register_periodic_task("ravabet.desk.tasks.check_clocks", every=900)
+        media.register()
+        register_labels(
+            actions={
+                "message.receive": "دریافت پیام مردمی",
+                "message.assign": "سپردن پیام به کارشناس",
+                "message.note": "یادداشت داخلی پیام",
+                "message.answer": "پاسخ به پیام مردمی",
+                "message.rate": "ارزیابی پاسخ از سوی شهروند",
+                "message.reopen": "بازگشایی پیام از سوی شهروند",
+                "message.transfer_request": "درخواست ارجاع پیام",
+                "message.transfer_refuse": "رد درخواست ارجاع",
+                "message.route": "ارجاع پیام به دستگاه",
+                "message.merge": "ادغام پیام تکراری",
+                "message.spam": "هرزنامه شمردن پیام",
+                "message.contact_view": "دیدن اطلاعات تماس شهروند",
+                "desk.sla": "تعیین مهلت پاسخ",
+                "desk.template": "ذخیرهٔ پاسخ آماده",
+                "desk.template_delete": "حذف پاسخ آماده",
+                "desk.escalate": "گزارش پیام‌های معوق به استانداری",
+            },
+            states={f"{v}": str(label) for v, label in Status.choices},
+        )

@@ -1,0 +1,7 @@
+"""Back-office pages of the desk (being written)."""
+
+from django.http import HttpRequest, HttpResponse
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("")
