@@ -11,9 +11,15 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.desk import media
+        from ravabet.desk import demo, media
         from ravabet.desk.models import Status
 
+        registry.register_demo_loader(
+            "desk",
+            "~300 citizens' messages with answers, ratings and reopenings",
+            demo.load,
+            order=300,
+        )
         registry.register_periodic_task("ravabet.desk.tasks.check_clocks", every=900)
         media.register()
         register_labels(

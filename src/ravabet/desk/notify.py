@@ -80,9 +80,7 @@ def send_escalation_notice(message_ids: list[int]) -> int:
     )
     if not emails:
         return 0
-    lines = [
-        f"- {m.code_display} · {_agency_name(m)} · {m.subject[:80]}" for m in messages[:100]
-    ]
+    lines = [f"- {m.code_display} · {_agency_name(m)} · {m.subject[:80]}" for m in messages[:100]]
     text = (
         f"{len(messages)} پیام مردمی از مهلت پاسخ گذشت:\n"
         + "\n".join(lines)

@@ -1,15 +1,10 @@
-"""Public pages of the desk: the form, the tracking page, the figures (being written)."""
+"""Public pages of the desk: the form, the tracking page (being written)."""
 
 from django.http import HttpRequest, HttpResponse
 
 
 def submit(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    raise NotImplementedError
 
 
-def track_lookup(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
-
-
-def track(request: HttpRequest, code: str) -> HttpResponse:
-    return HttpResponse("")
+track_lookup = track = track_rate = track_reopen = submit
