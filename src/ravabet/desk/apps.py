@@ -36,6 +36,7 @@ class DeskConfig(AppConfig):
                 "message.merge": "ادغام پیام تکراری",
                 "message.spam": "هرزنامه شمردن پیام",
                 "message.contact_view": "دیدن اطلاعات تماس شهروند",
+                "message.attachment_view": "دیدن پیوست پیام شهروند",
                 "desk.sla": "تعیین مهلت پاسخ",
                 "desk.template": "ذخیرهٔ پاسخ آماده",
                 "desk.template_delete": "حذف پاسخ آماده",

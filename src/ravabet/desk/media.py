@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ravabet.core import permissions, uploads
+from ravabet.core import audit, permissions, uploads
 from ravabet.desk.models import ATTACHMENT_FILES, Attachment
 
 ATTACHMENT = uploads.policy(
@@ -24,6 +24,18 @@ def may_see_attachment(user: Any, attachment: Attachment) -> bool:
     return permissions.can_handle_messages_for(user, message.agency)
 
 
+def audit_attachment_view(user: Any, attachment: Attachment, request: Any) -> None:
+    """Every look at a citizen's file is in the audit log, as every look at their contact."""
+    audit.record(
+        actor=user,
+        action="message.attachment_view",
+        obj=attachment.message,
+        agency=attachment.message.agency,
+        data={"attachment": attachment.pk},
+        request=request,
+    )
+
+
 def register() -> None:
     """Called from DeskConfig.ready()."""
     uploads.register_file_access(
@@ -33,4 +45,5 @@ def register() -> None:
         may_see=may_see_attachment,
         title=lambda attachment: attachment.original_name or "پیوست",
         select_related=("message__agency",),
+        on_serve=audit_attachment_view,
     )

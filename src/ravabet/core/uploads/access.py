@@ -22,6 +22,9 @@ class FileAccess:
     may_see: Callable[[Any, Any], bool]  # (user, record) -> bool; user may be anonymous
     title: Callable[[Any], str]  # record -> the name offered on download (no extension needed)
     select_related: tuple[str, ...] = ()
+    # Called once a file is served to someone allowed (user, record, request): personal data
+    # is audited this way (the citizen desk's attachments).
+    on_serve: Callable[[Any, Any, Any], None] | None = None
 
     def stored_name(self, record: Any) -> str:
         return str(getattr(record, self.field).name or "")
@@ -38,13 +41,21 @@ def register_file_access(
     may_see: Callable[[Any, Any], bool],
     title: Callable[[Any], str] | None = None,
     select_related: tuple[str, ...] = (),
+    on_serve: Callable[[Any, Any, Any], None] | None = None,
 ) -> None:
-    """Serve `model.<field>` at /files/<key>/… to whoever `may_see(user, record)` says.
+    """Serve `model.<field>` at /files/<key>/… to whoever `may_see(user, record)` says, and
+    tell `on_serve(user, record, request)` each time it is served (to audit a look).
 
     Call it from the capability's AppConfig.ready(); registering again replaces the rule.
     """
     _accesses[key] = FileAccess(
-        key, model, field, may_see, title or (lambda record: str(record)), select_related
+        key,
+        model,
+        field,
+        may_see,
+        title or (lambda record: str(record)),
+        select_related,
+        on_serve,
     )
 
 

@@ -77,6 +77,8 @@ def serve_file(request: HttpRequest, key: str, pk: int, name: str) -> FileRespon
         handle = field_file.storage.open(stored, "rb")
     except OSError as exc:
         raise Http404 from exc
+    if access.on_serve is not None:
+        access.on_serve(request.user, record, request)
     return file_response(
         handle,
         stored_name=stored,
