@@ -69,14 +69,14 @@ MATRIX: dict[str, set[str]] = {
         "directorate_staff",
         "admin",
     },
-    "/backoffice/events/occasions/": {
+    "/backoffice/calendar/": {
         "officer_roads",
         "head_roads",
         "officer_health",
         "directorate_staff",
         "admin",
     },
-    "/backoffice/events/occasions/new/": {"directorate_staff", "admin"},
+    "/backoffice/calendar/new/": {"directorate_staff", "admin"},
     "/accounts/profile/": {
         "outsider",
         "officer_roads",

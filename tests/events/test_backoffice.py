@@ -1,5 +1,5 @@
 """The events' back office through the browser's eyes: forms, registration, exports, check-in,
-minutes, resolutions and occasions, and who may see what."""
+minutes and resolutions, and who may see what."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from ravabet.core import jalali
 from ravabet.core.audit import entries_for
 from ravabet.events import services
-from ravabet.events.models import Event, Occasion, Registration, Resolution
+from ravabet.events.models import Event, Registration, Resolution
 from ravabet.persian import to_persian_digits
 from tests.factories import make_attendee, make_event
 from tests.files import PDF
@@ -755,57 +755,17 @@ def test_resolution_edit_is_the_organizers(world: Any) -> None:
     assert resolution.text == "متن بازنگری‌شده" and resolution.owner is None
 
 
-# --- occasions ---------------------------------------------------------------------------
+# --- occasions: the kernel's calendar now (tests/core/test_calendar.py) ---------------------
 
 
-def test_occasions_are_edited_by_the_directorate_only(world: Any) -> None:
-    client = client_for(world.directorate_staff)
-    assert client.get("/backoffice/events/occasions/new/").status_code == 200
-    response = client.post(
-        "/backoffice/events/occasions/new/",
-        {
-            "title": "روز ارتباطات و روابط عمومی",
-            "month": "2",
-            "day": "27",
-            "length_days": "1",
-            "description": "",
-            "is_active": "on",
-        },
-    )
-    assert response.status_code == 302
-    occasion = Occasion.objects.get()
-    assert (occasion.month, occasion.day) == (2, 27)
-    page = text(client.get("/backoffice/events/occasions/"))
-    assert "۲۷ اردیبهشت" in page and "روز ارتباطات و روابط عمومی" in page
-    response = client.post(
-        f"/backoffice/events/occasions/{occasion.pk}/",
-        {"title": "هفتهٔ ارتباطات", "month": "7", "day": "31", "length_days": "7"},
-    )
-    assert response.status_code == 200 and "مهر ۳۰ روز دارد." in text(response)
-
-    officer = client_for(world.officer_roads)
-    page = text(officer.get("/backoffice/events/occasions/"))
-    assert "روز ارتباطات و روابط عمومی" in page and "افزودن مناسبت" not in page
-    assert officer.get("/backoffice/events/occasions/new/").status_code == 403
-    assert officer.get(f"/backoffice/events/occasions/{occasion.pk}/").status_code == 403
-    assert (
-        officer.post(
-            f"/backoffice/events/occasions/{occasion.pk}/",
-            {"title": "ربوده", "month": "1", "day": "1", "length_days": "1"},
-        ).status_code
-        == 403
-    )
-    assert officer.post(f"/backoffice/events/occasions/{occasion.pk}/delete/").status_code == 403
-    occasion.refresh_from_db()
-    assert occasion.title == "روز ارتباطات و روابط عمومی"
-
-    response = client.post(f"/backoffice/events/occasions/{occasion.pk}/delete/")
-    assert response.status_code == 302
-    assert not Occasion.objects.exists()
+def test_the_old_occasions_page_sends_to_the_calendar_for_good(world: Any) -> None:
+    response = client_for(world.officer_roads).get("/backoffice/events/occasions/?kind=holidays")
+    assert response.status_code == 301
+    assert response["Location"] == "/backoffice/calendar/?kind=holidays"
 
 
 def test_side_navigation_links_to_the_events_pages(world: Any) -> None:
     page = text(client_for(world.officer_roads).get("/backoffice/events/"))
     assert '<a href="/backoffice/events/" aria-current="page">رویدادها و جلسات</a>' in page
     assert '<a href="/backoffice/events/resolutions/">مصوبات</a>' in page
-    assert '<a href="/backoffice/events/occasions/">مناسبت‌ها</a>' in page
+    assert '<a href="/backoffice/calendar/">تقویم و تعطیلات</a>' in page

@@ -15,10 +15,12 @@ from django.test import Client
 from django.utils import timezone
 
 from ravabet.core import jalali
+from ravabet.core.calendar import selectors as calendar
+from ravabet.core.calendar.models import Occasion
 from ravabet.core.models import AuditEntry
 from ravabet.core.organisation import demo as organisation_demo
 from ravabet.events import demo, selectors
-from ravabet.events.models import AgendaItem, Event, Occasion, Registration, Resolution
+from ravabet.events.models import AgendaItem, Event, Registration, Resolution
 from ravabet.persian import normalize
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,10 @@ pytestmark = pytest.mark.django_db
 
 def _seed() -> Event:
     return Event.objects.get(title=normalize(demo.SEED_TITLE))
+
+
+def _title(occasion: tuple[Any, ...]) -> str:
+    return normalize(occasion[0])
 
 
 def _user(username: str) -> Any:
@@ -135,9 +141,16 @@ def test_events_around_today_and_the_occasions() -> None:
     assert occasion("روز خبرنگار") == (5, 17, 1)
     assert occasion("هفتهٔ دولت") == (6, 2, 7)
     assert occasion("دههٔ فجر") == (11, 12, 11)
-    assert occasion("نوروز و آغاز سال نو") == (1, 1, 4)
     assert occasion("روز ملی صنعت و معدن") == (4, 10, 1)
-    days = selectors.occasions_between(dt.date(2025, 5, 1), dt.date(2025, 5, 31))
+    # Made through the kernel's calendar service, audited; none is a holiday.
+    assert AuditEntry.objects.filter(action="occasion.create").count() == len(demo.OCCASIONS)
+    assert not Occasion.objects.filter(
+        title__in=[_title(o) for o in demo.OCCASIONS], is_holiday=True
+    )
+    # The official holidays are the calendar's own (its migration), not repeated by the demo.
+    assert occasion("عید نوروز") == (1, 1, 4)
+    assert Occasion.objects.filter(month=1, day=1, year=None).count() == 1
+    days = calendar.occasions_between(dt.date(2025, 5, 1), dt.date(2025, 5, 31))
     assert "روز ارتباطات و روابط عمومی" in {d.title for d in days}
     communication = next(d for d in days if d.title == "روز ارتباطات و روابط عمومی")
     assert communication.starts_on == dt.date(2025, 5, 17)

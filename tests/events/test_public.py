@@ -13,8 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from ravabet.core import jalali
+from ravabet.core.calendar import services as calendar
+from ravabet.core.calendar.models import Occasion
 from ravabet.events import services
-from ravabet.events.models import Occasion
 from ravabet.persian import dates as pdates
 from tests.factories import make_attendee, make_event
 
@@ -256,6 +257,42 @@ def test_occasions_page_groups_the_year_by_jalali_month_with_events(world: Any) 
     shahrivar = body.split('id="month-6"', 1)[1].split('id="month-7"', 1)[0]
     assert "هفتهٔ دولت" in shahrivar and "نمایشگاه دستاوردهای هفتهٔ دولت" in shahrivar
     assert "جلسهٔ درونی شهریور" not in body and "مناسبت غیرفعال" not in body
+
+
+def test_occasions_page_marks_the_holidays(world: Any) -> None:
+    year = pdates.to_jalali(jalali.to_local(timezone.now()).date()).year
+    Occasion.objects.create(title="روز آزمون", month=2, day=27)
+    Occasion.objects.create(title="تعطیل آزمون", month=2, day=28, is_holiday=True)
+    ordibehesht = _body("/occasions/").split('id="month-2"', 1)[1].split('id="month-3"', 1)[0]
+    items = {
+        title: item
+        for item in ordibehesht.split('<li class="occasion')[1:]
+        for title in ("روز آزمون", "تعطیل آزمون")
+        if title in item
+    }
+    assert '<span class="badge">تعطیل</span>' in items["تعطیل آزمون"]
+    assert "تعطیل</span>" not in items["روز آزمون"]
+    # The pre-filled solar holidays are there every year.
+    farvardin = _body("/occasions/").split('id="month-1"', 1)[1].split('id="month-2"', 1)[0]
+    assert "عید نوروز" in farvardin and f"۱ فروردین {to_fa(str(year))}" in farvardin
+
+
+def test_an_edited_holiday_shows_at_once_despite_the_cache(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    soon = pdates.to_jalali(jalali.to_local(timezone.now()).date() + dt.timedelta(days=10))
+    data = calendar.OccasionInput(title="روز نخست", month=soon.month, day=soon.day)
+    with django_capture_on_commit_callbacks(execute=True):
+        occasion = calendar.occasion_save(actor=world.directorate_staff, data=data)
+    for url in ("/events/", "/occasions/"):
+        assert "روز نخست" in _body(url)
+        assert Client().get(url).get("X-Page-Cache") == "hit"
+    data.title, data.is_holiday = "تعطیل تازه", True
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar.occasion_save(actor=world.directorate_staff, data=data, occasion=occasion)
+    for url in ("/events/", "/occasions/"):
+        body = _body(url)
+        assert "تعطیل تازه" in body and "روز نخست" not in body
 
 
 def test_list_shows_the_occasions_of_the_coming_90_days(world: Any) -> None:

@@ -16,8 +16,7 @@ from ravabet.core.models import AuditEntry
 from ravabet.core.organisation.models import Agency
 from ravabet.core.permissions import AgencyPermissionDenied
 from ravabet.events import selectors, services
-from ravabet.events.models import Event, Occasion, Registration, Resolution
-from ravabet.persian import dates as pdates
+from ravabet.events.models import Event, Registration, Resolution
 from tests.factories import AgencyFactory, make_attendee, make_event
 
 pytestmark = pytest.mark.django_db
@@ -440,58 +439,6 @@ def test_overdue_resolutions_are_flagged_and_listed(world: Any) -> None:
     assert counts["overdue"] == 1 and counts["open"] == 2 and counts["done"] == 1
 
 
-# --- occasions -------------------------------------------------------------------------------
-
-
-def test_occasions_are_the_directorates_and_recur_on_their_jalali_date(world: Any) -> None:
-    data = services.OccasionInput(title="روز ارتباطات و روابط عمومی", month=2, day=27)
-    with pytest.raises(AgencyPermissionDenied):
-        services.occasion_save(actor=world.officer_roads, data=data)
-    occasion = services.occasion_save(actor=world.directorate_staff, data=data)
-    days = selectors.occasions_between(dt.date(2025, 1, 1), dt.date(2026, 12, 31))
-    assert [(d.occasion, d.starts_on) for d in days] == [
-        (occasion, dt.date(2025, 5, 17)),  # 27 Ordibehesht 1404
-        (occasion, dt.date(2026, 5, 17)),  # 27 Ordibehesht 1405
-    ]
-
-
-def test_a_week_long_occasion_spans_its_days(world: Any) -> None:
-    services.occasion_save(
-        actor=world.directorate_staff,
-        data=services.OccasionInput(title="هفتهٔ دولت", month=6, day=1, length_days=7),
-    )
-    inside = selectors.occasions_between(dt.date(2025, 8, 28), dt.date(2025, 8, 28))
-    assert [(d.starts_on, d.ends_on) for d in inside] == [
-        (dt.date(2025, 8, 23), dt.date(2025, 8, 29))
-    ]
-
-
-def test_30_esfand_falls_on_29_in_a_common_year(world: Any) -> None:
-    occasion = Occasion.objects.create(title="روز ملی شدن صنعت نفت", month=12, day=30)
-    days = selectors.occasions_between(
-        pdates.to_gregorian(1403, 12, 1), pdates.to_gregorian(1404, 12, 29)
-    )
-    assert [d.starts_on for d in days if d.occasion == occasion] == [
-        pdates.to_gregorian(1403, 12, 30),  # 1403 is a leap year
-        pdates.to_gregorian(1404, 12, 29),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("month", "day", "field"), [(13, 1, "month"), (7, 31, "day"), (1, 0, "day")]
-)
-def test_an_occasion_on_a_day_that_does_not_exist_is_refused(
-    world: Any, month: int, day: int, field: str
-) -> None:
-    with pytest.raises(ValidationError) as caught:
-        services.occasion_save(
-            actor=world.directorate_staff,
-            data=services.OccasionInput(title="مناسبت", month=month, day=day),
-        )
-    assert field in caught.value.message_dict
-    assert not Occasion.objects.exists()
-
-
 # --- the role × action matrix ------------------------------------------------------------------
 
 ROLES = ["officer_roads", "head_roads", "officer_health", "directorate_staff", "admin", "outsider"]
@@ -506,7 +453,6 @@ ALLOWED = {
     "report_resolution": {"officer_roads", "head_roads", "directorate_staff", "admin"},
     "report_health_resolution": {"officer_health", "officer_roads", "head_roads"}
     | {"directorate_staff", "admin"},
-    "edit_occasions": {"directorate_staff", "admin"},
 }
 
 
@@ -550,9 +496,6 @@ def test_role_action_matrix(world: Any, role: str, action: str) -> None:
         ),
         "report_health_resolution": lambda: _report(
             actor, health_resolution, status="in_progress", progress=10
-        ),
-        "edit_occasions": lambda: services.occasion_save(
-            actor=actor, data=services.OccasionInput(title="روز خبرنگار", month=5, day=17)
         ),
     }
     before = AuditEntry.objects.count()

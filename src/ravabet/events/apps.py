@@ -17,7 +17,7 @@ class EventsConfig(AppConfig):
 
         registry.register_demo_loader(
             "events",
-            "the seed's network meeting, events, resolutions, occasions",
+            "the seed's network meeting, events, resolutions, occasions (kernel calendar)",
             demo.load,
             order=200,
         )
@@ -45,9 +45,6 @@ class EventsConfig(AppConfig):
                 "resolution.edit": "ویرایش مصوبه",
                 "resolution.report": "گزارش پیشرفت مصوبه",
                 "resolution.overdue": "یادآوری مصوبهٔ معوق",
-                "occasion.create": "افزودن مناسبت",
-                "occasion.edit": "ویرایش مناسبت",
-                "occasion.delete": "حذف مناسبت",
             },
             states={
                 **{f"{v}": str(label) for v, label in Event.Status.choices},

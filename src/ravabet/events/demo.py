@@ -1,12 +1,14 @@
 """Demo events: the seed's meeting — the first 1404 meeting of the province's agency PR offices,
 Tuesday 30 Ordibehesht 1404 (2025-05-20), 10:00–12:00 Tehran, in the Governorate's conference
 hall — with its attendees, agenda, minutes and five resolutions in every state (one overdue);
-a few past and upcoming events around today; and the occasions calendar (مناسبت‌ها).
+a few past and upcoming events around today; and the days of communication in the kernel's
+occasions calendar (مناسبت‌ها; the official holidays are there already, written by its migration).
 
 Made through the services wherever they allow it (events, agenda, minutes, resolutions and their
-reports, occasions, the registrations of an upcoming meeting). The seed meeting is in the past,
-so its registrations cannot pass `registration_create` (the deadline is over): they are written
-to the model directly, dated before the meeting, by the directorate, most marked present.
+reports, occasions through the calendar's, the registrations of an upcoming meeting). The seed
+meeting is in the past, so its registrations cannot pass `registration_create` (the deadline is
+over): they are written to the model directly, dated before the meeting, by the directorate, most
+marked present.
 
 Idempotent: an event or an occasion whose title is already there is left as it is (a change made
 in the demo survives); `load()` returns the number of events it created.
@@ -23,9 +25,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ravabet.core import jalali
+from ravabet.core.calendar import services as calendar
+from ravabet.core.calendar.models import Occasion
 from ravabet.core.organisation.models import Agency
 from ravabet.events import services
-from ravabet.events.models import Event, Occasion, Registration
+from ravabet.events.models import Event, Registration
 from ravabet.persian import normalize
 
 E = Event.Kind
@@ -293,13 +297,11 @@ EVENTS = [
     ),
 ]
 
-# --- the occasions calendar: official days of the Iranian calendar (Jalali) that matter to
-# communication; religious days on the lunar calendar move every year and are not listed.
+# --- the occasions calendar: national days of the Iranian calendar (Jalali) that matter to
+# communication, every year. The official holidays (Nowruz, 12 and 13 Farvardin, 29 Esfand, the
+# lunar ones of the year) come with the kernel's calendar (core/calendar/holidays.py).
 # (title, month, day, length in days, description)
 OCCASIONS = [
-    ("نوروز و آغاز سال نو", 1, 1, 4, "تعطیلات رسمی نوروز، ۱ تا ۴ فروردین."),
-    ("روز جمهوری اسلامی ایران", 1, 12, 1, ""),
-    ("روز طبیعت", 1, 13, 1, ""),
     ("روز ملی خلیج فارس", 2, 10, 1, ""),
     ("روز جهانی کار و کارگر", 2, 11, 1, ""),
     ("روز معلم", 2, 12, 1, ""),
@@ -320,7 +322,6 @@ OCCASIONS = [
     ("روز دانشجو", 9, 16, 1, ""),
     ("دههٔ فجر", 11, 12, 11, "۱۲ تا ۲۲ بهمن؛ سالگرد پیروزی انقلاب اسلامی."),
     ("روز درختکاری", 12, 15, 1, ""),
-    ("روز ملی شدن صنعت نفت ایران", 12, 29, 1, ""),
 ]
 
 
@@ -496,9 +497,9 @@ def _occasions(staff: Any) -> None:
     for title, month, day, length, description in OCCASIONS:
         if _key(title) in existing:
             continue
-        services.occasion_save(
+        calendar.occasion_save(
             actor=staff,
-            data=services.OccasionInput(
+            data=calendar.OccasionInput(
                 title=title,
                 month=month,
                 day=day,

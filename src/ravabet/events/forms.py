@@ -19,8 +19,7 @@ from django.db.models import QuerySet
 from ravabet.core.forms import JalaliDateField, JalaliDateTimeField
 from ravabet.core.organisation.models import Agency
 from ravabet.events import services
-from ravabet.events.models import Event, Occasion, Resolution
-from ravabet.persian import dates as pdates
+from ravabet.events.models import Event, Resolution
 
 # The longest duration the form parses; the service refuses anything past a month in Persian.
 MAX_DURATION_MINUTES = 60 * 24 * 62
@@ -374,72 +373,6 @@ class ReportForm(forms.Form):
             evidence_upload=d.get("evidence_file") or None,
             reason=d.get("reason", ""),
         )
-
-
-# --- occasions ---------------------------------------------------------------------------
-
-
-class OccasionForm(forms.Form):
-    title = Text(label="عنوان", limit="title", required=True)
-    month = forms.TypedChoiceField(
-        label="ماه",
-        coerce=int,
-        choices=[(i + 1, name) for i, name in enumerate(pdates.MONTHS)],
-        error_messages={"invalid_choice": "ماه را از فهرست برگزینید."},
-    )
-    day = forms.IntegerField(
-        label="روز",
-        min_value=1,
-        max_value=31,
-        error_messages={
-            "required": "روز ماه را بنویسید.",
-            "invalid": "روز را به عدد بنویسید.",
-            "min_value": "روز ماه میان ۱ و ۳۱ است.",
-            "max_value": "روز ماه میان ۱ و ۳۱ است.",
-        },
-        widget=NUMBER,
-    )
-    length_days = forms.IntegerField(
-        label="چند روز",
-        min_value=1,
-        max_value=31,
-        initial=1,
-        help_text="۷ برای یک هفته",
-        error_messages={
-            "invalid": "تعداد روزها را به عدد بنویسید.",
-            "min_value": "مناسبت میان ۱ تا ۳۱ روز است.",
-            "max_value": "مناسبت میان ۱ تا ۳۱ روز است.",
-        },
-        widget=NUMBER,
-    )
-    description = Text(
-        label="توضیح", limit="occasion_description", widget=forms.Textarea(attrs={"rows": 3})
-    )
-    is_active = forms.BooleanField(label="فعال", required=False, initial=True)
-
-    FIELD_FOR = {"occasion_description": "description"}
-
-    def to_input(self) -> services.OccasionInput:
-        d = self.cleaned_data
-        return services.OccasionInput(
-            title=d["title"],
-            month=d["month"],
-            day=d["day"],
-            length_days=d["length_days"],
-            description=d["description"],
-            is_active=d["is_active"],
-        )
-
-    @staticmethod
-    def initial_for(occasion: Occasion) -> dict[str, Any]:
-        return {
-            "title": occasion.title,
-            "month": occasion.month,
-            "day": occasion.day,
-            "length_days": occasion.length_days,
-            "description": occasion.description,
-            "is_active": occasion.is_active,
-        }
 
 
 def errors_to_form(form: forms.Form, exc: ValidationError) -> None:

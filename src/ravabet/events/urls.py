@@ -1,6 +1,7 @@
 """Public event pages and calendars, and the events' back office."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from ravabet.events.views import backoffice, public
 
@@ -27,15 +28,11 @@ urlpatterns = [
         backoffice.resolution_edit,
         name="bo_resolution_edit",
     ),
-    path("backoffice/events/occasions/", backoffice.occasion_list, name="bo_occasions"),
-    path("backoffice/events/occasions/new/", backoffice.occasion_edit, name="bo_occasion_create"),
+    # The occasions moved to the kernel's calendar (core:calendar); old bookmarks follow.
     path(
-        "backoffice/events/occasions/<int:pk>/", backoffice.occasion_edit, name="bo_occasion_edit"
-    ),
-    path(
-        "backoffice/events/occasions/<int:pk>/delete/",
-        backoffice.occasion_delete,
-        name="bo_occasion_delete",
+        "backoffice/events/occasions/",
+        RedirectView.as_view(pattern_name="core:calendar", permanent=True, query_string=True),
+        name="bo_occasions",
     ),
     path("backoffice/events/<int:pk>/", backoffice.event_detail, name="bo_detail"),
     path("backoffice/events/<int:pk>/edit/", backoffice.event_edit, name="bo_edit"),

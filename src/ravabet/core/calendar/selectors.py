@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ravabet.core import jalali
@@ -48,7 +49,11 @@ def occasions_between(
     days: list[OccasionDay] = []
     first = pdates.to_jalali(start).year
     last = pdates.to_jalali(end).year
-    occasions = Occasion.objects.filter(is_active=True)
+    # Only the rows of the years asked about count against the bound: the lunar holidays of
+    # years gone by must not push this year's late occasions past it.
+    occasions = Occasion.objects.filter(is_active=True).filter(
+        Q(year__isnull=True) | Q(year__gte=first - 1, year__lte=last)
+    )
     if holidays_only:
         occasions = occasions.filter(is_holiday=True)
     rows = list(occasions.order_by("month", "day", "pk")[:MAX_OCCASIONS])

@@ -1,5 +1,6 @@
 """The events' back office: events and their registration, agenda, documents, minutes and
-resolutions; the check-in page of the day; resolutions followed to the end; the occasions.
+resolutions; the check-in page of the day; resolutions followed to the end. (The occasions
+are the kernel's calendar: core/calendar/views.py.)
 
 Thin views: parse with a form, call one service or selector, render. Every page needs a staff
 member (403 otherwise, anonymous visitors are sent to log in); an event or resolution the person
@@ -36,7 +37,6 @@ from ravabet.events.forms import (
     DocumentForm,
     EventForm,
     MinutesForm,
-    OccasionForm,
     ReportForm,
     ResolutionForm,
     errors_to_form,
@@ -45,11 +45,9 @@ from ravabet.events.models import (
     AgendaItem,
     Event,
     EventDocument,
-    Occasion,
     Registration,
     Resolution,
 )
-from ravabet.persian import dates as pdates
 from ravabet.persian import normalize, to_latin_digits, to_persian_digits
 
 STAFF_ONLY = "این بخش ویژهٔ کارکنان روابط عمومی است."
@@ -682,55 +680,3 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "events/bo_resolution_edit.html",
         {"form": form, "resolution": resolution, "event": event},
     )
-
-
-# --- occasions ---------------------------------------------------------------------------
-
-OCCASIONS_ONLY = "تقویم مناسبت‌ها با روابط عمومی استانداری است."
-
-
-@login_required
-def occasion_list(request: HttpRequest) -> HttpResponse:
-    """The calendar of occasions: every staff member reads it, the directorate edits it."""
-    _require_staff(request)
-    page = paginate(request, Occasion.objects.order_by("month", "day", "pk"), 50)
-    rows = [(occasion, pdates.MONTHS[occasion.month - 1]) for occasion in page.object_list]
-    return render(
-        request,
-        "events/bo_occasions.html",
-        {
-            "page": page,
-            "rows": rows,
-            "can_edit": permissions.can_edit_occasions(request.user),
-        },
-    )
-
-
-@login_required
-def occasion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_staff(request)
-    permissions.require(permissions.can_edit_occasions(request.user), OCCASIONS_ONLY)
-    occasion = get_object_or_404(Occasion, pk=pk) if pk is not None else None
-    data = request.POST if request.method == "POST" else None
-    form = OccasionForm(data, initial=OccasionForm.initial_for(occasion) if occasion else None)
-    if data is not None and _submit(
-        request,
-        form,
-        lambda: services.occasion_save(
-            actor=request.user, data=form.to_input(), occasion=occasion, request=request
-        ),
-        "مناسبت ذخیره شد.",
-    ):
-        return redirect("events:bo_occasions")
-    return render(request, "events/bo_occasion_edit.html", {"form": form, "occasion": occasion})
-
-
-@login_required
-@require_POST
-def occasion_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_staff(request)
-    permissions.require(permissions.can_edit_occasions(request.user), OCCASIONS_ONLY)
-    occasion = get_object_or_404(Occasion, pk=pk)
-    services.occasion_delete(actor=request.user, occasion=occasion, request=request)
-    messages.success(request, f"مناسبت «{occasion.title}» حذف شد.")
-    return redirect("events:bo_occasions")

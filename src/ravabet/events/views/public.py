@@ -2,8 +2,9 @@
 
 Anonymous visitors get them from the page cache (core/pagecache.py); the services bump
 "events" (services.PUBLIC_TOPIC) when what the public sees changes, the organisation model
-"agencies". Internal events (not public) are a 404 here, whoever asks: the back office shows
-them to the network.
+"agencies", the kernel's calendar "calendar" (an occasion or holiday edited; the two pages that
+show occasions, read through `ravabet.core.calendar.selectors`). Internal events (not public) are
+a 404 here, whoever asks: the back office shows them to the network.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ravabet.core import jalali, permissions
+from ravabet.core.calendar import selectors as calendar_selectors
+from ravabet.core.calendar import services as calendar_services
 from ravabet.core.links import absolute_url
 from ravabet.core.pagecache import cached_page
 from ravabet.core.pagination import paginate
@@ -25,6 +28,8 @@ from ravabet.events.models import Event
 from ravabet.persian import dates as pdates
 
 PUBLIC = (services.PUBLIC_TOPIC, "agencies")
+# Pages that show occasions and holidays as well.
+WITH_OCCASIONS = (*PUBLIC, calendar_services.PUBLIC_TOPIC)
 PER_PAGE = 20
 # The subscribed calendar: what is coming (at most FEED_UPCOMING) and what just happened.
 FEED_UPCOMING = 200
@@ -54,7 +59,7 @@ def _public_event(pk: int) -> Event:
         raise Http404 from exc
 
 
-@cached_page(topics=PUBLIC, params=("when", "page"))
+@cached_page(topics=WITH_OCCASIONS, params=("when", "page"))
 def event_list(request: HttpRequest) -> HttpResponse:
     when = _when(request)
     page = paginate(request, selectors.event_list_public(when=when), PER_PAGE)
@@ -65,7 +70,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "when": when,
-            "occasions": selectors.occasions_upcoming(),
+            "occasions": calendar_selectors.occasions_upcoming(),
             "feed_url": feed,
             "webcal_url": webcal,
         },
@@ -132,13 +137,13 @@ def _jalali_year_bounds(today: dt.date) -> tuple[int, dt.date, dt.date]:
     return year, first, last
 
 
-@cached_page(topics=PUBLIC)
+@cached_page(topics=WITH_OCCASIONS)
 def occasion_list(request: HttpRequest) -> HttpResponse:
     """The occasions of this Jalali year, month by month, with the public events of each."""
     today = jalali.to_local(timezone.now()).date()
     year, first, last = _jalali_year_bounds(today)
     by_month: dict[int, dict[str, list[Any]]] = defaultdict(lambda: {"occasions": [], "events": []})
-    for day in selectors.occasions_between(first, last):
+    for day in calendar_selectors.occasions_between(first, last):
         # One that began in last year's Esfand is shown under Farvardin.
         shown = max(day.starts_on, first)
         by_month[pdates.to_jalali(shown).month]["occasions"].append(day)
