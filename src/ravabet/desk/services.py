@@ -224,6 +224,9 @@ def message_submit(*, data: MessageInput, request: HttpRequest | None = None) ->
         uploads.accept(upload, policy=media.ATTACHMENT, field="attachments")
         for upload in data.attachments
     ]
+    # Files stored before a failure later in the transaction: the rollback drops their rows,
+    # and these lines their files (save_with_file removes only the one whose row failed).
+    stored: list[Attachment] = []
     try:
         now = timezone.now()
         days = sla_days_for(data.kind)
@@ -263,6 +266,7 @@ def message_submit(*, data: MessageInput, request: HttpRequest | None = None) ->
                     size=item.size,
                 )
                 uploads.save_with_file(attachment, "file", item)
+                stored.append(attachment)
             audit.record(
                 actor=data.filed_by,
                 action="message.receive",
@@ -274,6 +278,10 @@ def message_submit(*, data: MessageInput, request: HttpRequest | None = None) ->
             )
             _enqueue("send_confirmation", message.pk)
             _changed_public()
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
     finally:
         for item in accepted:
             item.close()
