@@ -5,8 +5,13 @@ from django.db import migrations
 
 
 def copy_to_kernel(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Copy every occasion but those the kernel pre-filled as holidays (same title, or the same
+    day: Nowruz, 13 Farvardin…), so the calendar does not show them twice."""
     old = apps.get_model("events", "Occasion")
     new = apps.get_model("core", "Occasion")
+    holidays = new.objects.filter(is_holiday=True, year__isnull=True)
+    titles = set(holidays.values_list("title", flat=True))
+    days = set(holidays.values_list("month", "day"))
     new.objects.bulk_create(
         new(
             title=o.title,
@@ -17,6 +22,7 @@ def copy_to_kernel(apps, schema_editor):  # type: ignore[no-untyped-def]
             is_active=o.is_active,
         )
         for o in old.objects.order_by("pk").iterator()
+        if o.title not in titles and (o.month, o.day) not in days
     )
 
 
