@@ -35,7 +35,8 @@ from ravabet.events.models import (
     Registration,
     Resolution,
 )
-from ravabet.persian import normalize, to_latin_digits, to_persian_digits
+from ravabet.persian import normalize, to_persian_digits
+from ravabet.persian.phones import phone_number
 
 # The page-cache topic of the public event pages and calendars.
 PUBLIC_TOPIC = "events"
@@ -475,16 +476,12 @@ def event_remove_document(
 
 def normalize_phone(value: str) -> str:
     """«۰۹۱۲ ۱۲۳ ۴۵۶۷», «+98 912-123-4567» → «09121234567»; raises ValidationError."""
-    digits = re.sub(r"[\s\-–()+.]", "", to_latin_digits(value or ""))
-    if digits.startswith("0098"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("98") and len(digits) == 12:
-        digits = "0" + digits[2:]
-    if not re.fullmatch(r"0\d{10}", digits):
+    number = phone_number(value)
+    if number is None:
         raise ValidationError(
             {"phone": "شمارهٔ تلفن را با پیش‌شماره و یازده رقم بنویسید، مانند ۰۹۱۲۱۲۳۴۵۶۷."}
         )
-    return digits
+    return number
 
 
 @dataclass
