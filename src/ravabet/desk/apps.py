@@ -11,7 +11,7 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.desk import demo, media
+        from ravabet.desk import api, demo, media
         from ravabet.desk.models import Status
 
         registry.register_demo_loader(
@@ -21,6 +21,7 @@ class DeskConfig(AppConfig):
             order=300,
         )
         registry.register_periodic_task("ravabet.desk.tasks.check_clocks", every=900)
+        registry.register_router("desk", api.router)
         media.register()
         register_labels(
             actions={
