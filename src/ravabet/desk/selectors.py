@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from ravabet.core import permissions
@@ -145,6 +145,18 @@ def templates_for(agency: Agency | None) -> QuerySet[ReplyTemplate]:
     """The agency's ready answers and the directorate's shared ones."""
     shared = Q(agency__isnull=True)
     return ReplyTemplate.objects.filter(shared | Q(agency=agency) if agency else shared)[:200]
+
+
+def templates_visible_to(user: Any) -> QuerySet[ReplyTemplate]:
+    """The ready answers a person's back office lists: the shared ones and those of the
+    agencies they handle (every agency's for the directorate)."""
+    templates = ReplyTemplate.objects.select_related("agency")
+    if not permissions.sees_all_agencies(user):
+        templates = templates.filter(
+            Q(agency__isnull=True) | Q(agency__in=permissions.visible_agencies(user))
+        )
+    # The shared ones first, on every database.
+    return templates.order_by(F("agency__name").asc(nulls_first=True), "title", "pk")
 
 
 def possible_duplicates(message: Message, *, limit: int = 20) -> QuerySet[Message]:

@@ -802,15 +802,20 @@ def reply_template_delete(
         ReplyTemplate.objects.filter(pk=template.pk).delete()
 
 
-def _require_template_owner(actor: Any, agency: Agency | None) -> None:
+def may_edit_templates_of(actor: Any, agency: Agency | None) -> bool:
+    """Write the ready answers of an agency (its staff) or the shared ones (the directorate)."""
     if agency is None:
-        permissions.require(
-            permissions.can_route_messages(actor), "پاسخ‌های آمادهٔ همگانی با استانداری است."
-        )
-    else:
-        permissions.require(
-            permissions.can_handle_messages_for(actor, agency), "این دستگاه از آنِ شما نیست."
-        )
+        return permissions.can_route_messages(actor)
+    return permissions.can_handle_messages_for(actor, agency)
+
+
+def _require_template_owner(actor: Any, agency: Agency | None) -> None:
+    permissions.require(
+        may_edit_templates_of(actor, agency),
+        "پاسخ‌های آمادهٔ همگانی با استانداری است."
+        if agency is None
+        else "این دستگاه از آنِ شما نیست.",
+    )
 
 
 # --- what the clock and the tasks do --------------------------------------------------------
