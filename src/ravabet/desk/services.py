@@ -303,7 +303,10 @@ def _create_with_code(**fields: Any) -> Message:
 
 
 def _locked(message: Message) -> Message:
-    return Message.objects.select_for_update().select_related("agency").get(pk=message.pk)
+    # Only the message's row: PostgreSQL cannot lock the nullable side of the agency's join.
+    return (
+        Message.objects.select_for_update(of=("self",)).select_related("agency").get(pk=message.pk)
+    )
 
 
 def message_rate(
@@ -639,7 +642,7 @@ def message_merge(
         # Lock both in id order, so two merges the other way round cannot deadlock.
         locked = {
             m.pk: m
-            for m in Message.objects.select_for_update()
+            for m in Message.objects.select_for_update(of=("self",))
             .select_related("agency")
             .filter(pk__in=[message.pk, into.pk])
             .order_by("pk")
