@@ -110,7 +110,14 @@ def test_the_inbox_filters_and_pages(world: Any) -> None:
     assert [i["id"] for i in answered] == [made[0].pk] and answered[0]["answer"] == "انجام شد."
     page = _inbox(world.officer_roads, limit="2", offset="1").json()
     assert page["count"] == 4 and len(page["items"]) == 2
-    for hostile in ({"limit": "۱۰" * 3000}, {"offset": "-5"}, {"status": "\x00"}, {"kind": "x"}):
+    for hostile in (
+        {"limit": "۱۰" * 3000},
+        {"offset": "-5"},
+        {"status": "\x00"},
+        {"kind": "x"},
+        {"assignee": "²"},
+        {"assignee": "\x00"},
+    ):
         assert _inbox(world.officer_roads, **hostile).json()["count"] >= 3
 
 

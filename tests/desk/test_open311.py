@@ -363,6 +363,8 @@ def test_bad_filters_are_the_specs_400(
         "requests.json?service_request_id=99999999999999999999999999999",
         "requests.json?service_request_id=%D9%A1%D9%A2",  # Persian digits
         "requests/999999999999999999.json",
+        "requests.json?service_request_id=%C2%B2",  # «²», a digit to str.isdigit()
+        "requests.json?service_code=%00.request,roads%00.complaint",
         "requests.xml?service_code=%00.request&status=open,closed,OPEN",
         "services.json?jurisdiction_id=%00",
         "requests.json?api_key=%00",
@@ -522,6 +524,8 @@ def test_a_read_only_token_cannot_file(world: Any, client: Client, app: Any) -> 
         ({"phone": "تلفن ندارم"}, 400, "phone"),
         ({"email": "not-an-email"}, 400, "email"),
         ({"attribute[county]": "atlantis"}, 400, "attribute[county]"),
+        ({"attribute[county]": "teh\x00ran"}, 400, "attribute[county]"),
+        ({"service_code": "ro\x00ads.request"}, 404, "service_code"),
         ({"address_string": "خ" * 400}, 400, "address_string"),
     ],
 )

@@ -98,6 +98,10 @@ class FieldErrorsOut(Schema):
     errors: dict[str, list[str]] = Field(description="the Persian messages, by field")
 
 
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 @router.get(
     "/desk/messages",
     response=list[MessageOut],
@@ -119,7 +123,7 @@ def message_list(
         status=status if status == "open" or status in MessageStatus.values else "",
         kind=kind if kind in Kind.values else "",
         overdue=overdue in ("1", "true", "yes"),
-        assignee=assignee[:20],
+        assignee=assignee if assignee in ("me", "none") or _is_id(assignee) else "",
     )
     return Converted(messages, MessageOut.of)
 

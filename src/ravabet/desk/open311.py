@@ -66,6 +66,9 @@ _W3C = re.compile(
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)(?P<offset>Z|[+\- ]\d{2}:?\d{2})?)?",
     re.ASCII,
 )
+# An agency's or a county's slug (SlugField): nothing else is looked up (no NUL reaches
+# PostgreSQL).
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}", re.ASCII)
 # Characters XML 1.0 cannot carry at all; dropped from text written out (never raised).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -146,7 +149,7 @@ def code_for(agency: Agency | None, kind: str) -> str:
 
 def _split_code(code: str) -> tuple[str, str] | None:
     where, dot, kind = code.strip().rpartition(".")
-    if not dot or not where or kind not in PUBLIC_KINDS:
+    if not dot or not _SLUG.fullmatch(where) or kind not in PUBLIC_KINDS:
         return None
     return where, kind
 
@@ -315,7 +318,7 @@ def request_list(params: QueryDict, *, now: dt.datetime | None = None) -> list[M
     messages = _listed()
     ids = _comma_list(params, "service_request_id")
     if ids:
-        if not all(item.isdigit() for item in ids):
+        if not all(item.isascii() and item.isdigit() for item in ids):
             raise Open311Error(400, "service_request_id باید شناسه‌های عددی جداشده با ویرگول باشد.")
         wanted = {int(item) for item in ids if len(item) <= 19 and int(item) <= MAX_ID}
         return list(messages.filter(pk__in=wanted).order_by("-created_at", "-pk")[:MAX_ROWS])
@@ -346,7 +349,8 @@ def request_list(params: QueryDict, *, now: dt.datetime | None = None) -> list[M
 
 def request_get(request_id: str) -> Message:
     """One request by its id; unknown, spam or not a public kind: the spec's 404."""
-    number = int(request_id) if request_id.isdigit() and len(request_id) <= 18 else 0
+    number = int(request_id) if request_id.isascii() and request_id.isdigit() else 0
+    number = number if number <= MAX_ID else 0
     message = _listed().filter(pk=number).first()
     if message is None:
         raise Open311Error(404, f"درخواستی با شناسهٔ {request_id[:20]} نیست.")
@@ -371,7 +375,8 @@ def request_fields(message: Message, *, owner: bool, directorate: str) -> dict[s
     """The spec's fields of one request. No name, mobile, e-mail or file ever; the citizen's
     words, the answer and the exact place only for the client that filed it (`owner`)."""
     service = Service(code_for(message.agency, message.kind), message.kind, message.agency)
-    answered = message.merged_into if message.merged_into_id else message
+    # A merged duplicate's citizen reads the answer of the message it joined.
+    answered = message.merged_into or message
     notice = message.get_status_display()
     if message.status == Status.MERGED:
         notice = "با درخواست دیگری با همین موضوع ادغام شد؛ پاسخ آن پاسخ این درخواست است."
@@ -380,7 +385,7 @@ def request_fields(message: Message, *, owner: bool, directorate: str) -> dict[s
     return {
         "service_request_id": str(message.pk),
         "status": "open" if message.status in OPEN_STATUSES else "closed",
-        "status_notes": (answered.answer if answered else "") if owner else "",
+        "status_notes": answered.answer if owner else "",
         "service_name": service.name,
         "service_code": service.code,
         "description": message.body if owner else "",
@@ -473,7 +478,9 @@ def parse_filing(params: QueryDict, *, service: Service, user: Any) -> Filing:
     county = None
     county_key = _param(params, "attribute[county]")
     if county_key:
-        county = County.objects.filter(slug=county_key[:64]).first()
+        county = (
+            County.objects.filter(slug=county_key).first() if _SLUG.fullmatch(county_key) else None
+        )
         if county is None:
             errors.append(
                 "attribute[county]: شهرستانی با این کلید نیست؛ فهرست در تعریف خدمت آمده است."
