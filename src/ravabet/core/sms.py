@@ -4,7 +4,8 @@
 - `ConsoleBackend` (the default, the demo's) writes it to standard output;
 - `LocmemBackend` keeps it in `outbox` (tests);
 - `KavenegarBackend` posts it to Kavenegar's REST API (`RAVABET_SMS_API_KEY`,
-  `RAVABET_SMS_SENDER`); another provider is one class with a `send_messages` method.
+  `RAVABET_SMS_SENDER`; `RAVABET_SMS_BASE_URL` points it elsewhere, as the tests do); another
+  provider is one class with a `send_messages` method.
 Callers run it from a task, never inside a request or a transaction: a provider may be slow.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -86,14 +88,35 @@ class KavenegarBackend(BaseBackend):
             request = urllib.request.Request(url, data=body, method="POST")  # noqa: S310
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                    answer: Any = json.loads(response.read(65_536) or b"{}")
-            except (OSError, ValueError) as exc:
-                raise SmsError(f"Kavenegar: {exc}") from exc
-            status = (answer.get("return") or {}).get("status")
-            if status != 200:
-                raise SmsError(f"Kavenegar refused the message: {answer.get('return')}")
+                    answer = _outcome(response.read(MAX_ANSWER_BYTES))
+            except urllib.error.HTTPError as exc:
+                # A refusal comes with its status as the HTTP status and the reason in the body
+                # (411: a wrong receptor, 418: no credit left...).
+                answer = _outcome(exc.read(MAX_ANSWER_BYTES)) or {"status": exc.code}
+            except (OSError, ValueError) as exc:  # unreachable, timed out
+                raise SmsError(f"Kavenegar could not be reached: {exc}") from exc
+            if answer.get("status") != 200:
+                raise SmsError(
+                    f"Kavenegar refused the message: {answer.get('status')} "
+                    f"{answer.get('message', '')}".strip()
+                )
             sent += 1
         return sent
+
+
+# The most of a provider's answer read: a status and a few entries.
+MAX_ANSWER_BYTES = 65_536
+
+
+def _outcome(body: bytes) -> dict[str, Any]:
+    """The `return` object of a Kavenegar answer ({"status": 200, "message": "..."}), or {}
+    when the body is not one (an HTML error page from a proxy)."""
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    result = answer.get("return") if isinstance(answer, dict) else None
+    return result if isinstance(result, dict) else {}
 
 
 def backend() -> BaseBackend:

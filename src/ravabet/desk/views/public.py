@@ -173,6 +173,8 @@ def _page(
     rate_form: Form | None = None,
     reopen_form: Form | None = None,
 ) -> HttpResponse:
+    """The tracking page; a refused form is shown again with its errors (or, when its step is
+    no longer open to the citizen, its errors are told at the top)."""
     source = selectors.answer_for_citizen(message)
     can_rate = (
         message.rating is None
@@ -180,6 +182,11 @@ def _page(
         and message.status in (Status.ANSWERED, Status.CLOSED)
     )
     can_reopen = message.status == Status.ANSWERED and message.reopen_count == 0
+    for form, open_ in ((rate_form, can_rate), (reopen_form, can_reopen)):
+        if form is not None and not open_:
+            for errors in form.errors.values():
+                for error in errors:
+                    flash.error(request, error)
     just_submitted = request.session.get(JUST_SUBMITTED) == message.tracking_code
     if just_submitted:
         del request.session[JUST_SUBMITTED]
@@ -225,7 +232,10 @@ def _citizen_step(
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         except services.DeskError as exc:
-            form.add_error(None, str(exc))
+            # Rated already, not answered yet: the page, as it now is, tells the rest.
+            flash.error(request, str(exc))
+            request.session[SEEN] = found.tracking_code
+            return redirect("desk:track", found.tracking_code)
         else:
             flash.success(request, done)
             request.session[SEEN] = found.tracking_code
