@@ -11,7 +11,8 @@ from django.test import Client
 from ravabet.core.tokens.auth import READ_ONLY_REFUSAL
 from ravabet.core.tokens.services import token_create
 from ravabet.desk import services
-from ravabet.desk.models import Message, Status
+from ravabet.desk.models import Status
+from tests.desk.test_services import make_message
 
 JSON = "application/json"
 MESSAGE_KEYS = {
@@ -34,7 +35,6 @@ MESSAGE_KEYS = {
     "reopened",
     "rating",
 }
-NAME, MOBILE, EMAIL = "مریم احمدی", "09121234567", "maryam.ahmadi@example.ir"
 
 
 @pytest.fixture(autouse=True)
@@ -46,20 +46,6 @@ def _quiet(settings: Any) -> None:
 def _auth(user: Any, *, read_only: bool = False) -> dict[str, str]:
     key = token_create(actor=user, name="آزمون", read_only=read_only)[1]
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-
-def _message(world: Any, **extra: Any) -> Message:
-    fields: dict[str, Any] = {
-        "kind": "request",
-        "subject": "آسفالت خیابان",
-        "body": "خیابان ما سه ماه است خاکی مانده است.",
-        "agency": world.roads,
-        "citizen_name": NAME,
-        "mobile": MOBILE,
-        "email": EMAIL,
-    }
-    fields.update(extra)
-    return services.message_submit(data=services.MessageInput(**fields))
 
 
 def _inbox(user: Any, **params: str) -> Any:
@@ -78,8 +64,8 @@ def _answer(user: Any, message_id: Any, body: Any, *, read_only: bool = False) -
 
 
 def test_the_inbox_is_the_token_owners_and_holds_no_personal_data(world: Any) -> None:
-    roads = _message(world)
-    health = _message(world, agency=world.health, kind="question")
+    roads = make_message(world.roads)
+    health = make_message(world.health, kind="question")
     data = _inbox(world.officer_roads).json()
     assert data["count"] == 1
     [item] = data["items"]
@@ -94,13 +80,14 @@ def test_the_inbox_is_the_token_owners_and_holds_no_personal_data(world: Any) ->
     assert _inbox(world.outsider).json()["count"] == 0
     for user in (world.officer_roads, world.directorate_staff, world.admin):
         text = _inbox(user).content.decode()
-        for secret in (NAME, MOBILE, EMAIL, roads.tracking_code, health.tracking_code):
+        secrets = [roads.citizen_name, roads.mobile, roads.email]
+        for secret in (*secrets, roads.tracking_code, health.tracking_code):
             assert secret not in text
 
 
 def test_the_inbox_filters_and_pages(world: Any) -> None:
-    made = [_message(world) for _ in range(3)]
-    question = _message(world, kind="question")
+    made = [make_message(world.roads) for _ in range(3)]
+    question = make_message(world.roads, kind="question")
     services.message_answer(actor=world.officer_roads, message=made[0], text="انجام شد.")
     ids = [i["id"] for i in _inbox(world.officer_roads, status="open").json()["items"]]
     assert set(ids) == {made[1].pk, made[2].pk, question.pk}
@@ -126,7 +113,7 @@ def test_the_inbox_needs_a_token() -> None:
 
 
 def test_an_officer_answers_through_the_api(world: Any) -> None:
-    message = _message(world)
+    message = make_message(world.roads)
     response = _answer(world.officer_roads, message.pk, {"text": "فردا آسفالت می‌شود."})
     assert response.status_code == 200, response.content
     out = response.json()
@@ -140,7 +127,7 @@ def test_an_officer_answers_through_the_api(world: Any) -> None:
 
 
 def test_answer_refusals(world: Any) -> None:
-    message = _message(world)
+    message = make_message(world.roads)
     read_only = _answer(world.officer_roads, message.pk, {"text": "پاسخ"}, read_only=True)
     assert read_only.status_code == 403 and read_only.json()["detail"] == READ_ONLY_REFUSAL
     # Another agency's message is not there at all.
@@ -154,7 +141,7 @@ def test_answer_refusals(world: Any) -> None:
     nul = _answer(world.officer_roads, message.pk, {"text": "پاسخ\x00"})
     assert nul.status_code == 422
     assert _answer(world.officer_roads, message.pk, "not json").status_code == 400
-    triage = _message(world, agency=None)
+    triage = make_message(None)
     refused = _answer(world.directorate_staff, triage.pk, {"text": "پاسخ"})
     assert refused.status_code == 409
     message.refresh_from_db()

@@ -18,6 +18,7 @@ from ravabet.core.tokens.auth import READ_ONLY_REFUSAL
 from ravabet.core.tokens.services import token_create
 from ravabet.desk import open311, services
 from ravabet.desk.models import Channel, Message, Status
+from tests.desk.test_services import make_message
 from tests.factories import CountyFactory, UserFactory
 
 BASE = "/open311/v2"
@@ -62,8 +63,6 @@ REQUEST_KEYS = {
 }
 POSTED_KEYS = {"service_request_id", "service_notice", "account_id"}
 
-# A citizen's personal data: none of it may appear in any GET.
-NAME, MOBILE, EMAIL = "مریم احمدی", "09121234567", "maryam.ahmadi@example.ir"
 APP_NAME, APP_PHONE, APP_EMAIL = "رضا کریمی", "09351112233", "reza.karimi@example.ir"
 WORDS = "چراغ‌های خیابان شهید بهشتی دو هفته است خاموش مانده‌اند و شب‌ها تاریک است."
 
@@ -90,17 +89,8 @@ def _tags(element: ET.Element) -> set[str]:
 
 
 def _web_message(world: Any, **extra: Any) -> Message:
-    fields: dict[str, Any] = {
-        "kind": "complaint",
-        "subject": "خیابان خاکی",
-        "body": "خیابان ما سه ماه است خاکی مانده است.",
-        "agency": world.roads,
-        "citizen_name": NAME,
-        "mobile": MOBILE,
-        "email": EMAIL,
-    }
-    fields.update(extra)
-    return services.message_submit(data=services.MessageInput(**fields))
+    """A citizen's complaint through the public form, with a name, a mobile and an e-mail."""
+    return make_message(extra.pop("agency", world.roads), **{"kind": "complaint", **extra})
 
 
 @pytest.fixture
@@ -387,7 +377,8 @@ def test_no_personal_data_in_any_get(world: Any, client: Client, app: Any, key: 
     assert posted.citizen_name == APP_NAME and posted.mobile == APP_PHONE
     services.message_answer(actor=world.officer_roads, message=web, text="پاسخ به مریم")
     _, other_key = token_create(actor=world.officer_health, name="دیگری")
-    secrets = [NAME, MOBILE, EMAIL, APP_NAME, "رضا", "کریمی", APP_PHONE, APP_EMAIL]
+    # A citizen's personal data: none of it may appear in any GET.
+    secrets = [web.citizen_name, web.mobile, web.email, APP_NAME, "رضا", APP_PHONE, APP_EMAIL]
     secrets += [web.tracking_code, posted.tracking_code, "پلاک ۱۲"]
     for query in ("", f"?api_key={key}", f"?api_key={other_key}"):
         for path in (

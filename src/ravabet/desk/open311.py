@@ -15,6 +15,16 @@ citizen's name, mobile, e-mail or files; the citizen's own words (`description`)
 filed the request (`api_key` = a token of the person who filed it, channel open311); to everyone
 else they are empty. `address` is the county, never a street.
 
+Filing (POST): `api_key` is one of the platform's API tokens that may write; the message is
+`services.message_submit` with channel open311, `filed_by` the token's person and no contact
+required (the client follows the request itself). The subject is the description's first words;
+`first_name` + `last_name` are the citizen's name, `phone` their mobile — a landline is kept out
+(SMS go to mobiles only; the service_notice says so), anything that is not a phone number is
+refused. A place is optional (a message to an agency needs none): `lat`/`long` together, or
+`address_string`; `address_id`, `device_id` and `account_id` are not kept; `media_url` is never
+fetched (the service_notice says so); `attribute[county]` is a county's slug. The service's own
+checks (lengths, NUL, e-mail, coordinates) answer 400 with one description per parameter.
+
 `jurisdiction_id` is optional; when given it must be the host of the site's address
 (RAVABET_BASE_URL), e.g. «ravabet.tehran.ir» — no new setting.
 """
