@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.http import urlencode
 
+from ravabet.core.calendar.forms import NUMBER, Number
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import parse_int
 from ravabet.desk import services
@@ -26,9 +27,6 @@ from ravabet.persian import normalize, to_latin_digits
 
 # The largest id a filter passes on (a database integer); a longer number matches nothing.
 MAX_ID = 2**31 - 1
-# Numbers typed with Persian or Latin digits: a text box, since a browser's number box refuses
-# the Persian digits of a Persian keyboard.
-NUMBER = forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
 SHARED = "shared"
 
 
@@ -83,10 +81,31 @@ class StepForm(forms.Form):
             self.add_error(name if name in self.fields else None, errors)
 
 
-# --- the steps taken on a message -------------------------------------------------------------
+class ChoosingForm(StepForm):
+    """A step whose `CHOICE` field picks among what the view offers (`choices`, a queryset)."""
+
+    CHOICE: ClassVar[str]
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields[self.CHOICE]
+        field.queryset = choices
 
 
-class AssignForm(StepForm):
+def _agency_choice(label: str, required: str) -> AgencyChoiceField:
+    return AgencyChoiceField(
+        label=label,
+        queryset=Agency.objects.none(),
+        empty_label="— دستگاه را برگزینید —",
+        error_messages={"required": required, "invalid_choice": "این دستگاه در فهرست نیست."},
+    )
+
+
+# --- the steps taken on a message (each field is the service's keyword of the same name) ----
+
+
+class AssignForm(ChoosingForm):
+    CHOICE = "assignee"
     assignee = PersonChoiceField(
         label="کارشناس",
         queryset=get_user_model().objects.none(),
@@ -94,11 +113,6 @@ class AssignForm(StepForm):
         empty_label="هیچ‌کس (پس گرفتن از کارشناس)",
         error_messages={"invalid_choice": "کارشناس باید از کارکنان همین دستگاه باشد."},
     )
-
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["assignee"]
-        field.queryset = people
 
 
 class NoteForm(StepForm):
@@ -121,48 +135,24 @@ class AnswerForm(StepForm):
     )
 
 
-class TransferForm(StepForm):
-    to_agency = AgencyChoiceField(
-        label="دستگاه",
-        queryset=Agency.objects.none(),
-        empty_label="— دستگاه را برگزینید —",
-        error_messages={
-            "required": "دستگاهی را که پیام از آنِ اوست برگزینید.",
-            "invalid_choice": "این دستگاه در فهرست نیست.",
-        },
-    )
+class TransferForm(ChoosingForm):
+    CHOICE = "to_agency"
+    to_agency = _agency_choice("دستگاه", "دستگاهی را که پیام از آنِ اوست برگزینید.")
     reason = _text("دلیل ارجاع", limit="reason", required=True, rows=2)
 
     # The directorate's transfer is a route, whose error names the agency so.
     FIELD_FOR: ClassVar[dict[str, str]] = {"agency": "to_agency"}
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["to_agency"]
-        field.queryset = agencies
 
-
-class RouteForm(StepForm):
-    agency = AgencyChoiceField(
-        label="ارجاع به دستگاه",
-        queryset=Agency.objects.none(),
-        empty_label="— دستگاه را برگزینید —",
-        error_messages={
-            "required": "دستگاهی را که پیام به آن می‌رود برگزینید.",
-            "invalid_choice": "این دستگاه در فهرست نیست.",
-        },
-    )
+class RouteForm(ChoosingForm):
+    CHOICE = "agency"
+    agency = _agency_choice("ارجاع به دستگاه", "دستگاهی را که پیام به آن می‌رود برگزینید.")
     reason = _text(
         "یادداشت (اختیاری)",
         limit="reason",
         rows=2,
         help_text="یادداشتی داخلی برای دستگاه؛ شهروند نمی‌بیند.",
     )
-
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["agency"]
-        field.queryset = agencies
 
 
 class RefuseTransferForm(StepForm):
@@ -241,16 +231,6 @@ class ReplyTemplateForm(StepForm):
 
     def owner_agency(self) -> Agency | None:
         return self.agencies.get(self.cleaned_data.get("owner", ""))
-
-
-class Number(forms.IntegerField):
-    """A whole number in Persian, Arabic or Latin digits («۷», «٧», «7»)."""
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            value = to_latin_digits(normalize(value)).strip()
-        result: int | None = super().to_python(value)
-        return result
 
 
 class SlaRuleForm(StepForm):

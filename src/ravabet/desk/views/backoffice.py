@@ -184,15 +184,15 @@ def _step_form(name: str, message: Message, data: Any = None) -> StepForm:
             else get_user_model().objects.none()
         )
         return AssignForm(
-            data, people=people, initial={"assignee": message.assignee_id}, prefix=name
+            data, choices=people, initial={"assignee": message.assignee_id}, prefix=name
         )
     if name == "transfer":
         agencies = Agency.objects.filter(is_active=True).exclude(pk=message.agency_id or 0)
-        return TransferForm(data, agencies=agencies, prefix=name)
+        return TransferForm(data, choices=agencies, prefix=name)
     if name == "route":
         agencies = Agency.objects.filter(is_active=True)
         return RouteForm(
-            data, agencies=agencies, initial={"agency": message.transfer_to_id}, prefix=name
+            data, choices=agencies, initial={"agency": message.transfer_to_id}, prefix=name
         )
     if name == "merge":
         candidates = list(selectors.possible_duplicates(message))
@@ -270,16 +270,50 @@ def _step(
     request: HttpRequest,
     pk: int,
     name: str,
-    call: Callable[[Message, dict[str, Any]], Any],
+    service: Callable[..., Any],
     success: str | Callable[[Any], str],
 ) -> HttpResponse:
-    """One step on a message from its form: back to the message when done, or the page again
-    with the form and what was wrong."""
+    """One step on a message from its form, whose fields are the service's keywords: back to
+    the message when done, or the page again with the form and what was wrong."""
     message = _message_for(request, pk)
     form = _step_form(name, message, request.POST)
-    if _run(request, form, lambda: call(message, form.cleaned_data), success) is not None:
+    done = _run(
+        request,
+        form,
+        lambda: service(actor=request.user, message=message, request=request, **form.cleaned_data),
+        success,
+    )
+    if done is not None:
         return _back(message, "timeline" if name == "note" else "")
     return _render_message(request, message, **{name: form})
+
+
+def _step_view(
+    name: str, service: Callable[..., Any], success: str | Callable[[Any], str]
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _step(request, pk, name, service, success)
+
+    view.__name__ = view.__qualname__ = f"message_{name}"
+    return view
+
+
+def _assigned(message: Message) -> str:
+    if message.assignee is None:
+        return "پیام از کارشناس پس گرفته شد."
+    return f"پیام به {person_name(message.assignee)} سپرده شد."
+
+
+def _transferred(message: Message) -> str:
+    if message.status == Status.TRIAGE:
+        return "درخواست ارجاع برای استانداری فرستاده شد."
+    return _routed(message)
+
+
+def _routed(message: Message) -> str:
+    return f"پیام به {message.agency.name if message.agency else ''} ارجاع شد."
 
 
 @login_required
@@ -287,148 +321,47 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_message(request, _message_for(request, pk))
 
 
-@login_required
-@require_POST
-def message_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def success(message: Message) -> str:
-        if message.assignee is None:
-            return "پیام از کارشناس پس گرفته شد."
-        return f"پیام به {person_name(message.assignee)} سپرده شد."
-
-    return _step(
-        request,
-        pk,
-        "assign",
-        lambda message, d: services.message_assign(
-            actor=request.user, message=message, assignee=d["assignee"], request=request
-        ),
-        success,
-    )
-
-
-@login_required
-@require_POST
-def message_note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        "note",
-        lambda message, d: services.message_note(
-            actor=request.user, message=message, text=d["text"], request=request
-        ),
-        "یادداشت داخلی ثبت شد.",
-    )
+message_assign = _step_view("assign", services.message_assign, _assigned)
+message_note = _step_view("note", services.message_note, "یادداشت داخلی ثبت شد.")
+message_transfer = _step_view("transfer", services.message_request_transfer, _transferred)
+message_route = _step_view("route", services.message_route, _routed)
+message_refuse_transfer = _step_view(
+    "refuse",
+    services.message_refuse_transfer,
+    "درخواست ارجاع پذیرفته نشد؛ پیام نزد همان دستگاه ماند.",
+)
+message_merge = _step_view(
+    "merge",
+    services.message_merge,
+    lambda message: f"پیام در پیام {message.merged_into.code_display} ادغام شد.",
+)
+message_spam = _step_view(
+    "spam", services.message_mark_spam, "پیام هرزنامه شمرده شد و در آمار نمی‌آید."
+)
+_answer_step = _step_view(
+    "answer",
+    services.message_answer,
+    "پاسخ فرستاده شد؛ شهروند با پیامک یا رایانامه خبردار می‌شود.",
+)
 
 
 @login_required
 def message_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """POST: the public answer. GET (?template=): the answer's form filled from a ready answer,
     for htmx; without it, the message's page with the form filled."""
-    if request.method != "POST":
-        message = _message_for(request, pk)
-        template = request.GET.get("template", "")
-        if not _is_htmx(request):
-            query = urlencode({"template": template[:40]}) if template else ""
-            url = reverse("desk:bo_message", kwargs={"pk": message.pk})
-            return redirect(f"{url}{'?' + query if query else ''}#answer")
-        permissions.require(_may_answer(message), "این پیام اکنون پاسخ داده نمی‌شود.")
-        text = _template_text(message, template)
-        form = AnswerForm(prefix="answer", initial={"text": text or ""})
-        response = render(request, "desk/_bo_answer_form.html", {"message": message, "form": form})
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-    return _step(
-        request,
-        pk,
-        "answer",
-        lambda message, d: services.message_answer(
-            actor=request.user, message=message, text=d["text"], request=request
-        ),
-        "پاسخ فرستاده شد؛ شهروند با پیامک یا رایانامه خبردار می‌شود.",
-    )
-
-
-@login_required
-@require_POST
-def message_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    def success(message: Message) -> str:
-        if message.status == Status.TRIAGE:
-            return "درخواست ارجاع برای استانداری فرستاده شد."
-        return f"پیام به {message.agency.name if message.agency else ''} ارجاع شد."
-
-    return _step(
-        request,
-        pk,
-        "transfer",
-        lambda message, d: services.message_request_transfer(
-            actor=request.user,
-            message=message,
-            to_agency=d["to_agency"],
-            reason=d["reason"],
-            request=request,
-        ),
-        success,
-    )
-
-
-@login_required
-@require_POST
-def message_route(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        "route",
-        lambda message, d: services.message_route(
-            actor=request.user,
-            message=message,
-            agency=d["agency"],
-            reason=d["reason"],
-            request=request,
-        ),
-        lambda message: f"پیام به {message.agency.name} ارجاع شد.",
-    )
-
-
-@login_required
-@require_POST
-def message_refuse_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        "refuse",
-        lambda message, d: services.message_refuse_transfer(
-            actor=request.user, message=message, reason=d["reason"], request=request
-        ),
-        "درخواست ارجاع پذیرفته نشد؛ پیام نزد همان دستگاه ماند.",
-    )
-
-
-@login_required
-@require_POST
-def message_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        "merge",
-        lambda message, d: services.message_merge(
-            actor=request.user, message=message, into=d["into"], request=request
-        ),
-        lambda message: f"پیام در پیام {message.merged_into.code_display} ادغام شد.",
-    )
-
-
-@login_required
-@require_POST
-def message_spam(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        "spam",
-        lambda message, d: services.message_mark_spam(
-            actor=request.user, message=message, reason=d["reason"], request=request
-        ),
-        "پیام هرزنامه شمرده شد و در آمار نمی‌آید.",
-    )
+    if request.method == "POST":
+        return _answer_step(request, pk)
+    message = _message_for(request, pk)
+    template = request.GET.get("template", "")
+    if not _is_htmx(request):
+        query = urlencode({"template": template[:40]}) if template else ""
+        url = reverse("desk:bo_message", kwargs={"pk": message.pk})
+        return redirect(f"{url}{'?' + query if query else ''}#answer")
+    permissions.require(_may_answer(message), "این پیام اکنون پاسخ داده نمی‌شود.")
+    form = AnswerForm(prefix="answer", initial={"text": _template_text(message, template) or ""})
+    response = render(request, "desk/_bo_answer_form.html", {"message": message, "form": form})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
