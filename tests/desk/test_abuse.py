@@ -18,7 +18,7 @@ from tests.desk.test_tracking import make_message
 pytestmark = pytest.mark.django_db
 
 
-def _client(address: str = "198.51.100.7", **headers: str) -> Client:
+def _client(address: str = "198.51.100.7", **headers: Any) -> Client:
     return Client(REMOTE_ADDR=address, **headers)
 
 

@@ -126,7 +126,7 @@ def test_submission_redirects_to_its_page_with_the_code_once_and_confirms_by_sms
 def test_i_do_not_know_sends_the_message_to_triage_and_text_is_normalized(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    county = CountyFactory(name="دماوند")
+    county: Any = CountyFactory(name="دماوند")
     _, message = submit_message(
         Client(),
         django_capture_on_commit_callbacks,

@@ -232,3 +232,18 @@ def test_a_merged_message_shows_the_answer_of_the_message_it_joined(world: Any) 
     assert "تیم روشنایی فردا اعزام می‌شود." in body
     assert "rate/" not in body and "reopen/" not in body
     assert "کیوان" not in body and "سارا" not in body
+
+
+def test_the_code_s_forms_work_when_the_browser_sends_origin_null(world: Any) -> None:
+    """Under `Referrer-Policy: no-referrer` a browser posts the page's forms with `Origin:
+    null`; the code is their authority, not a session, so they are not refused for it."""
+    message = answered(world, make_message(world.roads))
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="null")
+    url = f"/desk/track/{message.tracking_code}/"
+    assert browser.post("/desk/track/", {"code": message.tracking_code}).status_code == 302
+    assert browser.post(url + "reopen/", {"reason": "هنوز خاموش است."}).status_code == 302
+    answered(world, message, "روشن شد.")
+    assert browser.post(url + "rate/", {"rating": "5"}).status_code == 302
+    assert Message.objects.get(pk=message.pk).rating == 5
+    # The message form itself keeps its CSRF check.
+    assert browser.post("/desk/", {"subject": "x"}).status_code == 403

@@ -41,7 +41,8 @@ def _text(*, limit: str | None = None, textarea: bool = False, **kwargs: Any) ->
     one-line fields get the service's limit as the browser's maxlength."""
     attrs = {} if textarea or limit is None else {"maxlength": str(services.MAX_CHARS[limit])}
     widget = forms.Textarea(attrs={"rows": 8}) if textarea else forms.TextInput(attrs=attrs)
-    field = forms.CharField(required=False, widget=widget, **kwargs)
+    kwargs.setdefault("required", False)
+    field = forms.CharField(widget=widget, **kwargs)
     field.validators = [
         v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
     ]
@@ -101,10 +102,19 @@ class MessageForm(forms.Form):
             "invalid_choice": "این دستگاه در فهرست نیست؛ دوباره برگزینید.",
         },
     )
-    subject = _text(label="موضوع", limit="subject", help_text="در چند واژه، مانند «چاله در خیابان»")
+    # Required here only for the mark beside the label and the same words as the service's.
+    subject = _text(
+        label="موضوع",
+        limit="subject",
+        required=True,
+        help_text="در چند واژه، مانند «چاله در خیابان»",
+        error_messages={"required": "موضوع پیام را بنویسید."},
+    )
     body = _text(
         label="متن پیام",
         textarea=True,
+        required=True,
+        error_messages={"required": "متن پیام را بنویسید."},
         help_text="آنچه رخ داده، کجا و از کی. تا ۱۰٬۰۰۰ نویسه.",
     )
     attachments = AttachmentsField(
@@ -251,6 +261,13 @@ class RateForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].widget.attrs["rows"] = 3
+
+    def options(self) -> list[tuple[Any, str]]:
+        """Each radio with its stars («★★★★☆»), which screen readers skip for the words."""
+        return [
+            (radio, "★" * int(radio.data["value"]) + "☆" * (5 - int(radio.data["value"])))
+            for radio in self["rating"]
+        ]
 
 
 class ReopenForm(forms.Form):
