@@ -74,32 +74,23 @@ def test_an_email_address_past_the_daily_limit_gets_429(world: Any, settings: An
     assert "این نشانی رایانامه" in second.content.decode()
 
 
-def test_a_forwarded_for_header_is_not_trusted_without_a_proxy_of_ours(
-    world: Any, settings: Any
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [(0, [302, 429, 429]), (1, [302, 302, 429])],
+    ids=["no-proxy-the-header-is-the-client-s-own", "behind-our-proxy-its-address-counts"],
+)
+def test_x_forwarded_for_counts_only_behind_a_proxy_of_ours(
+    world: Any, settings: Any, proxies: int, expected: list[int]
 ) -> None:
     settings.RAVABET_DESK_SUBMISSIONS_PER_IP_HOUR = 1
-    settings.RAVABET_TRUSTED_PROXIES = 0
+    settings.RAVABET_TRUSTED_PROXIES = proxies
     codes = [
-        _client(HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+        _client("10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{i % 2}")
         .post("/desk/", form_data(world.roads, mobile=f"0912111000{i}"))
         .status_code
         for i in range(3)
     ]
-    assert codes == [302, 429, 429]
-
-
-def test_behind_our_proxy_each_person_is_counted_by_the_address_it_saw(
-    world: Any, settings: Any
-) -> None:
-    settings.RAVABET_DESK_SUBMISSIONS_PER_IP_HOUR = 1
-    settings.RAVABET_TRUSTED_PROXIES = 1
-    codes = [
-        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{i % 2}")
-        .post("/desk/", form_data(world.roads, mobile=f"0912111000{i}"))
-        .status_code
-        for i in range(3)
-    ]
-    assert codes == [302, 302, 429]
+    assert codes == expected
 
 
 def test_a_bot_in_the_honeypot_is_counted_and_stores_nothing(

@@ -323,3 +323,26 @@ def test_a_failure_inside_the_transaction_stores_nothing_leaves_no_file_and_keep
     assert not Attachment.objects.exists()
     assert _files(Path(settings.RAVABET_PRIVATE_ROOT)) == []
     assert not sms.outbox
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"kind": "inquiry"},  # another capability's kind
+        {"kind": ["complaint", "request"]},
+        {"agency": "<script>"},
+        {"agency": "1" * 400},
+        {"county": "abc"},
+        {"county": "99999999999999999999999"},
+        {"subject": "چاله\x00"},
+        {"mobile": "۰" * 5_000},
+        {"email": "a@" + "b" * 300 + ".ir"},
+        {"is_anonymous": "not-a-bool"},
+    ],
+)
+def test_hostile_input_is_refused_in_persian_never_a_500(world: Any, hostile: Any) -> None:
+    response = Client().post("/desk/", form_data(world.roads, **hostile))
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 200:
+        assert "لطفاً این موارد را درست کنید" in response.content.decode()
+        assert not Message.objects.exists()

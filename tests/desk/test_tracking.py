@@ -247,3 +247,17 @@ def test_the_code_s_forms_work_when_the_browser_sends_origin_null(world: Any) ->
     assert Message.objects.get(pk=message.pk).rating == 5
     # The message form itself keeps its CSRF check.
     assert browser.post("/desk/", {"subject": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/desk/track/" + "9" * 5_000 + "/",
+        "/desk/track/%00/",
+        "/desk/track/%D9%A1%D9%A2/",
+        "/desk/track/<script>/",
+        "/desk/track/123456789012/rate/",
+    ],
+)
+def test_hostile_tracking_addresses_are_404_or_405_never_a_500(world: Any, path: str) -> None:
+    assert Client().get(path).status_code in (404, 405)

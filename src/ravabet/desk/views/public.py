@@ -221,62 +221,54 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _citizen_step(
-    request: HttpRequest,
-    code: str,
     form_class: type[RateForm] | type[ReopenForm],
-    step: Callable[[Message, dict[str, Any]], Message],
+    step: Callable[[Message, dict[str, Any], HttpRequest], Message],
     done: str,
-) -> HttpResponse:
-    """The holder of the code rates or reopens: the service's refusal is shown on the page."""
-    found = _counted_message(request, code)
-    if isinstance(found, HttpResponse):
-        return found
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            step(found, form.cleaned_data)
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except services.DeskError as exc:
-            # Rated already, not answered yet: the page, as it now is, tells the rest.
-            flash.error(request, str(exc))
-            request.session[SEEN] = found.tracking_code
-            return redirect("desk:track", found.tracking_code)
-        else:
-            flash.success(request, done)
-            request.session[SEEN] = found.tracking_code
-            return redirect("desk:track", found.tracking_code)
-    found.refresh_from_db()
-    key = "rate_form" if form_class is RateForm else "reopen_form"
-    return _page(request, found, **{key: form})
+) -> View:
+    """The view of a step the holder of the code takes (rating, reopening): the service's
+    refusal is shown on the page, its success told after the redirect."""
+
+    @csrf_exempt  # the code is the authority (see private_page)
+    @private_page
+    @require_POST
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        found = _counted_message(request, code)
+        if isinstance(found, HttpResponse):
+            return found
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                step(found, form.cleaned_data, request)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except services.DeskError as exc:
+                # Rated already, not answered yet: the page, as it now is, tells the rest.
+                flash.error(request, str(exc))
+                request.session[SEEN] = found.tracking_code
+                return redirect("desk:track", found.tracking_code)
+            else:
+                flash.success(request, done)
+                request.session[SEEN] = found.tracking_code
+                return redirect("desk:track", found.tracking_code)
+        found.refresh_from_db()
+        key = "rate_form" if form_class is RateForm else "reopen_form"
+        return _page(request, found, **{key: form})
+
+    return view
 
 
-@csrf_exempt  # the code is the authority (see private_page)
-@private_page
-@require_POST
-def track_rate(request: HttpRequest, code: str) -> HttpResponse:
-    return _citizen_step(
-        request,
-        code,
-        RateForm,
-        lambda message, data: services.message_rate(
-            message=message, rating=data["rating"], comment=data["comment"], request=request
-        ),
-        "ارزیابی شما ثبت شد. سپاس که وقت گذاشتید.",
-    )
-
-
-@csrf_exempt  # the code is the authority (see private_page)
-@private_page
-@require_POST
-def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
-    return _citizen_step(
-        request,
-        code,
-        ReopenForm,
-        lambda message, data: services.message_reopen(
-            message=message, reason=data["reason"], request=request
-        ),
-        "پیام بازگشایی شد و دوباره به دستگاه رسید. مهلت پاسخ از امروز دوباره شمرده می‌شود.",
-    )
+track_rate = _citizen_step(
+    RateForm,
+    lambda message, data, request: services.message_rate(
+        message=message, rating=data["rating"], comment=data["comment"], request=request
+    ),
+    "ارزیابی شما ثبت شد. سپاس که وقت گذاشتید.",
+)
+track_reopen = _citizen_step(
+    ReopenForm,
+    lambda message, data, request: services.message_reopen(
+        message=message, reason=data["reason"], request=request
+    ),
+    "پیام بازگشایی شد و دوباره به دستگاه رسید. مهلت پاسخ از امروز دوباره شمرده می‌شود.",
+)
