@@ -13,6 +13,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -574,6 +576,24 @@ def test_merging_closes_the_duplicate_and_notes_it_on_the_original(world: Any) -
     assert note.kind == EV.NOTE and duplicate.code_display in note.text
     assert last_audit("message.merge").data == {"into": original.pk}
     assert selectors.answer_for_citizen(duplicate) == original
+
+
+def test_merging_locks_both_messages_in_one_statement_in_id_order(world: Any) -> None:
+    """Both rows are locked at once, lowest id first, so two merges the other way round wait
+    for each other instead of deadlocking."""
+    original = make_message(world.roads)
+    duplicate = make_message(world.roads)
+    with CaptureQueriesContext(connection) as queries:
+        services.message_merge(actor=world.officer_roads, message=original, into=duplicate)
+    both = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "desk_message" in q["sql"]
+        and f"IN ({original.pk}, {duplicate.pk})" in q["sql"].replace("'", "")
+    ]
+    assert len(both) == 1 and "ORDER BY" in both[0]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in both[0]
 
 
 def test_a_duplicate_merged_into_an_answered_message_is_told_of_its_answer(
