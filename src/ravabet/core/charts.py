@@ -202,7 +202,7 @@ def bar_chart(
             f'width="{length:.1f}" height="{bar_height}" rx="3" fill="{fill}" class="{cls}"/>'
         )
         parts.append(
-            _text(bar_right - length - 6, baseline, shown, anchor="end", cls="chart__value")
+            _text(bar_right - length - 6, baseline, shown, anchor="start", cls="chart__value")
         )
         parts.append("</g>")
     parts.append("</svg>")
@@ -251,10 +251,14 @@ def column_chart(
 ) -> SafeString:
     """Categories (months) from right to left; per category one column of each series side by
     side (`kind="column"`) or one point of each series joined by lines (`kind="line"`).
-    `whole`: the values are counts, so the axis steps are whole numbers."""
+    A category's text may hold a second line after a newline («فروردین\n۱۴۰۵»). `whole`: the
+    values are counts, so the axis steps are whole numbers."""
     width = _clamp(width, MIN_WIDTH, MAX_WIDTH)
     height = _clamp(height, MIN_HEIGHT, MAX_HEIGHT)
-    names = [_clean(c, 24) for c in list(categories)[:MAX_CATEGORIES]]
+    # A category may have a second line after a newline (the year under a month's name).
+    lines = [str(c).split("\n", 1) for c in list(categories)[:MAX_CATEGORIES]]
+    names = [_clean(" ".join(parts), 32) for parts in lines]
+    seconds = [_clean(parts[1], 16) if len(parts) > 1 else "" for parts in lines]
     drawn = [
         (
             _clean(s.name, 40),
@@ -270,7 +274,8 @@ def column_chart(
         )
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped by _clean
-    legend_height, axis_width, bottom, left = 28, 48, 30, 8
+    legend_height, axis_width, left = 28, 48, 8
+    bottom = 40 if any(seconds) else 26
     plot_top, plot_bottom = legend_height + 8, height - bottom
     plot_right, plot_left = width - axis_width, left
     plot_height = plot_bottom - plot_top
@@ -304,12 +309,19 @@ def column_chart(
 
     slot = (plot_right - plot_left) / len(names)
     every = max(1, math.ceil(len(names) / max(1, int((plot_right - plot_left) // 56))))
-    for index, name in enumerate(names):
+    for index in range(len(names)):
         centre = plot_right - slot * (index + 0.5)
         if index % every == 0:
+            first = _clean(lines[index][0], 16)
+            second = (
+                f'<tspan x="{centre:.1f}" dy="14" font-size="11">{seconds[index]}</tspan>'
+                if seconds[index]
+                else ""
+            )
             parts.append(
-                f'<text x="{centre:.1f}" y="{height - 10}" direction="rtl" text-anchor="middle" '
-                f'class="chart__category" font-size="12" fill="{TEXT_FILL}">{name}</text>'
+                f'<text x="{centre:.1f}" y="{plot_bottom + 16}" direction="rtl" '
+                f'text-anchor="middle" class="chart__category" font-size="12" '
+                f'fill="{TEXT_FILL}">{first}{second}</text>'
             )
 
     def y_of(value: float) -> float:
