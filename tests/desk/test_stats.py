@@ -19,6 +19,7 @@ from ravabet.desk.models import Message, Status
 from ravabet.desk.views.stats import preset_period
 from ravabet.persian import dates as pdates
 from ravabet.persian import to_persian_digits
+from tests.desk.test_services import make_message
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -337,15 +338,7 @@ def test_an_answer_renews_the_cached_page(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.message_submit(
-            data=services.MessageInput(
-                kind="request",
-                subject="چاله‌های جادهٔ فیروزکوه",
-                body="در کیلومتر ۲۰ جاده چند چالهٔ بزرگ است.",
-                agency=world.roads,
-                mobile="09121234567",
-            )
-        )
+        message = make_message(world.roads)
     first = Client().get(URL)
     assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
     assert Client().get(URL)["X-Page-Cache"] == "hit"

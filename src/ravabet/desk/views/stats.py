@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,49 +138,51 @@ def _label(figures: selectors.Figures) -> str:
     return (agency.short_name or agency.name) if agency else figures.name
 
 
-def _in_time_chart(stats: selectors.Statistics) -> str:
-    ranked = stats.ranked
-    bars = [charts.Bar(_label(f), f.in_time_share) for f in ranked]
+def _ranked_chart(
+    rows: list[selectors.Figures],
+    value: Callable[[selectors.Figures], float | None],
+    *,
+    what: str,
+    fmt: charts.Formatter,
+    **options: Any,
+) -> str:
+    """A bar per agency, in the order given; its summary names the first and the last."""
+    bars = [charts.Bar(_label(f), value(f)) for f in rows]
     summary = ""
-    if ranked:
-        best, last = ranked[0], ranked[-1]
+    if rows:
+        first, last = (value(rows[0]) or 0.0), (value(rows[-1]) or 0.0)
         summary = (
-            f"سهم پاسخ در مهلت دستگاه‌های رتبه‌بندی‌شده: بیشترین {_label(best)} "
-            f"({_share(best.in_time_share)}) و کمترین {_label(last)} "
-            f"({_share(last.in_time_share)})."
+            f"{what}: بیشترین {_label(rows[0])} ({fmt(first)}) "
+            f"و کمترین {_label(rows[-1])} ({fmt(last)})."
         )
-    return charts.bar_chart(
-        bars,
+    return charts.bar_chart(bars, summary=summary, value_format=fmt, width=CHART_WIDTH, **options)
+
+
+def _in_time_chart(stats: selectors.Statistics) -> str:
+    return _ranked_chart(
+        stats.ranked,
+        lambda f: f.in_time_share,
+        what="سهم پاسخ در مهلت دستگاه‌های رتبه‌بندی‌شده",
+        fmt=charts.percent,
         title="سهم پیام‌هایی که در مهلت پاسخ گرفتند، به ترتیب رتبه",
-        summary=summary,
         maximum=1.0,
-        value_format=charts.percent,
         empty_text="در این دوره هیچ دستگاهی به حد نصاب رتبه‌بندی نرسید.",
         ident="chart-in-time",
-        width=CHART_WIDTH,
     )
 
 
 def _satisfaction_chart(stats: selectors.Statistics) -> str:
     rated = [f for f in stats.ranked if f.satisfaction is not None]
     rated.sort(key=lambda f: (-(f.satisfaction or 0.0), f.name))
-    bars = [charts.Bar(_label(f), f.satisfaction) for f in rated]
-    summary = ""
-    if rated:
-        summary = (
-            f"میانگین رضایت از ۱ تا ۵: بیشترین {_label(rated[0])} "
-            f"({charts.decimal(rated[0].satisfaction or 0.0)}) و کمترین {_label(rated[-1])} "
-            f"({charts.decimal(rated[-1].satisfaction or 0.0)})."
-        )
-    return charts.bar_chart(
-        bars,
+    return _ranked_chart(
+        rated,
+        lambda f: f.satisfaction,
+        what="میانگین رضایت از ۱ تا ۵",
+        fmt=charts.decimal,
         title="میانگین رضایت شهروندان از پاسخ (از ۱ تا ۵)",
-        summary=summary,
         maximum=5.0,
-        value_format=charts.decimal,
         empty_text="در این دوره هنوز پاسخی ارزیابی نشده است.",
         ident="chart-satisfaction",
-        width=CHART_WIDTH,
     )
 
 
@@ -208,10 +211,6 @@ def _monthly_chart(months: list[selectors.MonthFigures]) -> str:
         width=720,
         height=300,
     )
-
-
-def _share(value: float | None) -> str:
-    return "—" if value is None else charts.percent(value)
 
 
 def _csv_number(value: float | None, digits: int = 1) -> str:
