@@ -20,7 +20,6 @@ from tests.factories import CountyFactory
 
 pytestmark = pytest.mark.django_db
 
-INBOX = reverse("desk:bo_inbox")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -38,6 +37,14 @@ def url(name: str, message: Message) -> str:
     return reverse(f"desk:{name}", kwargs={"pk": message.pk})
 
 
+def inbox() -> str:
+    return reverse("desk:bo_inbox")
+
+
+def clocks() -> str:
+    return reverse("desk:bo_settings")
+
+
 def codes(response: Any) -> set[str]:
     """The tracking codes of the messages an inbox page lists."""
     return {m.code_display for m in response.context["page"].object_list}
@@ -52,7 +59,7 @@ def test_the_inbox_lists_the_agencys_open_messages_with_counts(world: Any) -> No
     make_message(world.health, subject="صف طولانی درمانگاه")
     answered = make_message(world.roads, subject="پاسخ‌داده")
     services.message_answer(actor=world.officer_roads, message=answered, text="انجام شد")
-    response = client_for(world.officer_roads).get(INBOX)
+    response = client_for(world.officer_roads).get(inbox())
     assert response.status_code == 200
     assert codes(response) == {first.code_display, second.code_display}
     page = text(response)
@@ -69,15 +76,15 @@ def test_the_inbox_filters_by_status_kind_assignee_and_county(world: Any) -> Non
     done = make_message(world.roads)
     services.message_answer(actor=world.officer_roads, message=done, text="انجام شد")
     client = client_for(world.officer_roads)
-    assert codes(client.get(INBOX, {"kind": "complaint"})) == {complaint.code_display}
-    assert codes(client.get(INBOX, {"assignee": "me"})) == {complaint.code_display}
-    assert codes(client.get(INBOX, {"assignee": "none"})) == {request.code_display}
-    assert codes(client.get(INBOX, {"assignee": str(world.officer_roads.pk)})) == {
+    assert codes(client.get(inbox(), {"kind": "complaint"})) == {complaint.code_display}
+    assert codes(client.get(inbox(), {"assignee": "me"})) == {complaint.code_display}
+    assert codes(client.get(inbox(), {"assignee": "none"})) == {request.code_display}
+    assert codes(client.get(inbox(), {"assignee": str(world.officer_roads.pk)})) == {
         complaint.code_display
     }
-    assert codes(client.get(INBOX, {"county": str(rey.pk)})) == {request.code_display}
-    assert codes(client.get(INBOX, {"status": "answered"})) == {done.code_display}
-    assert len(codes(client.get(INBOX, {"status": "all"}))) == 3
+    assert codes(client.get(inbox(), {"county": str(rey.pk)})) == {request.code_display}
+    assert codes(client.get(inbox(), {"status": "answered"})) == {done.code_display}
+    assert len(codes(client.get(inbox(), {"status": "all"}))) == 3
 
 
 def test_persian_digits_in_the_filters_are_read(world: Any) -> None:
@@ -87,7 +94,7 @@ def test_persian_digits_in_the_filters_are_read(world: Any) -> None:
     message = make_message(world.roads, county=rey)
     make_message(world.roads)
     response = client_for(world.officer_roads).get(
-        INBOX, {"county": to_persian_digits(str(rey.pk))}
+        inbox(), {"county": to_persian_digits(str(rey.pk))}
     )
     assert codes(response) == {message.code_display}
 
@@ -111,7 +118,7 @@ def test_persian_digits_in_the_filters_are_read(world: Any) -> None:
 def test_hostile_query_strings_never_break_the_inbox(world: Any, query: dict[str, str]) -> None:
     make_message(world.roads)
     for user in (world.officer_roads, world.directorate_staff):
-        response = client_for(user).get(INBOX, query)
+        response = client_for(user).get(inbox(), query)
         assert response.status_code == 200
 
 
@@ -120,11 +127,11 @@ def test_an_overdue_message_is_flagged_and_so_is_its_escalation(world: Any) -> N
     make_message(world.roads, subject="به‌موقع")
     Message.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(days=1))
     client = client_for(world.officer_roads)
-    page = text(client.get(INBOX))
+    page = text(client.get(inbox()))
     assert page.count("status status--overdue") == 1
     assert "گزارش‌شده به استانداری" not in page
     services.messages_escalate_overdue()
-    response = client.get(INBOX, {"overdue": "1"})
+    response = client.get(inbox(), {"overdue": "1"})
     assert codes(response) == {late.code_display}
     assert "از مهلت گذشته" in text(response) and "گزارش‌شده به استانداری" in text(response)
 
@@ -137,20 +144,20 @@ def test_the_directorate_triages_and_filters_by_agency(world: Any) -> None:
     )
     health = make_message(world.health)
     client = client_for(world.directorate_staff)
-    response = client.get(INBOX, {"triage": "1"})
+    response = client.get(inbox(), {"triage": "1"})
     assert codes(response) == {unknown.code_display, asked.code_display}
     assert response.context["counts"]["triage"] == 2
     assert "ارجاع پیشنهادی" in text(response)
-    assert codes(client.get(INBOX, {"agency": str(world.health.pk)})) == {health.code_display}
+    assert codes(client.get(inbox(), {"agency": str(world.health.pk)})) == {health.code_display}
     # An agency's officer asking for the triage tab gets their inbox, never the triage.
     assert unknown.code_display not in codes(
-        client_for(world.officer_roads).get(INBOX, {"triage": "1"})
+        client_for(world.officer_roads).get(inbox(), {"triage": "1"})
     )
 
 
 def test_the_inbox_answers_htmx_with_its_results_only(world: Any) -> None:
     make_message(world.roads, subject="فقط نتیجه")
-    response = client_for(world.officer_roads).get(INBOX, {"kind": "request"}, **HTMX)
+    response = client_for(world.officer_roads).get(inbox(), {"kind": "request"}, **HTMX)
     page = text(response)
     assert page.lstrip().startswith('<div id="inbox-results">') and "فقط نتیجه" in page
     assert "<html" not in page and "HX-Request" in response["Vary"]
@@ -160,8 +167,8 @@ def test_the_inbox_pages_in_twenty_fives(world: Any) -> None:
     for n in range(27):
         make_message(world.roads, subject=f"پیام {n}")
     client = client_for(world.officer_roads)
-    assert len(client.get(INBOX).context["page"].object_list) == 25
-    assert len(client.get(INBOX, {"page": "۲"}).context["page"].object_list) == 2
+    assert len(client.get(inbox()).context["page"].object_list) == 25
+    assert len(client.get(inbox(), {"page": "۲"}).context["page"].object_list) == 2
 
 
 # --- one message ------------------------------------------------------------------------------
@@ -467,36 +474,34 @@ def test_another_agencys_template_is_a_404(world: Any) -> None:
 
 # --- the clocks -------------------------------------------------------------------------------
 
-SETTINGS = reverse("desk:bo_settings")
-
 
 def test_everyone_reads_the_clocks_and_the_directorate_sets_them(world: Any) -> None:
-    page = text(client_for(world.officer_roads).get(SETTINGS))
+    page = text(client_for(world.officer_roads).get(clocks()))
     assert "درخواست" in page and "۷" in page and 'name="working_days"' not in page
     assert reverse("core:calendar") in page and "شنبه" in page
     client = client_for(world.directorate_staff)
-    assert 'name="working_days"' in text(client.get(SETTINGS))
-    response = client.post(SETTINGS, {"kind": "complaint", "working_days": "۱۰"})
+    assert 'name="working_days"' in text(client.get(clocks()))
+    response = client.post(clocks(), {"kind": "complaint", "working_days": "۱۰"})
     assert response.status_code == 302
     assert SlaRule.objects.get(kind="complaint").working_days == 10
 
 
 def test_a_clock_is_saved_by_htmx_row_by_row(world: Any) -> None:
     client = client_for(world.directorate_staff)
-    response = client.post(SETTINGS, {"kind": "question", "working_days": "3"}, **HTMX)
+    response = client.post(clocks(), {"kind": "question", "working_days": "3"}, **HTMX)
     row = text(response)
     assert response.status_code == 200 and row.lstrip().startswith('<tr id="sla-question">')
     assert "۳ روز کاری شد" in row
-    response = client.post(SETTINGS, {"kind": "question", "working_days": "۹۱"}, **HTMX)
+    response = client.post(clocks(), {"kind": "question", "working_days": "۹۱"}, **HTMX)
     assert "میان ۱ تا ۹۰" in text(response)
-    response = client.post(SETTINGS, {"kind": "question", "working_days": "²"}, **HTMX)
+    response = client.post(clocks(), {"kind": "question", "working_days": "²"}, **HTMX)
     assert "به عدد بنویسید" in text(response)
     assert SlaRule.objects.get(kind="question").working_days == 3
 
 
 def test_an_agency_cannot_set_the_clocks(world: Any) -> None:
     response = client_for(world.head_roads).post(
-        SETTINGS, {"kind": "complaint", "working_days": "30"}
+        clocks(), {"kind": "complaint", "working_days": "30"}
     )
     assert response.status_code == 403
     assert not SlaRule.objects.exists()
@@ -505,7 +510,7 @@ def test_an_agency_cannot_set_the_clocks(world: Any) -> None:
 @pytest.mark.parametrize("kind", ["", "gossip", "x" * 5000])
 def test_hostile_clock_posts_never_break(world: Any, kind: str) -> None:
     response = client_for(world.directorate_staff).post(
-        SETTINGS, {"kind": kind, "working_days": "5"}, follow=True
+        clocks(), {"kind": kind, "working_days": "5"}, follow=True
     )
     assert response.status_code == 200 and "نوع پیام را از فهرست برگزینید" in text(response)
     assert not SlaRule.objects.exists()
