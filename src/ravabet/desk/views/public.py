@@ -25,7 +25,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ravabet.core import jalali
@@ -56,19 +55,16 @@ View = Callable[..., HttpResponse]
 
 def private_page(view: View) -> View:
     """A page about one tracking code: kept by no cache, indexed by no search engine, and
-    never leaking its address to another site as a Referer.
-
-    Under `no-referrer` a browser sends `Origin: null` with the forms of the page, which
-    Django's CSRF check refuses: the forms that only the code authorizes (the lookup, the
-    rating, the reopening) are exempt from it. They act with no account's authority, so a
-    forged one could do nothing its forger, knowing the code, could not do directly.
+    never leaking its address to another site as a Referer. (`same-origin`, not
+    `no-referrer`: under `no-referrer` a browser posts the page's own forms with
+    `Origin: null`, which Django's CSRF check rightly refuses.)
     """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         patch_cache_control(response, no_store=True, private=True)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
@@ -131,7 +127,6 @@ def _decoy(request: HttpRequest) -> HttpResponse:
 # --- the tracking pages ----------------------------------------------------------------------
 
 
-@csrf_exempt  # the code is the authority (see private_page)
 @private_page
 @require_http_methods(["GET", "POST"])
 def track_lookup(request: HttpRequest) -> HttpResponse:
@@ -228,7 +223,6 @@ def _citizen_step(
     """The view of a step the holder of the code takes (rating, reopening): the service's
     refusal is shown on the page, its success told after the redirect."""
 
-    @csrf_exempt  # the code is the authority (see private_page)
     @private_page
     @require_POST
     def view(request: HttpRequest, code: str) -> HttpResponse:
