@@ -9,22 +9,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from ravabet.core import uploads
 from ravabet.desk import services
 from ravabet.desk.models import ATTACHMENT_FILES, Attachment, Message
+from tests.desk.test_permissions import client_as
 from tests.desk.test_services import make_message
 from tests.files import HTML, PDF, SVG_WITH_SCRIPT, image_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(world: Any, role: str | None) -> Client:
-    client = Client()
-    if role is not None:
-        client.force_login(getattr(world, role))
-    return client
 
 
 def _attachment(message: Message) -> Attachment:
@@ -51,7 +44,7 @@ def test_an_attachment_is_for_the_handling_agency_and_the_directorate(
     world: Any, role: str | None, status: int
 ) -> None:
     attachment = _attachment(_with_pdf(world.roads))
-    response = _client(world, role).get(uploads.file_url(ATTACHMENT_FILES, attachment))
+    response = client_as(world, role).get(uploads.file_url(ATTACHMENT_FILES, attachment))
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "application/pdf"
@@ -69,7 +62,7 @@ def test_a_triage_messages_attachment_is_the_directorates(
     world: Any, role: str, status: int
 ) -> None:
     attachment = _attachment(_with_pdf(None))
-    response = _client(world, role).get(uploads.file_url(ATTACHMENT_FILES, attachment))
+    response = client_as(world, role).get(uploads.file_url(ATTACHMENT_FILES, attachment))
     assert response.status_code == status
 
 
@@ -77,8 +70,8 @@ def test_an_attachment_follows_its_message_to_the_new_agency(world: Any) -> None
     message = _with_pdf(world.roads)
     url = uploads.file_url(ATTACHMENT_FILES, _attachment(message))
     services.message_route(actor=world.directorate_staff, message=message, agency=world.health)
-    assert _client(world, "officer_roads").get(url).status_code == 404
-    assert _client(world, "officer_health").get(url).status_code == 200
+    assert client_as(world, "officer_roads").get(url).status_code == 404
+    assert client_as(world, "officer_health").get(url).status_code == 200
 
 
 def test_an_image_is_served_as_an_image_under_a_random_name(world: Any) -> None:
@@ -88,7 +81,7 @@ def test_an_image_is_served_as_an_image_under_a_random_name(world: Any) -> None:
     attachment = _attachment(message)
     url = uploads.file_url(ATTACHMENT_FILES, attachment)
     assert "کوچه" not in url and url.endswith(".png")
-    response = _client(world, "officer_roads").get(url)
+    response = client_as(world, "officer_roads").get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
 
 
@@ -96,7 +89,7 @@ def test_a_forged_file_name_in_the_url_is_a_404(world: Any) -> None:
     attachment = _attachment(_with_pdf(world.roads))
     url = uploads.file_url(ATTACHMENT_FILES, attachment)
     forged = url.rsplit("/", 1)[0] + "/another.pdf"
-    assert _client(world, "officer_roads").get(forged).status_code == 404
+    assert client_as(world, "officer_roads").get(forged).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from ravabet.core.models import AuditEntry
 from ravabet.core.permissions import AgencyPermissionDenied
 from ravabet.desk import services
 from ravabet.desk.models import Message, MessageEvent, ReplyTemplate, SlaRule
+from tests.desk.test_backoffice import client_for
 from tests.desk.test_services import make_message
 
 pytestmark = pytest.mark.django_db
@@ -184,11 +185,9 @@ def test_role_action_matrix(world: Any, role: str, action: str) -> None:
 # --- pages ------------------------------------------------------------------------------------
 
 
-def _client(world: Any, role: str | None) -> Client:
-    client = Client()
-    if role:
-        client.force_login(getattr(world, role))
-    return client
+def client_as(world: Any, role: str | None) -> Client:
+    """A browser logged in as one of the world's people (None: an anonymous visitor)."""
+    return client_for(getattr(world, role)) if role else Client()
 
 
 PAGE_ROLES = [None, *ROLES]
@@ -230,7 +229,7 @@ PAGES: dict[str, tuple[Callable[[Any], str], set[str]]] = {
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_role_page_matrix(world: Any, role: str | None, page: str) -> None:
     make_url, sees = PAGES[page]
-    response = _client(world, role).get(make_url(world))
+    response = client_as(world, role).get(make_url(world))
     assert response.status_code == _expected(role, sees)
 
 
@@ -254,7 +253,7 @@ def test_a_stranger_posting_a_step_on_a_message_learns_nothing(
 ) -> None:
     message = make_message(world.roads)
     before = _everything()
-    response = _client(world, role).post(
+    response = client_as(world, role).post(
         reverse(f"desk:{step}", kwargs={"pk": message.pk}),
         {"note-text": "x", "answer-text": "x", "spam-reason": "x"},
     )
@@ -267,7 +266,7 @@ def test_an_officer_sees_none_of_another_agencys_messages(world: Any) -> None:
     theirs = [make_message(world.health, subject=f"درمانگاه {n}") for n in range(3)]
     triage = make_message(None, subject="بی‌دستگاه")
     ours = make_message(world.roads, subject="کوچهٔ ما")
-    client = _client(world, "officer_roads")
+    client = client_as(world, "officer_roads")
     for query in ({}, {"status": "all"}, {"agency": str(world.health.pk)}, {"triage": "1"}):
         response = client.get(reverse("desk:bo_inbox"), query)
         listed = {m.pk for m in response.context["page"].object_list}
