@@ -106,3 +106,16 @@ def test_hostile_files_never_become_an_attachment(world: Any, name: str, content
         make_message(world.roads, attachments=[SimpleUploadedFile(name, content)])
     assert "attachments" in caught.value.message_dict
     assert not Message.objects.exists() and not Attachment.objects.exists()
+
+
+def test_every_look_at_an_attachment_is_audited_and_a_refused_one_is_not(world: Any) -> None:
+    from ravabet.core.models import AuditEntry
+
+    message = _with_pdf(world.roads)
+    url = uploads.file_url(ATTACHMENT_FILES, _attachment(message))
+    looks = AuditEntry.objects.filter(action="message.attachment_view", object_id=str(message.pk))
+    assert client_as(world, "officer_roads").get(url).status_code == 200
+    assert client_as(world, "officer_roads").get(url).status_code == 200
+    assert client_as(world, "officer_health").get(url).status_code == 404
+    assert [entry.actor for entry in looks] == [world.officer_roads, world.officer_roads]
+    assert looks.first().agency == world.roads
