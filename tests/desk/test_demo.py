@@ -5,7 +5,6 @@ at least one unranked."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 from typing import Any
 
@@ -31,9 +30,7 @@ def loaded(settings: Any) -> dict[str, Any]:
     settings.RAVABET_SMS_BACKEND = "ravabet.core.sms.LocmemBackend"
     sms.outbox.clear()
     organisation_demo.load()
-    began = time.monotonic()
-    created = demo.load()
-    return {"created": created, "seconds": time.monotonic() - began}
+    return {"created": demo.load()}
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
@@ -50,7 +47,6 @@ def _snapshot() -> list[tuple[Any, ...]]:
 def test_loads_about_300_messages_once_sending_nothing(loaded: dict[str, Any]) -> None:
     assert 280 <= loaded["created"] <= 320
     assert Message.objects.count() == loaded["created"]
-    assert loaded["seconds"] < 30  # ~5 s on SQLite; generous for a loaded CI machine
     assert sms.outbox == [] and mail.outbox == []
     before = _snapshot()
     events, audits = MessageEvent.objects.count(), AuditEntry.objects.count()
