@@ -39,7 +39,9 @@ def test_submit_answer_rate(world: Any, django_capture_on_commit_callbacks: Any)
     found = selectors.message_by_code(tracking.display(message.tracking_code))
     assert found == message
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_answer(actor=world.officer_roads, message=message, text="در دستور کار است.")
+        services.message_answer(
+            actor=world.officer_roads, message=message, text="در دستور کار است."
+        )
     message.refresh_from_db()
     assert message.status == Status.ANSWERED and message.first_answer_days == 0
     assert message.answered_in_time is True

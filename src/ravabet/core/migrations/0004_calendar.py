@@ -4,45 +4,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_periodicrun'),
+        ("core", "0003_periodicrun"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkingWeek',
+            name="WorkingWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekdays', models.JSONField(default=list, verbose_name='روزهای کاری')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weekdays", models.JSONField(default=list, verbose_name="روزهای کاری")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'هفتهٔ کاری',
-                'verbose_name_plural': 'هفتهٔ کاری',
-                'db_table': 'core_workingweek',
+                "verbose_name": "هفتهٔ کاری",
+                "verbose_name_plural": "هفتهٔ کاری",
+                "db_table": "core_workingweek",
             },
         ),
         migrations.CreateModel(
-            name='Occasion',
+            name="Occasion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='عنوان')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='خالی: هر سال', null=True, verbose_name='سال (خورشیدی)')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='ماه (خورشیدی)')),
-                ('day', models.PositiveSmallIntegerField(verbose_name='روز')),
-                ('length_days', models.PositiveSmallIntegerField(default=1, help_text='۷ برای یک هفته', verbose_name='چند روز')),
-                ('is_holiday', models.BooleanField(default=False, verbose_name='تعطیل رسمی')),
-                ('description', models.TextField(blank=True, verbose_name='توضیح')),
-                ('is_active', models.BooleanField(default=True, verbose_name='فعال')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="عنوان")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="خالی: هر سال",
+                        null=True,
+                        verbose_name="سال (خورشیدی)",
+                    ),
+                ),
+                ("month", models.PositiveSmallIntegerField(verbose_name="ماه (خورشیدی)")),
+                ("day", models.PositiveSmallIntegerField(verbose_name="روز")),
+                (
+                    "length_days",
+                    models.PositiveSmallIntegerField(
+                        default=1, help_text="۷ برای یک هفته", verbose_name="چند روز"
+                    ),
+                ),
+                ("is_holiday", models.BooleanField(default=False, verbose_name="تعطیل رسمی")),
+                ("description", models.TextField(blank=True, verbose_name="توضیح")),
+                ("is_active", models.BooleanField(default=True, verbose_name="فعال")),
             ],
             options={
-                'verbose_name': 'مناسبت',
-                'verbose_name_plural': 'مناسبت\u200cها',
-                'db_table': 'core_occasion',
-                'ordering': ['month', 'day'],
-                'indexes': [models.Index(fields=['is_active', 'year'], name='core_occasi_is_acti_b59ee2_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12), ('day__gte', 1), ('day__lte', 31)), name='calendar_occasion_jalali_day'), models.CheckConstraint(condition=models.Q(('length_days__gte', 1), ('length_days__lte', 31)), name='calendar_occasion_length'), models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1300), ('year__lte', 1499)), _connector='OR'), name='calendar_occasion_year')],
+                "verbose_name": "مناسبت",
+                "verbose_name_plural": "مناسبت\u200cها",
+                "db_table": "core_occasion",
+                "ordering": ["month", "day"],
+                "indexes": [
+                    models.Index(
+                        fields=["is_active", "year"], name="core_occasi_is_acti_b59ee2_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("month__gte", 1), ("month__lte", 12), ("day__gte", 1), ("day__lte", 31)
+                        ),
+                        name="calendar_occasion_jalali_day",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("length_days__gte", 1), ("length_days__lte", 31)),
+                        name="calendar_occasion_length",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("year__isnull", True),
+                            models.Q(("year__gte", 1300), ("year__lte", 1499)),
+                            _connector="OR",
+                        ),
+                        name="calendar_occasion_year",
+                    ),
+                ],
             },
         ),
     ]
