@@ -93,6 +93,13 @@ def _clean(value: str) -> str:
     return normalize(value or "").strip()
 
 
+def _required_text(name: str, value: str, message: str) -> None:
+    """Refuse a text that is too long, holds a forbidden character, or says nothing."""
+    _texts((name, value))
+    if not _clean(value):
+        raise ValidationError({name: message})
+
+
 def _required(errors: dict[str, list[str]], name: str, value: str, message: str) -> None:
     if name not in errors and not _clean(value):
         errors[name] = [message]
@@ -347,9 +354,7 @@ def message_rate(
 
 def message_reopen(*, message: Message, reason: str, request: HttpRequest | None = None) -> Message:
     """The citizen reopens an answered message once, saying why; the clock starts again."""
-    _texts(("reason", reason))
-    if not _clean(reason):
-        raise ValidationError({"reason": "بنویسید چرا پاسخ کافی نبود."})
+    _required_text("reason", reason, "بنویسید چرا پاسخ کافی نبود.")
     with transaction.atomic():
         message = _locked(message)
         if message.status != Status.ANSWERED:
@@ -439,9 +444,7 @@ def message_note(
     *, actor: Any, message: Message, text: str, request: HttpRequest | None = None
 ) -> MessageEvent:
     """An internal note: the agency and the directorate read it, the citizen never does."""
-    _texts(("text", text))
-    if not _clean(text):
-        raise ValidationError({"text": "متن یادداشت را بنویسید."})
+    _required_text("text", text, "متن یادداشت را بنویسید.")
     _require_handler(actor, message)
     with transaction.atomic():
         message = _locked(message)
@@ -457,9 +460,7 @@ def message_answer(
     *, actor: Any, message: Message, text: str, request: HttpRequest | None = None
 ) -> Message:
     """The public answer: the citizen reads it by the code and is told by SMS or e-mail."""
-    _texts(("text", text))
-    if not _clean(text):
-        raise ValidationError({"text": "متن پاسخ را بنویسید."})
+    _required_text("text", text, "متن پاسخ را بنویسید.")
     _require_handler(actor, message)
     with transaction.atomic():
         message = _locked(message)
@@ -507,9 +508,7 @@ def message_request_transfer(
 ) -> Message:
     """The agency says the message is another's: the directorate decides (its own staff move
     it at once, as `message_route` does)."""
-    _texts(("reason", reason))
-    if not _clean(reason):
-        raise ValidationError({"reason": "دلیل ارجاع را بنویسید."})
+    _required_text("reason", reason, "دلیل ارجاع را بنویسید.")
     if permissions.can_route_messages(actor):
         return message_route(
             actor=actor, message=message, agency=to_agency, reason=reason, request=request
@@ -601,9 +600,7 @@ def message_refuse_transfer(
     *, actor: Any, message: Message, reason: str, request: HttpRequest | None = None
 ) -> Message:
     """The directorate keeps the message with its agency, saying why."""
-    _texts(("reason", reason))
-    if not _clean(reason):
-        raise ValidationError({"reason": "بنویسید چرا ارجاع پذیرفته نشد."})
+    _required_text("reason", reason, "بنویسید چرا ارجاع پذیرفته نشد.")
     permissions.require(
         permissions.can_route_messages(actor), "تصمیم دربارهٔ ارجاع با استانداری است."
     )
