@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ravabet.core import jalali
+from ravabet.core.calendar import holidays
 from ravabet.core.calendar import services as calendar
 from ravabet.core.calendar.models import Occasion
 from ravabet.core.organisation.models import Agency
@@ -493,6 +494,7 @@ def _event(plan: EventPlan, users: dict[str, Any], agencies: dict[str, Agency]) 
 
 
 def _occasions(staff: Any) -> None:
+    holidays.prefill()  # after a flush (tests) the migration's holidays are gone
     existing = set(Occasion.objects.values_list("title", flat=True))
     for title, month, day, length, description in OCCASIONS:
         if _key(title) in existing:

@@ -11,6 +11,8 @@ there, and adds the next year's when it is published.
 
 from __future__ import annotations
 
+from typing import Any
+
 # (title, month, day, length in days)
 SOLAR: list[tuple[str, int, int, int]] = [
     ("عید نوروز", 1, 1, 4),
@@ -60,3 +62,28 @@ LUNAR: list[tuple[str, int, int, int]] = [
     ("عید سعید فطر", 1406, 12, 7),
     ("تعطیل به مناسبت عید سعید فطر", 1406, 12, 8),
 ]
+
+
+def prefill(occasion_model: Any = None) -> int:
+    """Add the holidays above that the calendar lacks (same title, year and day); returns how
+    many were added. The data migration runs it (with the historical model), and so does the
+    demo, so a database emptied by tests or by hand gets them back; an edited or deactivated
+    holiday is kept as the directorate left it."""
+    if occasion_model is None:
+        from ravabet.core.calendar.models import Occasion
+
+        occasion_model = Occasion
+    have = set(
+        occasion_model.objects.filter(is_holiday=True).values_list("title", "year", "month", "day")
+    )
+    rows = [
+        occasion_model(title=title, month=month, day=day, length_days=length, is_holiday=True)
+        for title, month, day, length in SOLAR
+        if (title, None, month, day) not in have
+    ] + [
+        occasion_model(title=title, year=year, month=month, day=day, is_holiday=True)
+        for title, year, month, day in LUNAR
+        if (title, year, month, day) not in have
+    ]
+    occasion_model.objects.bulk_create(rows)
+    return len(rows)

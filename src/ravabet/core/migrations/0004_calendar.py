@@ -97,15 +97,7 @@ def prefill_holidays(apps, schema_editor):  # type: ignore[no-untyped-def]
     """The official holidays: the solar ones every year, the lunar ones of 1405 and 1406."""
     from ravabet.core.calendar import holidays
 
-    occasion = apps.get_model("core", "Occasion")
-    rows = [
-        occasion(title=title, month=month, day=day, length_days=length, is_holiday=True)
-        for title, month, day, length in holidays.SOLAR
-    ] + [
-        occasion(title=title, year=year, month=month, day=day, is_holiday=True)
-        for title, year, month, day in holidays.LUNAR
-    ]
-    occasion.objects.bulk_create(rows)
+    holidays.prefill(apps.get_model("core", "Occasion"))
 
 
 Migration.operations.append(migrations.RunPython(prefill_holidays, migrations.RunPython.noop))
