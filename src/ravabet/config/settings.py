@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ravabet.newsroom",
     "ravabet.events",
     "ravabet.desk",
+    "ravabet.monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

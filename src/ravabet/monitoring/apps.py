@@ -1,0 +1,9 @@
+"""Media monitoring against the narrative war: feeds in, duplicates collapsed, tone per agency."""
+
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "ravabet.monitoring"
+    label = "monitoring"
+    verbose_name = "پایش رسانه‌ها"

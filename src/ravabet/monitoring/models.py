@@ -1,0 +1,162 @@
+"""Media monitoring: what the media publish, collapsed into stories, matched to agencies.
+
+A `Source` is where articles come from (a news site's RSS/Atom feed, polled; or a file
+imported). An `Article` is one canonical link, stored once however many times it is fetched or
+imported (unique `url`, and `content_hash` of its normalized text); the original text is kept
+beside the normalized one. Near-copies across outlets (a release republished, lightly edited)
+belong to one `Story`: `ArticleBand` holds the locality-sensitive hashes of each article's
+MinHash signature (stories.py), so any worker finds an article's near-copies with an indexed
+query, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        FEED = "feed", _("خوراک RSS/Atom")
+        FILE = "file", _("پرونده")
+
+    class Health(models.TextChoices):
+        NEW = "new", _("هنوز خوانده نشده")
+        OK = "ok", _("سالم")
+        FAILING = "failing", _("خطا")
+        DISABLED = "disabled", _("غیرفعال")
+
+    name = models.CharField(_("نام"), max_length=200)
+    kind = models.CharField(_("نوع"), max_length=10, choices=Kind.choices, default=Kind.FEED)
+    url = models.URLField(_("نشانی خوراک"), max_length=1000, blank=True)
+    # The outlet's site (its domain), for articles whose link names no other.
+    site = models.CharField(_("وب‌گاه"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    poll_minutes = models.PositiveIntegerField(_("فاصلهٔ خواندن (دقیقه)"), default=30)
+    # Fetch the article page for full text when the feed gives only a summary.
+    fetch_full_text = models.BooleanField(_("خواندن متن کامل از صفحهٔ خبر"), default=False)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    health = models.CharField(_("وضعیت"), max_length=10, choices=Health.choices, default=Health.NEW)
+    last_polled_at = models.DateTimeField(_("آخرین خواندن"), null=True, blank=True)
+    next_poll_at = models.DateTimeField(_("خواندن بعدی"), null=True, blank=True, db_index=True)
+    consecutive_errors = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(_("آخرین خطا"), blank=True)
+    last_new_articles = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("منبع")
+        verbose_name_plural = _("منابع")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(models.Model):
+    """Articles that tell the same thing (near-copies): its first appearance and its outlets."""
+
+    title = models.CharField(_("عنوان"), max_length=500)
+    first_seen_at = models.DateTimeField(_("نخستین انتشار"), db_index=True)
+    last_seen_at = models.DateTimeField(_("آخرین انتشار"), db_index=True)
+    article_count = models.PositiveIntegerField(default=1)
+    outlet_count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        verbose_name = _("ماجرا")
+        verbose_name_plural = _("ماجراها")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Article(models.Model):
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # The outlet that published it (from the link's host), e.g. «farsnews.ir».
+    outlet = models.CharField(_("رسانه"), max_length=200, db_index=True)
+    url = models.URLField(_("نشانی"), max_length=1000, unique=True)  # canonical
+    guid = models.CharField(max_length=1000, blank=True)
+    title = models.CharField(_("عنوان"), max_length=1000)
+    lead = models.TextField(_("لید"), blank=True)
+    body = models.TextField(_("متن"), blank=True)
+    # As received, before normalization: {"title": …, "lead": …, "body": …}.
+    original = models.JSONField(default=dict, blank=True)
+    author = models.CharField(_("نویسنده"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("زمان انتشار"), db_index=True)
+    # True when the source gave no usable time (the fetch time is used instead).
+    published_guessed = models.BooleanField(default=False)
+    fetched_at = models.DateTimeField(_("زمان دریافت"), auto_now_add=True, db_index=True)
+    # sha256 of the normalized title + lead + body: the same text under another link.
+    content_hash = models.CharField(max_length=64, db_index=True)
+    # The search key of title + lead + body (ravabet.persian.search_key), for watches.
+    search_text = models.TextField(blank=True)
+    # The MinHash signature (stories.py), kept to check a candidate near-copy exactly.
+    signature = models.BinaryField(blank=True, default=b"")
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("خبر")
+        verbose_name_plural = _("خبرها")
+        indexes = [models.Index(fields=["story", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleBand(models.Model):
+    """One band of an article's MinHash signature, hashed: articles sharing a band are
+    candidate near-copies (LSH). Band numbers 0…b-1; `value` a signed 64-bit hash."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    band = models.PositiveSmallIntegerField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "value"])]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "band"], name="monitoring_one_value_a_band")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.band}"
+
+
+class IngestRun(models.Model):
+    """One import of a file or poll of a feed: what came in, for the source's health page and
+    for a run that resumes after its worker was killed (`position` = lines done)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("در حال اجرا")
+        DONE = "done", _("پایان")
+        FAILED = "failed", _("خطا")
+
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="runs"
+    )
+    label = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    position = models.PositiveIntegerField(default=0)
+    seen = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(position__gte=0), name="monitoring_run_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
