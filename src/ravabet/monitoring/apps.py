@@ -7,3 +7,8 @@ class MonitoringConfig(AppConfig):
     name = "ravabet.monitoring"
     label = "monitoring"
     verbose_name = "پایش رسانه‌ها"
+
+    def ready(self) -> None:
+        from ravabet.core import registry
+
+        registry.register_periodic_task("ravabet.monitoring.tasks.poll_due_sources", every=60)
