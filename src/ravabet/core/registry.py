@@ -97,3 +97,34 @@ def register_periodic_task(task: str, *, every: int | None = None, at: str | Non
 
 def periodic_tasks() -> list[PeriodicTask]:
     return [_periodic[task] for task in sorted(_periodic)]
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """What a capability shows on a person's back-office overview: `figures(user)` returns
+    the card's lines (label, number, link, urgent) — an empty list hides the card."""
+
+    key: str
+    title: str
+    figures: Callable[[Any], list[dict[str, Any]]]
+    order: int
+
+
+_cards: dict[str, DashboardCard] = {}
+
+
+def register_dashboard_card(
+    key: str, title: str, figures: Callable[[Any], list[dict[str, Any]]], *, order: int = 100
+) -> None:
+    _cards[key] = DashboardCard(key, title, figures, order)
+
+
+def dashboard_cards(user: Any) -> list[dict[str, Any]]:
+    """The cards for this person, in order, each {"title", "figures"}; a card with nothing to
+    say for them is left out."""
+    cards = []
+    for card in sorted(_cards.values(), key=lambda c: (c.order, c.key)):
+        figures = card.figures(user)
+        if figures:
+            cards.append({"key": card.key, "title": card.title, "figures": figures})
+    return cards

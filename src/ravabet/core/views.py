@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ravabet.core import permissions, selectors
+from ravabet.core import permissions, registry, selectors
 from ravabet.core.audit import ACTION_LABELS
 from ravabet.core.organisation import selectors as agency_selectors
 from ravabet.core.pagination import paginate
@@ -24,6 +24,7 @@ def backoffice(request: HttpRequest) -> HttpResponse:
             "sees_all": permissions.sees_all_agencies(user),
             "agencies": permissions.visible_agencies(user).select_related("county"),
             "recent": selectors.audit_list_for(user)[:8],
+            "cards": registry.dashboard_cards(user),
         },
     )
 

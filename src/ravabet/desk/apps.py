@@ -11,7 +11,7 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.desk import api, demo, media
+        from ravabet.desk import api, demo, media, selectors
         from ravabet.desk.models import Status
 
         registry.register_demo_loader(
@@ -19,6 +19,9 @@ class DeskConfig(AppConfig):
             "~300 citizens' messages with answers, ratings and reopenings",
             demo.load,
             order=300,
+        )
+        registry.register_dashboard_card(
+            "desk", "پیام‌های مردمی", selectors.dashboard_figures, order=200
         )
         registry.register_periodic_task("ravabet.desk.tasks.check_clocks", every=900)
         registry.register_router("desk", api.router)

@@ -410,3 +410,34 @@ def monthly_series(start: dt.date, end: dt.date) -> list[MonthFigures]:
         MonthFigures(year, month, totals[f"r{i}"] or 0, totals[f"a{i}"] or 0)
         for i, (year, month, _, _) in enumerate(bounds)
     ]
+
+
+def dashboard_figures(user: Any) -> list[dict[str, Any]]:
+    """The back-office overview's card: what waits for this person in the desk (nothing for
+    someone who handles no messages)."""
+    from django.urls import reverse
+
+    if not permissions.is_staff_member(user):
+        return []
+    counts = inbox_counts(user)
+    inbox = reverse("desk:bo_inbox")
+    figures = [
+        {"label": "پیام‌های باز", "count": counts["open"], "url": f"{inbox}?status=open"},
+        {
+            "label": "از مهلت گذشته",
+            "count": counts["overdue"],
+            "url": f"{inbox}?overdue=1",
+            "urgent": counts["overdue"] > 0,
+        },
+        {"label": "سپرده به من", "count": counts["mine"], "url": f"{inbox}?assignee=me"},
+    ]
+    if permissions.can_route_messages(user):
+        figures.append(
+            {
+                "label": "در انتظار ارجاع",
+                "count": counts["triage"],
+                "url": f"{inbox}?triage=1",
+                "urgent": counts["triage"] > 0,
+            }
+        )
+    return figures
