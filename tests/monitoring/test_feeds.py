@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from ravabet.monitoring import feeds, pipeline
-from ravabet.monitoring.models import IngestRun, Source
+from ravabet.monitoring.models import Article, IngestRun, Source
 from tests.monitoring.feedserver import FeedServer, atom, corpus_items, rss
 
 MB = 1024 * 1024
@@ -440,16 +440,29 @@ def test_poll_in_batches(
     assert [len(batch) for batch in ingested.batches] == [2, 2, 1]
 
 
-@pytest.mark.django_db
-def test_duplicate_guids_with_different_content(server: FeedServer, ingested: FakeIngest) -> None:
-    items = corpus_items(3, start=70)
-    items[1]["guid"] = items[0]["guid"]
+def test_duplicate_guids_with_different_content(server: FeedServer) -> None:
+    items = corpus_items(4, start=70)
+    items[1]["guid"] = items[0]["guid"]  # another article under the same GUID
     items[2]["guid"] = items[0]["guid"]
-    items[2]["link"] = items[0]["link"]  # the same link, another text
+    items[2]["link"] = items[0]["link"]  # the same link and GUID, another text
+    server.serve("/rss", rss(items))
+    articles = feeds.fetch(_source(server.url("/rss"))).articles
+    assert [a.guid for a in articles] == ["", "", "", items[3]["guid"]]  # it names no one entry
+    assert [a.url for a in articles] == [i["link"] for i in items]
+
+
+@pytest.mark.django_db
+def test_a_constant_guid_loses_no_article(server: FeedServer) -> None:
+    items = corpus_items(4, start=90)
+    for item in items:
+        item["guid"] = "https://www.farsnews.ir/"
+    items[3]["link"] = items[2]["link"]  # and one link twice, with other text
     server.serve("/rss", rss(items))
     source = _saved_source(server.url("/rss"))
     result = feeds.poll(source.pk)
-    assert result.seen == 3 and result.created == 2
+    assert (result.seen, result.created, result.duplicates) == (4, 3, 1)
+    stored = Article.objects.get(url=pipeline.canonical_url(items[2]["link"]))
+    assert stored.original["title"] == items[2]["title"]  # the first one kept
     source.refresh_from_db()
     assert source.health == Source.Health.OK
 
@@ -541,3 +554,50 @@ def test_poll_with_a_stale_claim_does_nothing(server: FeedServer, ingested: Fake
     assert feeds.poll(source.pk, claim=stale).seen == 0
     assert server.requests == []
     assert feeds.poll(source.pk, claim=lease.isoformat()).created == 1
+
+
+# --- poll through the real pipeline: articles stored
+
+
+@pytest.mark.django_db
+def test_poll_stores_articles_once(server: FeedServer) -> None:
+    items = corpus_items(6, start=80)
+    del items[0]["published"]  # no date: the fetch time, guessed
+    items[1]["published"] = timezone.now() + dt.timedelta(days=400)  # the future: clamped
+    items[3]["guid"] = items[2]["guid"]  # a duplicate GUID with other content
+    _conditional(server, "/rss", rss(items), etag='"v1"')
+    source = _saved_source(server.url("/rss"))
+    before = timezone.now()
+    result = feeds.poll(source.pk)
+    assert result.created == 6, result.messages
+    articles = {a.url: a for a in Article.objects.filter(source=source)}
+    assert len(articles) == 6
+    for item in items:
+        item["link"] = pipeline.canonical_url(item["link"])
+    undated = articles[items[0]["link"]]
+    assert undated.published_guessed and undated.published_at >= before
+    future = articles[items[1]["link"]]
+    assert future.published_at <= timezone.now()
+    assert articles[items[4]["link"]].published_at == items[4]["published"]
+    assert not articles[items[4]["link"]].published_guessed
+    assert articles[items[4]["link"]].original["title"] == items[4]["title"]
+
+    assert feeds.poll(source.pk).created == 0  # 304
+    source.refresh_from_db()
+    assert source.health == Source.Health.OK and source.last_new_articles == 0
+
+    source.etag = ""  # a server that ignores validators: the same entries again
+    source.save(update_fields=["etag"])
+    again = feeds.poll(source.pk)
+    assert again.created == 0 and again.seen == 6
+    assert Article.objects.filter(source=source).count() == 6
+
+
+@pytest.mark.django_db
+def test_windows_1256_feed_is_stored_as_normalized_persian(server: FeedServer) -> None:
+    items = corpus_items(2, start=40)
+    server.serve("/rss", _as_1256(rss(items)), content_type="application/rss+xml; charset=utf-8")
+    source = _saved_source(server.url("/rss"))
+    assert feeds.poll(source.pk).created == 2
+    article = Article.objects.get(url=pipeline.canonical_url(items[0]["link"]))
+    assert "ي" not in article.title and "ك" not in article.title  # Persian yeh and kaf now

@@ -255,7 +255,21 @@ def parse(body: bytes, content_type: str = "") -> tuple[list[pipeline.RawArticle
         detail = f": {type(problem).__name__}" if problem else ""
         raise FeedError(f"پاسخ، خوراک RSS/Atom نیست (not a feed){detail}"[:ERROR_CHARS])
     articles = [article for e in entries[:MAX_ENTRIES] if (article := to_raw(e)) is not None]
-    return articles, encoding, bool(parsed.get("bozo"))
+    return _unreliable_guids_dropped(articles), encoding, bool(parsed.get("bozo"))
+
+
+def _unreliable_guids_dropped(articles: list[pipeline.RawArticle]) -> list[pipeline.RawArticle]:
+    """A GUID given to entries with different links (a CMS putting the site's address, or one
+    constant, in every <guid>) identifies nothing: those entries go without it, so each is
+    known by its link and none is taken for a duplicate of another."""
+    links: dict[str, set[str]] = {}
+    for article in articles:
+        if article.guid:
+            links.setdefault(article.guid, set()).add(article.url)
+    for article in articles:
+        if article.guid and len(links[article.guid]) > 1:
+            article.guid = ""
+    return articles
 
 
 def _text(detail: Any, value: str) -> str:
