@@ -127,6 +127,16 @@ def test_entry_without_link_is_dropped_and_guid_link_is_used(server: FeedServer)
     assert [a.url for a in articles] == [items[1]["guid"], items[2]["link"]]
 
 
+def test_relative_links_are_resolved_and_other_schemes_dropped(server: FeedServer) -> None:
+    items = corpus_items(3, start=100)
+    items[0]["link"] = "/news/14040230000123"
+    items[1]["link"] = "javascript:alert(1)"
+    items[1]["guid"] = ""
+    server.serve("/rss/all", rss(items))
+    articles = feeds.fetch(_source(server.url("/rss/all"))).articles
+    assert [a.url for a in articles] == [server.url("/news/14040230000123"), items[2]["link"]]
+
+
 def test_malformed_feed_with_entries_is_accepted(server: FeedServer) -> None:
     body = rss(corpus_items(2)).replace("</channel>", "<item><title>R&D بی‌پایان</title></channel>")
     server.serve("/rss", body)
@@ -601,3 +611,37 @@ def test_windows_1256_feed_is_stored_as_normalized_persian(server: FeedServer) -
     assert feeds.poll(source.pk).created == 2
     article = Article.objects.get(url=pipeline.canonical_url(items[0]["link"]))
     assert "ي" not in article.title and "ك" not in article.title  # Persian yeh and kaf now
+
+
+@pytest.mark.django_db
+def test_a_poll_broken_in_the_middle_loses_and_doubles_nothing(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies after the first batch is stored: the source is recorded failing, its
+    ETag not kept; the next poll fetches the whole feed and stores exactly the rest."""
+    monkeypatch.setattr(feeds, "BATCH", 2)
+    real_ingest = pipeline.ingest
+    calls = []
+
+    def dies_after_one_batch(raws: list[pipeline.RawArticle], *, source: Any = None) -> Any:
+        calls.append(len(raws))
+        if len(calls) > 1:
+            raise SystemError("worker killed")
+        return real_ingest(raws, source=source)
+
+    items = corpus_items(5, start=110)
+    _conditional(server, "/rss", rss(items), etag='"v1"')
+    source = _saved_source(server.url("/rss"))
+    monkeypatch.setattr(pipeline, "ingest", dies_after_one_batch)
+    feeds.poll(source.pk)
+    source.refresh_from_db()
+    assert source.health == Source.Health.FAILING and source.etag == ""
+    assert Article.objects.count() == 2
+
+    monkeypatch.setattr(pipeline, "ingest", real_ingest)
+    result = feeds.poll(source.pk)
+    assert (result.seen, result.created) == (5, 3)
+    assert Article.objects.count() == 5
+    assert sorted(Article.objects.values_list("url", flat=True)) == sorted(
+        str(pipeline.canonical_url(i["link"])) for i in items
+    )

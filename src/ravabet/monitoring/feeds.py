@@ -236,9 +236,12 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
     return text, "utf-8"
 
 
-def parse(body: bytes, content_type: str = "") -> tuple[list[pipeline.RawArticle], str, bool]:
-    """The entries of a feed's bytes as RawArticles, the encoding used and feedparser's bozo.
-    Raises FeedError when the bytes are no feed at all (an HTML page, JSON, nothing)."""
+def parse(
+    body: bytes, content_type: str = "", base_url: str = ""
+) -> tuple[list[pipeline.RawArticle], str, bool]:
+    """The entries of a feed's bytes as RawArticles, the encoding used and feedparser's bozo;
+    relative links are resolved against `base_url` (the feed's address). Raises FeedError when
+    the bytes are no feed at all (an HTML page, JSON, nothing)."""
     text, encoding = decode(body, content_type)
     # feedparser is given UTF-8 saying so: it re-decodes bytes by the declaration otherwise.
     utf8 = text.encode("utf-8")
@@ -254,7 +257,7 @@ def parse(body: bytes, content_type: str = "") -> tuple[list[pipeline.RawArticle
         problem = parsed.get("bozo_exception")
         detail = f": {type(problem).__name__}" if problem else ""
         raise FeedError(f"پاسخ، خوراک RSS/Atom نیست (not a feed){detail}"[:ERROR_CHARS])
-    articles = [article for e in entries[:MAX_ENTRIES] if (article := to_raw(e)) is not None]
+    articles = [article for e in entries[:MAX_ENTRIES] if (article := to_raw(e, base_url))]
     return _unreliable_guids_dropped(articles), encoding, bool(parsed.get("bozo"))
 
 
@@ -291,13 +294,15 @@ def _when(entry: Any) -> dt.datetime | None:
     return None
 
 
-def to_raw(entry: Any) -> pipeline.RawArticle | None:
-    """One feed entry as the pipeline's input; None when it has no link at all."""
+def to_raw(entry: Any, base_url: str = "") -> pipeline.RawArticle | None:
+    """One feed entry as the pipeline's input; None when it has no web link at all."""
     guid = str(entry.get("id") or "").strip()
     link = str(entry.get("link") or "").strip()
     if not link and guid.lower().startswith(("http://", "https://")):
         link = guid
-    if not link:
+    if base_url and link:
+        link = urllib.parse.urljoin(base_url, link)
+    if urllib.parse.urlsplit(link).scheme.lower() not in {"http", "https"}:
         return None
     summary = str(entry.get("summary") or "")
     lead = _text(entry.get("summary_detail"), summary) if summary else ""
@@ -339,7 +344,7 @@ def fetch(
         status = response.status
         if status == 304:
             return FetchResult(url=url, status=304, not_modified=True)
-        if status != 200:
+        if not 200 <= status < 300:
             reason = str(getattr(response, "reason", "") or "")
             raise FeedError(f"پاسخ HTTP {status} {reason}".strip()[:ERROR_CHARS])
         body = _read_body(response, timeout, total_timeout)
@@ -348,7 +353,7 @@ def fetch(
         last_modified = response.headers.get("Last-Modified", "")[:100]
     finally:
         response.close()
-    articles, encoding, bozo = parse(body, content_type)
+    articles, encoding, bozo = parse(body, content_type, base_url=url)
     return FetchResult(
         url=url,
         status=200,
