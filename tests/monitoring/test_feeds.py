@@ -344,44 +344,45 @@ def test_only_http_and_https(url: str) -> None:
         feeds.fetch(_source(url))
 
 
-def test_server_that_hangs_times_out_quickly(server: FeedServer) -> None:
-    server.route("/hang", lambda request: time.sleep(3))
-    started = time.monotonic()
-    with pytest.raises(feeds.FeedError, match="timeout"):
-        feeds.fetch(_source(server.url("/hang")), timeout=0.3)
-    assert time.monotonic() - started < 2
+def _hangs(request: BaseHTTPRequestHandler) -> None:
+    time.sleep(3)
 
 
-def test_server_that_stops_in_the_middle_times_out(server: FeedServer) -> None:
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(200)
-        request.send_header("Content-Length", "100000")
-        request.end_headers()
-        request.wfile.write(b"<?xml version='1.0'?><rss><channel>")
+def _stops_in_the_middle(request: BaseHTTPRequestHandler) -> None:
+    request.send_response(200)
+    request.send_header("Content-Length", "100000")
+    request.end_headers()
+    request.wfile.write(b"<?xml version='1.0'?><rss><channel>")
+    request.wfile.flush()
+    time.sleep(3)
+
+
+def _drips(request: BaseHTTPRequestHandler) -> None:
+    request.send_response(200)
+    request.end_headers()
+    for _ in range(100):  # a byte every 0.1 s: each read is quick, the whole is not
+        request.wfile.write(b" ")
         request.wfile.flush()
-        time.sleep(3)
+        time.sleep(0.1)
 
-    server.route("/half", handler)
+
+@pytest.mark.parametrize(
+    ("handler", "limits"),
+    [
+        (_hangs, {"timeout": 0.3}),
+        (_stops_in_the_middle, {"timeout": 0.3}),
+        (_drips, {"timeout": 1, "total_timeout": 0.5}),
+    ],
+    ids=["hangs", "stops-in-the-middle", "drips"],
+)
+def test_slow_servers_time_out_quickly(
+    server: FeedServer, handler: Any, limits: dict[str, float]
+) -> None:
+    server.route("/slow", handler)
     started = time.monotonic()
     with pytest.raises(feeds.FeedError, match="timeout"):
-        feeds.fetch(_source(server.url("/half")), timeout=0.3)
-    assert time.monotonic() - started < 2
-
-
-def test_slow_drip_hits_the_total_timeout(server: FeedServer) -> None:
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(200)
-        request.end_headers()
-        for _ in range(100):  # a byte every 0.1 s: each read is quick, the whole is not
-            request.wfile.write(b" ")
-            request.wfile.flush()
-            time.sleep(0.1)
-
-    server.route("/drip", handler)
-    started = time.monotonic()
-    with pytest.raises(feeds.FeedError, match="timeout"):
-        feeds.fetch(_source(server.url("/drip")), timeout=1, total_timeout=0.5)
-    assert time.monotonic() - started < 3
+        feeds.fetch(_source(server.url("/slow")), **limits)
+    assert time.monotonic() - started < 2.5
 
 
 @pytest.mark.parametrize("status", [404, 500, 503])
