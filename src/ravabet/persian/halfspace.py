@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import compress, count
 
 from ravabet.persian._chars import NON_JOINING, PERSIAN_LETTERS, ZWNJ
 from ravabet.persian._data import Lexicon, lexicon
@@ -117,6 +118,8 @@ class HalfSpaceRepairer:
         self.glued_second_ends = frozenset(p[-2:] for p, _n, _k in self.glued_seconds)
         self.spaced_prefixes = frozenset(self.verb_prefixes)
         self.cache: dict[str, str] = {"": ""}
+        # The cached tokens whose repair changes them (a small part of the cache).
+        self.changed: dict[str, str] = {}
         # Raw tokens whose repaired form may join the token before or after it.
         self.triggers: set[str] = set()
         # Raw token → (leading word, trailing word, its first part, its last part).
@@ -365,11 +368,7 @@ class HalfSpaceRepairer:
             parts[0::2] = [self.word(p) if p else p for p in parts[0::2]]
             fixed = "".join(parts)
         if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-            self.cache[""] = ""
-            self.edges.clear()
-            self.edges[""] = _NO_EDGES
-            self.triggers.clear()
+            self._clear()
         first = _LEADING_WORD.match(fixed)
         last = _TRAILING_WORD.search(fixed)
         # The word parts a space may join: the first half-space part of the token's leading
@@ -384,17 +383,40 @@ class HalfSpaceRepairer:
         if last_word in self.left_triggers:
             self.triggers.add(token)
         self.cache[token] = fixed
+        if fixed != token:
+            self.changed[token] = fixed
         return fixed
+
+    def _clear(self) -> None:
+        self.cache.clear()
+        self.cache[""] = ""
+        self.changed.clear()
+        self.edges.clear()
+        self.edges[""] = _NO_EDGES
+        self.triggers.clear()
 
     def text(self, text: str) -> str:
         """Repair every word of `text` and join the parts that single spaces split apart."""
         raw = text.split(" ")
         cache = self.cache
-        fixed = [cache[t] if t in cache else self._token(t) for t in raw]
+        # The per-token work runs in C (set difference, map, compress): after a few
+        # documents almost every token is cached, and a Python loop over them costs more
+        # than the repair itself.
+        unique = set(raw)
+        missing = unique.difference(cache)
+        if missing:
+            if len(cache) + len(missing) >= _CACHE_LIMIT:
+                self._clear()
+            for token in missing:
+                self._token(token)
+        changed = self.changed
         triggers = self.triggers
-        candidates = [i for i, t in enumerate(raw) if t in triggers]
-        if not candidates:
-            return " ".join(fixed)
+        if triggers.isdisjoint(unique):
+            if changed.keys().isdisjoint(unique):
+                return text  # nothing to repair: the common case for a short text
+            return " ".join(map(changed.get, raw, raw))
+        fixed = list(map(changed.get, raw, raw))
+        candidates = compress(count(), map(triggers.__contains__, raw))
         seps = [" "] * (len(fixed) - 1)
         edges = self.edges
         pairs = self.lex.pairs

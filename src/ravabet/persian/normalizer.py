@@ -45,7 +45,6 @@ _PROTECT = re.compile(
 _URL_TAIL = ".,;:!?،؛؟)]}'\"»"
 _HAS_LATIN_LETTER = re.compile("[A-Za-z]")
 
-_SPACES = re.compile(" {2,}")
 _BLANK_LINES = re.compile("\n{3,}")
 _ZWNJ_RUNS = re.compile(f"{ZWNJ}{{2,}}")
 # A half-space only means something between two letters. (Each pattern below starts with
@@ -58,17 +57,32 @@ _STRAY_TANWIN = re.compile("\u064b(?<![اء]\u064b)(?!ا)")
 _CLOSERS = "،؛:!؟?.»)\\]}"
 # Runs of spaces are collapsed first, so one space is all there is to remove.
 _SPACE_BEFORE_CLOSER = re.compile(f" (?=[{_CLOSERS}])")
-_SPACE_AFTER_OPENER = re.compile(r"([«(\[{]) +")
 _WORDISH = f"{_L}{_D}{_HOLE}"
-_NEED_SPACE_AFTER = re.compile(f"([،؛!؟»)\\]}}])(?=[{_WORDISH}«(\\[{{])")
 # «:» and «.» get a following space only after a word, so «ج.ا.ا» and «10:30» keep theirs.
 _NEED_SPACE_AFTER_COLON = re.compile(f":(?<=[{_L}{_HOLE}»)]:)(?=[{_WORDISH}«(])")
 _NEED_SPACE_AFTER_DOT = re.compile(f"\\.(?:(?<=[{_L}{_D}»)]{{2}}\\.)|(?<=\\.\\.\\.))(?=[{_L}«(])")
-_NEED_SPACE_BEFORE_OPENER = re.compile(f"([«(\\[{{])(?<=[{_WORDISH}»)\\]}}][«(\\[{{])")
-_PERSIAN_DIGIT = re.compile("[۰-۹]")
-_LETTER_THEN_DIGIT = re.compile(f"([۰-۹])(?<=[{_L}][۰-۹])")
-# Ordinal endings stay on their number: «۲۰م», «۳۰ام», «۱۲مین».
-_DIGIT_THEN_LETTER = re.compile(f"([۰-۹])(?=[{_L}])(?!(?:ام|امین|مین|م|ین|ای)(?![{_L}]))")
+# Openers and closers in one pass (a regex pass over the whole text costs about as much
+# as the few matches it finds): a space after an opener is dropped, a closer gets a
+# space before a word or an opener, and an opener gets a space after a word. The opener
+# rule reads the character before it in the input: the closers' spaces and the dropped
+# spaces never put a word character before an opener, so it sees what it would see after
+# them (a closer before an opener is the closer rule's, which leaves a space there).
+# (The pattern starts with one character class, so that the engine skips to those
+# characters; alternatives that start with named groups would make it try every position.)
+_OPENERS = "«(\\[{"
+_SPACED_CLOSERS = "،؛!؟»)\\]}"
+_BRACKETS = re.compile(
+    f"[{_OPENERS}{_SPACED_CLOSERS}]"
+    f"(?:(?<=[{_OPENERS}]) +|(?<=[{_WORDISH}][{_OPENERS}])"
+    f"|(?<=[{_SPACED_CLOSERS}])(?=[{_WORDISH}{_OPENERS}]))"
+)
+_WORDISH_CHARS = frozenset(_L + "0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩" + _HOLE)
+_LETTERS = frozenset(_L)
+# A Persian digit next to a letter gets a space on that side, in one pass. Ordinal endings
+# stay on their number: «۲۰م», «۳۰ام», «۱۲مین».
+_LETTER_AFTER_DIGIT = f"(?=[{_L}])(?!(?:ام|امین|مین|م|ین|ای)(?![{_L}]))"
+_DIGIT_BY_LETTER = re.compile(f"[۰-۹](?:(?<=[{_L}][۰-۹])|{_LETTER_AFTER_DIGIT})")
+_LETTER_AFTER = re.compile(_LETTER_AFTER_DIGIT)
 # Characters only the full translate table handles; the common Arabic ي and ك are
 # replaced with str.replace, which is much faster than translate on long text.
 _RARE = re.compile("[" + "".join(sorted({re.escape(c) for c in _STORAGE if c not in "يك"})) + "]")
@@ -177,26 +191,38 @@ def _fix_spacing(text: str) -> str:
         if ZWNJ + ZWNJ in text:
             text = _ZWNJ_RUNS.sub(ZWNJ, text)
         text = _STRAY_ZWNJ.sub("", text)
-    if "  " in text:
-        text = _SPACES.sub(" ", text)
+    # Halving runs of spaces until none is left is faster than a regex pass.
+    while "  " in text:
+        text = text.replace("  ", " ")
     if "\n" in text:
         # Runs of spaces are single by now, so plain replaces clear the line edges.
         text = text.replace(" \n", "\n").replace("\n ", "\n")
         if "\n\n\n" in text:
             text = _BLANK_LINES.sub("\n\n", text)
     text = _SPACE_BEFORE_CLOSER.sub("", text)
-    # Each rule below runs only when its characters occur: a membership test is far
-    # cheaper than a regex pass over text that has nothing for it.
-    has_opener = "«" in text or "(" in text or "[" in text or "{" in text
-    if has_opener:
-        text = _SPACE_AFTER_OPENER.sub(r"\1", text)
-    text = _NEED_SPACE_AFTER.sub(r"\1 ", text)
+    text = _BRACKETS.sub(_bracket, text)
     if ":" in text:
         text = _NEED_SPACE_AFTER_COLON.sub(": ", text)
     text = _NEED_SPACE_AFTER_DOT.sub(". ", text)
-    if has_opener:
-        text = _NEED_SPACE_BEFORE_OPENER.sub(r" \1", text)
-    if _PERSIAN_DIGIT.search(text):
-        text = _LETTER_THEN_DIGIT.sub(r" \1", text)
-        text = _DIGIT_THEN_LETTER.sub(r"\1 ", text)
-    return text
+    return _DIGIT_BY_LETTER.sub(_digit_by_letter, text)
+
+
+def _bracket(match: re.Match[str]) -> str:
+    char = match.group()[0]
+    if char not in "«([{":
+        return char + " "  # a closer before a word or an opener
+    start = match.start()
+    if start and match.string[start - 1] in _WORDISH_CHARS:
+        return " " + char
+    return char
+
+
+def _digit_by_letter(match: re.Match[str]) -> str:
+    digit = match.group()
+    start = match.start()
+    text = match.string
+    if start and text[start - 1] in _LETTERS:
+        digit = " " + digit
+    if _LETTER_AFTER.match(text, start + 1):
+        digit += " "
+    return digit
