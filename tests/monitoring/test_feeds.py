@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from ravabet.core import richtext
 from ravabet.monitoring import feeds, pipeline
 from ravabet.monitoring.models import Article, IngestRun, Source
 from tests.monitoring.feedserver import FeedServer, atom, corpus_items, rss
@@ -646,3 +647,88 @@ def test_a_poll_broken_in_the_middle_loses_and_doubles_nothing(
     assert sorted(Article.objects.values_list("url", flat=True)) == sorted(
         str(pipeline.canonical_url(i["link"])) for i in items
     )
+
+
+# --- full text from the article page (Source.fetch_full_text)
+
+
+def _article_page(item: dict[str, Any]) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in item["paragraphs"])
+    return (
+        f"<html lang='fa' dir='rtl'><head><title>{item['title']}</title></head><body>"
+        f"<nav>صفحهٔ اصلی | سیاسی | اقتصادی</nav><article><h1>{item['title']}</h1>"
+        f"{paragraphs}</article><footer>کلیهٔ حقوق محفوظ است</footer></body></html>"
+    )
+
+
+def _between_article_tags(page: bytes, url: str) -> str | None:
+    """A stand-in for trafilatura: the text of <article>."""
+    text = page.decode()
+    if "<article>" not in text:
+        return None
+    inner = text.split("<article>", 1)[1].split("</article>", 1)[0]
+    return richtext.body_text(inner.split("</h1>", 1)[1])
+
+
+@pytest.fixture
+def summaries_only(server: FeedServer) -> list[dict[str, Any]]:
+    """A feed of summaries (no content:encoded) whose links are pages of the local server."""
+    items = corpus_items(4, start=120)
+    for i, item in enumerate(items):
+        item["link"] = item["guid"] = server.url(f"/news/{i}")
+        server.serve(f"/news/{i}", _article_page(item), content_type="text/html; charset=utf-8")
+    server.serve("/news/3", "خطا", status=500, content_type="text/html")  # a broken page
+    feed = [{**item, "paragraphs": []} for item in items]
+    server.serve("/rss", rss(feed))
+    return items
+
+
+@pytest.mark.django_db
+def test_full_text_from_the_article_page(
+    server: FeedServer,
+    ingested: FakeIngest,
+    summaries_only: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(feeds, "_extractor", lambda: _between_article_tags)
+    monkeypatch.setattr(feeds, "FULL_TEXT_PAGES", 3)
+    source = _saved_source(server.url("/rss"), fetch_full_text=True)
+    Article.objects.create(
+        url=str(pipeline.canonical_url(summaries_only[0]["link"])),
+        outlet="127.0.0.1",
+        title="stored before",
+        published_at=timezone.now(),
+    )
+    assert feeds.poll(source.pk).messages == []
+    raws = {raw.url: raw for raw in ingested.raws}
+    first, second, third, fourth = (raws[item["link"]] for item in summaries_only)
+    assert first.body == ""  # already stored: its page is not read again
+    assert second.body == "\n\n".join(summaries_only[1]["paragraphs"])
+    assert "کلیهٔ حقوق" not in second.body and second.lead == summaries_only[1]["lead"]
+    assert third.body and fourth.body == ""  # a page that fails keeps the summary
+    pages = [path for path, _ in server.requests if path.startswith("/news/")]
+    assert pages == ["/news/1", "/news/2", "/news/3"]
+    source.refresh_from_db()
+    assert source.health == Source.Health.OK
+
+
+@pytest.mark.django_db
+def test_no_pages_read_unless_the_source_allows(
+    server: FeedServer,
+    ingested: FakeIngest,
+    summaries_only: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(feeds, "_extractor", lambda: _between_article_tags)
+    feeds.poll(_saved_source(server.url("/rss")).pk)
+    assert [path for path, _ in server.requests] == ["/rss"]
+    assert all(raw.body == "" for raw in ingested.raws)
+
+
+def test_trafilatura_extracts_the_article() -> None:
+    pytest.importorskip("trafilatura")
+    extract = feeds._extractor()
+    assert extract is not None
+    item = corpus_items(1, start=130)[0]
+    text = extract(_article_page(item).encode(), "https://www.farsnews.ir/news/1")
+    assert text and item["paragraphs"][0][:40] in text

@@ -20,6 +20,10 @@ and goes on, so one bad feed never stops the others.
   encoding of older Iranian sites) before feedparser sees them, so a feed that says UTF-8 and
   sends Windows-1256 still gives Persian, not mojibake. feedparser's "bozo" (malformed) feeds
   are accepted when they yield entries; no entries and no feed element is "not a feed".
+- Full text: when the source allows it (`fetch_full_text`) and trafilatura is installed, an
+  entry with only a summary gets the main text of its article page, within the same bounds,
+  for links not stored yet, at most FULL_TEXT_PAGES pages a poll; a page that fails keeps
+  the summary.
 - Times: published (else updated) as aware UTC; none, or an unreadable one, is `None` and the
   pipeline uses the fetch time (and marks it guessed); a future date is the pipeline's to clamp.
 """
@@ -29,6 +33,7 @@ from __future__ import annotations
 import calendar
 import codecs
 import datetime as dt
+import importlib
 import logging
 import re
 import time
@@ -36,8 +41,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import Message
 from http.client import HTTPException, HTTPResponse
 from typing import Any
 
@@ -47,7 +53,7 @@ from django.utils import timezone
 
 from ravabet.core import richtext
 from ravabet.monitoring import pipeline
-from ravabet.monitoring.models import IngestRun, Source
+from ravabet.monitoring.models import Article, IngestRun, Source
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +71,10 @@ ACCEPT = (
 )
 MAX_BACKOFF = dt.timedelta(hours=24)
 ERROR_CHARS = 500
+FULL_TEXT_PAGES = 20  # article pages read a poll at most, for full text
+FULL_TEXT_SECONDS = 60.0  # and for so long at most
+SHORT_BODY = 600  # characters: a body shorter is taken for a summary
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _COMPRESSED = {"gzip", "x-gzip", "deflate"}
@@ -106,19 +116,11 @@ def _check_scheme(url: str) -> None:
         raise FeedError(f"فقط نشانی http یا https پذیرفته است: {url[:200]}")
 
 
-def _request(url: str, source: Source) -> urllib.request.Request:
-    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
-    if source.etag:
-        headers["If-None-Match"] = source.etag
-    if source.last_modified:
-        headers["If-Modified-Since"] = source.last_modified
-    return urllib.request.Request(url, headers=headers)  # noqa: S310 (_check_scheme: http(s))
-
-
-def _open(url: str, source: Source, timeout: float) -> HTTPResponse:
+def _open(url: str, headers: dict[str, str], timeout: float) -> HTTPResponse:
     """The response of one hop, whatever its status (urllib raises for >= 400 and 3xx here)."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (_check_scheme: http(s))
     try:
-        response: HTTPResponse = _OPENER.open(_request(url, source), timeout=timeout)
+        response: HTTPResponse = _OPENER.open(request, timeout=timeout)
         return response
     except urllib.error.HTTPError as exc:
         return exc  # type: ignore[return-value]  # an HTTPError is a readable response
@@ -133,12 +135,11 @@ def _open(url: str, source: Source, timeout: float) -> HTTPResponse:
         raise FeedError(f"اتصال برقرار نشد: {type(exc).__name__}: {exc}"[:ERROR_CHARS]) from exc
 
 
-def _get(source: Source, timeout: float) -> tuple[HTTPResponse, str]:
-    url = source.url
+def _get(url: str, headers: dict[str, str], timeout: float) -> tuple[HTTPResponse, str]:
     seen = {url}
     for _hop in range(MAX_REDIRECTS + 1):
         _check_scheme(url)
-        response = _open(url, source, timeout)
+        response = _open(url, headers, timeout)
         if response.status not in _REDIRECTS:
             return response, url
         location = response.headers.get("Location", "")
@@ -330,39 +331,126 @@ def to_raw(entry: Any, base_url: str = "") -> pipeline.RawArticle | None:
 # --- Fetch
 
 
+@dataclass
+class Download:
+    url: str  # the last URL, after redirects
+    status: int
+    headers: Message
+    body: bytes  # empty for a 304
+
+
+def download(
+    url: str,
+    *,
+    accept: str = ACCEPT,
+    etag: str = "",
+    last_modified: str = "",
+    timeout: float | None = None,
+    total_timeout: float | None = None,
+) -> Download:
+    """GET within the bounds (timeouts, size, redirects, schemes); a 304 when the validators
+    still hold. Raises FeedError for any fault, an HTTP status other than 2xx and 304 included."""
+    timeout = TIMEOUT if timeout is None else timeout
+    total_timeout = TOTAL_TIMEOUT if total_timeout is None else total_timeout
+    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    response, url = _get(url, headers, timeout)
+    try:
+        status = response.status
+        if status == 304:
+            return Download(url, status, response.headers, b"")
+        if not 200 <= status < 300:
+            reason = str(getattr(response, "reason", "") or "")
+            raise FeedError(f"پاسخ HTTP {status} {reason}".strip()[:ERROR_CHARS])
+        return Download(url, status, response.headers, _read_body(response, timeout, total_timeout))
+    finally:
+        response.close()
+
+
 def fetch(
     source: Source, *, timeout: float | None = None, total_timeout: float | None = None
 ) -> FetchResult:
     """GET the source's feed, conditionally, and parse it. Raises FeedError for the source's
     faults (network, HTTP status, size, redirects, content that is no feed)."""
-    timeout = TIMEOUT if timeout is None else timeout
-    total_timeout = TOTAL_TIMEOUT if total_timeout is None else total_timeout
     if not source.url:
         raise FeedError("نشانی خوراک خالی است")
-    response, url = _get(source, timeout)
-    try:
-        status = response.status
-        if status == 304:
-            return FetchResult(url=url, status=304, not_modified=True)
-        if not 200 <= status < 300:
-            reason = str(getattr(response, "reason", "") or "")
-            raise FeedError(f"پاسخ HTTP {status} {reason}".strip()[:ERROR_CHARS])
-        body = _read_body(response, timeout, total_timeout)
-        content_type = response.headers.get("Content-Type", "")
-        etag = response.headers.get("ETag", "")[:500]
-        last_modified = response.headers.get("Last-Modified", "")[:100]
-    finally:
-        response.close()
-    articles, encoding, bozo = parse(body, content_type, base_url=url)
+    got = download(
+        source.url,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        timeout=timeout,
+        total_timeout=total_timeout,
+    )
+    if got.status == 304:
+        return FetchResult(url=got.url, status=304, not_modified=True)
+    articles, encoding, bozo = parse(got.body, got.headers.get("Content-Type", ""), got.url)
     return FetchResult(
-        url=url,
+        url=got.url,
         status=200,
         articles=articles,
-        etag=etag,
-        last_modified=last_modified,
+        etag=got.headers.get("ETag", "")[:500],
+        last_modified=got.headers.get("Last-Modified", "")[:100],
         encoding=encoding,
         bozo=bozo,
     )
+
+
+# --- Full text, from the article's page
+
+
+def _extractor() -> Callable[[bytes, str], str | None] | None:
+    """trafilatura's main-text extraction, when it is installed."""
+    try:
+        trafilatura = importlib.import_module("trafilatura")
+    except ImportError:
+        return None
+
+    def extract(page: bytes, url: str) -> str | None:
+        text = trafilatura.extract(page, url=url, include_comments=False, favor_precision=True)
+        return str(text) if text else None
+
+    return extract
+
+
+def add_full_text(articles: list[pipeline.RawArticle]) -> int:
+    """Fill in the body of the entries that carry only a summary from their article pages (the
+    source allows it: Source.fetch_full_text). Only for links not stored yet; at most
+    FULL_TEXT_PAGES pages and FULL_TEXT_SECONDS a poll; a page that fails keeps the summary.
+    Returns how many bodies were filled."""
+    extract = _extractor()
+    if extract is None:
+        return 0
+    wanted = [a for a in articles if len(a.body) < SHORT_BODY]
+    canonical = {a.url: pipeline.canonical_url(a.url) for a in wanted}
+    stored = set(
+        Article.objects.filter(url__in=[u for u in canonical.values() if u]).values_list(
+            "url", flat=True
+        )
+    )
+    deadline = time.monotonic() + FULL_TEXT_SECONDS
+    filled = pages = 0
+    for article in wanted:
+        if canonical[article.url] in stored or not canonical[article.url]:
+            continue
+        if pages >= FULL_TEXT_PAGES or time.monotonic() > deadline:
+            break
+        pages += 1
+        try:
+            page = download(article.url, accept=PAGE_ACCEPT)
+            text = extract(page.body, page.url) if page.body else None
+        except FeedError as exc:
+            logger.info("no full text for %s: %s", article.url, exc)
+            continue
+        except Exception:
+            logger.exception("full-text extraction failed for %s", article.url)
+            continue
+        if text and len(text) > len(article.body):
+            article.body = text
+            filled += 1
+    return filled
 
 
 # --- Poll
@@ -397,6 +485,8 @@ def poll(source_id: int, *, claim: str | None = None) -> pipeline.IngestResult:
     fetched: FetchResult | None = None
     try:
         fetched = fetch(source)
+        if source.fetch_full_text and fetched.articles:
+            add_full_text(fetched.articles)
         for start in range(0, len(fetched.articles), BATCH):
             result.add(pipeline.ingest(fetched.articles[start : start + BATCH], source=source))
     except FeedError as exc:
