@@ -26,21 +26,28 @@ _HOLE = "\ue000"
 
 _L = PERSIAN_LETTERS
 _D = "0-9۰-۹٠-٩"
-_LATIN_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9_'’&+#@./\-]*[A-Za-z0-9])?"
+_LATIN_WORD_REST = r"(?:[A-Za-z0-9_'’&+#@./\-]*[A-Za-z0-9])?"
+_LATIN_WORD = r"[A-Za-z0-9]" + _LATIN_WORD_REST
+# The pattern starts with one character class, the first character of every kind of span,
+# so that the regex engine skips to those characters instead of trying every position;
+# each kind then checks that character with a look-behind and matches the rest.
 _PROTECT = re.compile(
-    "|".join(
+    f"[A-Za-z{_D}{_HOLE}]"
+    + "(?:"
+    + "|".join(
         (
             # A URL ends before trailing punctuation, which belongs to the sentence.
-            r"(?=[A-Za-z0-9۰-۹٠-٩\ue000])(?:(?P<url>(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[^\s<>\"«»]+)",
-            r"(?P<email>[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)",
+            r"(?P<url>(?:(?<=[A-Za-z])[A-Za-z0-9+.\-]*://|(?<=w)ww\.)[^\s<>\"«»]+)",
+            r"(?P<email>(?<=[A-Za-z0-9])[A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)",
             # Decimals, dates, times, phone numbers, thousands: digits with separators.
-            rf"(?P<number>[{_D}]+(?:[.,:/\-٫٬][{_D}]+)+)",
+            rf"(?P<number>(?<=[{_D}])[{_D}]*(?:[.,:/\-٫٬][{_D}]+)+)",
             # Latin words with the spaces and ASCII punctuation between them; a run without a
             # letter is a plain number and is handled as Persian prose.
-            rf"(?P<latin>{_LATIN_WORD}(?:[ ,;:!?()\"'.\-]+{_LATIN_WORD})*)",
-            f"(?P<hole>{_HOLE}))",
+            rf"(?P<latin>(?<=[A-Za-z0-9]){_LATIN_WORD_REST}(?:[ ,;:!?()\"'.\-]+{_LATIN_WORD})*)",
+            f"(?P<hole>(?<={_HOLE}))",
         )
     )
+    + ")"
 )
 _URL_TAIL = ".,;:!?،؛؟)]}'\"»"
 _HAS_LATIN_LETTER = re.compile("[A-Za-z]")
