@@ -671,8 +671,11 @@ def _between_article_tags(page: bytes, url: str) -> str | None:
 
 
 @pytest.fixture
-def summaries_only(server: FeedServer) -> list[dict[str, Any]]:
-    """A feed of summaries (no content:encoded) whose links are pages of the local server."""
+def summaries_only(server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """A feed of summaries (no content:encoded) whose links are pages of the local server; the
+    extraction a stand-in for trafilatura, three pages a poll at most."""
+    monkeypatch.setattr(feeds, "_extractor", lambda: _between_article_tags)
+    monkeypatch.setattr(feeds, "FULL_TEXT_PAGES", 3)
     items = corpus_items(4, start=120)
     for i, item in enumerate(items):
         item["link"] = item["guid"] = server.url(f"/news/{i}")
@@ -685,13 +688,8 @@ def summaries_only(server: FeedServer) -> list[dict[str, Any]]:
 
 @pytest.mark.django_db
 def test_full_text_from_the_article_page(
-    server: FeedServer,
-    ingested: FakeIngest,
-    summaries_only: list[dict[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
+    server: FeedServer, ingested: FakeIngest, summaries_only: list[dict[str, Any]]
 ) -> None:
-    monkeypatch.setattr(feeds, "_extractor", lambda: _between_article_tags)
-    monkeypatch.setattr(feeds, "FULL_TEXT_PAGES", 3)
     source = _saved_source(server.url("/rss"), fetch_full_text=True)
     Article.objects.create(
         url=str(pipeline.canonical_url(summaries_only[0]["link"])),
@@ -714,12 +712,8 @@ def test_full_text_from_the_article_page(
 
 @pytest.mark.django_db
 def test_no_pages_read_unless_the_source_allows(
-    server: FeedServer,
-    ingested: FakeIngest,
-    summaries_only: list[dict[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
+    server: FeedServer, ingested: FakeIngest, summaries_only: list[dict[str, Any]]
 ) -> None:
-    monkeypatch.setattr(feeds, "_extractor", lambda: _between_article_tags)
     feeds.poll(_saved_source(server.url("/rss")).pk)
     assert [path for path, _ in server.requests] == ["/rss"]
     assert all(raw.body == "" for raw in ingested.raws)

@@ -8,6 +8,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -99,21 +100,16 @@ def test_concurrent_workers_on_a_server_database() -> None:
     sources = [_feed(f"منبع {i}") for i in range(40)]
     workers = 6
     start = threading.Barrier(workers)
-    won: list[list[int]] = [[] for _ in range(workers)]
 
-    def work(i: int) -> None:
+    def work(worker: int) -> list[int]:
         try:
             start.wait()
-            for _ in range(3):
-                won[i] += [pk for pk, _ in tasks.claim_due_sources()]
+            return [pk for _round in range(3) for pk, _lease in tasks.claim_due_sources()]
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    with ThreadPoolExecutor(workers) as pool:
+        won = list(pool.map(work, range(workers)))
     everything = [pk for claimed in won for pk in claimed]
     assert sorted(everything) == sorted(s.pk for s in sources)  # each once, none lost
 
