@@ -345,3 +345,26 @@ def test_stories_assign_groups_the_new_articles() -> None:
 def test_ingest_of_nothing_is_nothing(db: Any) -> None:
     assert pipeline.ingest([]).seen == 0
     assert timezone.now()  # the pipeline needs no clock of its own
+
+
+@pytest.mark.django_db
+def test_links_already_stored_are_not_prepared_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline.ingest([raw(guid="g")], now=NOW)
+    prepared: list[str] = []
+    real = pipeline.prepare
+
+    def spy(item: RawArticle, now: dt.datetime | None = None) -> pipeline.PreparedArticle:
+        prepared.append(item.url)
+        return real(item, now)
+
+    monkeypatch.setattr(pipeline, "prepare", spy)
+    result = pipeline.ingest(
+        [
+            raw(url="https://farsnews.ir/news/8707060255/?utm_source=x", guid="g"),
+            raw(url="https://farsnews.ir/news/77", title="همان GUID", guid="g"),
+            raw(url="https://farsnews.ir/news/78", title="تازه"),
+        ],
+        now=NOW,
+    )
+    assert prepared == ["https://farsnews.ir/news/78"]
+    assert (result.seen, result.created, result.duplicates) == (3, 1, 2)

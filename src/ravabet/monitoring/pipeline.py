@@ -345,10 +345,7 @@ def _write(
 ) -> tuple[list[int], int]:
     from ravabet.monitoring.models import Article
 
-    urls = [item.url for item in unique]
-    stored: set[str] = set()
-    for chunk in _chunks(urls):
-        stored.update(Article.objects.filter(url__in=chunk).values_list("url", flat=True))
+    stored = _stored_urls([item.url for item in unique])
     stored_texts: set[tuple[str, str]] = set()
     if same_text:
         hashes = sorted({item.content_hash for item in unique if item.url not in stored})
@@ -447,6 +444,15 @@ def store(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _stored_urls(urls: Sequence[str]) -> set[str]:
+    from ravabet.monitoring.models import Article
+
+    stored: set[str] = set()
+    for chunk in _chunks(urls):
+        stored.update(Article.objects.filter(url__in=chunk).values_list("url", flat=True))
+    return stored
+
+
 def _assign(ids: list[int]) -> None:
     try:
         stories.assign(ids)
@@ -466,12 +472,26 @@ def ingest(
     on_stored: Callable[[IngestResult], None] | None = None,
     now: dt.datetime | None = None,
 ) -> IngestResult:
-    """Prepare (outside any transaction), store (one short one) and group one batch."""
+    """Prepare (outside any transaction), store (one short one) and group one batch.
+
+    Links already stored are found first by one read (no lock held) and not prepared again:
+    polling a feed again, or running an import again, costs a query, not a normalization."""
     now = now or timezone.now()
+    raws = list(raws)
+    urls = [canonical_url(raw.url) for raw in raws]
+    known = _stored_urls(sorted({url for url in urls if url}))
+    known_guids: set[tuple[str, str]] = set()
     before = IngestResult()
     prepared: list[PreparedArticle] = []
-    for raw in raws:
+    for raw, url in zip(raws, urls, strict=True):
         before.seen += 1
+        if url is not None:
+            guid = (outlet_of(url), _one_line(_clean(raw.guid, MAX_CHARS["guid"])))
+            if url in known or (guid[1] and guid in known_guids):
+                before.duplicates += 1
+                if guid[1]:
+                    known_guids.add(guid)
+                continue
         try:
             prepared.append(prepare(raw, now))
         except Refused as exc:
@@ -481,6 +501,7 @@ def ingest(
 
     def stored(result: IngestResult) -> None:
         result.seen = before.seen
+        result.duplicates += before.duplicates
         result.errors = before.errors
         result.messages = before.messages + result.messages
         if on_stored is not None:
