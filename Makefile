@@ -91,14 +91,22 @@ learn: $(STAMP)
 	$(BIN)/python -m pip download --quiet --no-deps shekar==1.7.0 -d var/wheels
 	PYTHONPATH=src $(BIN)/python -m ravabet.persian.learn --shekar var/wheels/shekar-1.7.0-py3-none-any.whl
 
+# hazm (bench/normalize.py compares against it) pins numpy 1.24, which the project's pins
+# (datasketch, scipy) exclude: it gets a virtual environment of its own, var/hazm-venv, and
+# runs in its own process (bench/_hazm_worker.py). The pin is the `bench` extra's.
+HAZM_VENV := var/hazm-venv
+HAZM_PIN  := hazm==0.10.0
+
 # bench/load.py drives the server with Debian's wrk (its own Python generator when wrk is absent).
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(HAZM_VENV)/bin/python || $(PYTHON) -m venv $(HAZM_VENV)
+	$(HAZM_VENV)/bin/python -m pip install --quiet '$(HAZM_PIN)'
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "installing Debian wrk for bench/load.py"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
 	  || echo "wrk could not be installed: bench/load.py uses its Python load generator"; }
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

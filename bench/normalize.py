@@ -7,7 +7,8 @@ altered, and damage to URLs, e-mails and numbers. Without hazm it prints our num
 
 Each tool runs in its own process: hazm 0.10.0 pins numpy 1.24, which the project's pins
 exclude, so it lives in its own virtual environment (`make bench` builds var/hazm-venv;
-`--hazm-python` names another interpreter) and bench/hazm_worker.py serves it over a pipe.
+`--hazm-python` names another interpreter), and bench/_hazm_worker.py serves it over a
+pipe.
 The timed passes alternate (ours here, then hazm's there, …), each timed inside its own
 process, so that load from other processes falls on both alike.
 """
@@ -47,11 +48,11 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "fars-news.jsonl.gz"
 
 
 HAZM_VENV_PYTHON = ROOT / "var" / "hazm-venv" / "bin" / "python"
-WORKER = Path(__file__).resolve().with_name("hazm_worker.py")
+WORKER = Path(__file__).resolve().with_name("_hazm_worker.py")
 
 
 class HazmProcess:
-    """hazm's Normalizer in its own process (bench/hazm_worker.py), called like a function."""
+    """hazm's Normalizer in its own process (bench/_hazm_worker.py), called like a function."""
 
     def __init__(self, python: str) -> None:
         # The interpreter is the bench's own choice or the operator's --hazm-python.
