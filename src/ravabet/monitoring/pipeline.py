@@ -32,7 +32,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
@@ -226,6 +226,10 @@ class PreparedArticle:
     bands: list[int] = field(default_factory=list)
 
 
+# What a PreparedArticle gives its Article as it is (the bands go to ArticleBand).
+_ARTICLE_FIELDS = [f.name for f in fields(PreparedArticle) if f.name != "bands"]
+
+
 def _clean(value: Any, limit: int) -> str:
     """A received text made storable: a str, without NUL or lone surrogates, cut to `limit`."""
     if value is None:
@@ -360,22 +364,7 @@ def _write(
     ]
     articles = Article.objects.bulk_create(
         [
-            Article(
-                source=source,
-                outlet=item.outlet,
-                url=item.url,
-                guid=item.guid,
-                title=item.title,
-                lead=item.lead,
-                body=item.body,
-                original=item.original,
-                author=item.author,
-                published_at=item.published_at,
-                published_guessed=item.published_guessed,
-                content_hash=item.content_hash,
-                search_text=item.search_text,
-                signature=item.signature,
-            )
+            Article(source=source, **{name: getattr(item, name) for name in _ARTICLE_FIELDS})
             for item in new
         ],
         batch_size=QUERY_CHUNK,
