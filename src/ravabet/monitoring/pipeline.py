@@ -290,8 +290,9 @@ def prepare(raw: RawArticle, now: dt.datetime | None = None) -> PreparedArticle:
     lead = normalize(original["lead"])[: MAX_CHARS["lead"]]
     body = normalize(original["body"])[: MAX_CHARS["body"]]
     published_at, guessed = _published(raw.published_at, now)
-    text = f"{title}\n{lead}\n{body}"
-    signature, bands = _minhash(text)
+    search_text = search_key(f"{title}\n{lead}\n{body}")
+    # stories.py reads a search key fastest (it is only split): the same signature.
+    signature, bands = _minhash(search_text)
     return PreparedArticle(
         url=url,
         outlet=outlet_of(url),
@@ -304,7 +305,7 @@ def prepare(raw: RawArticle, now: dt.datetime | None = None) -> PreparedArticle:
         published_at=published_at,
         published_guessed=guessed,
         content_hash=content_hash(title, lead, body),
-        search_text=search_key(text),
+        search_text=search_text,
         signature=signature,
         bands=bands,
     )
