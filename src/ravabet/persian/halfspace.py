@@ -118,6 +118,7 @@ class HalfSpaceRepairer:
         self.glued_second_ends = frozenset(p[-2:] for p, _n, _k in self.glued_seconds)
         self.spaced_prefixes = frozenset(self.verb_prefixes)
         self.cache: dict[str, str] = {"": ""}
+        self.word_cache: dict[str, str] = {}
         # The cached tokens whose repair changes them (a small part of the cache).
         self.changed: dict[str, str] = {}
         # Raw tokens whose repaired form may join the token before or after it.
@@ -138,6 +139,16 @@ class HalfSpaceRepairer:
 
     def word(self, token: str) -> str:
         """Repair one word: letters and half-spaces only."""
+        # The same word stands in many tokens («کتاب», «کتاب،», «(کتاب»): its repair is cached
+        # apart from theirs.
+        fixed = self.word_cache.get(token)
+        if fixed is None:
+            if len(self.word_cache) >= _CACHE_LIMIT:
+                self.word_cache.clear()
+            fixed = self.word_cache[token] = self._word(token)
+        return fixed
+
+    def _word(self, token: str) -> str:
         if ZWNJ in token:
             parts = token.split(ZWNJ)
             if parts[0] in self.spaced_prefixes and len(parts) == 2:
@@ -164,14 +175,16 @@ class HalfSpaceRepairer:
         if listed is not None:
             # Only for a word written without any half-space: «آبمیوه‌های» keeps its part.
             return ZWNJ.join(self._glued(part) for part in listed.split(ZWNJ))
-        for prefix in self.verb_prefixes:
+        # Each loop over affixes below is skipped when no affix of its list fits: one
+        # startswith/endswith with the whole tuple is cheaper than the loop.
+        for prefix in self.verb_prefixes if token.startswith(self.verb_prefixes) else ():
             if token.startswith(prefix) and token[len(prefix) :] in lex.verb_rests:
                 return prefix + ZWNJ + token[len(prefix) :]
         if token.endswith("های") and len(token) >= 5 and self._heh_word(token[:-2], productive):
             # «خانهای» is «خانه‌ای» more often than «خان‌های»; learn.py lists the glued
             # forms the corpus reads the other way («گلهای» → «گل‌های»).
             return self._glued(token[:-2]) + ZWNJ + "ای"
-        for suffix in self.plurals:
+        for suffix in self.plurals if token.endswith(self.plurals) else ():
             if token.endswith(suffix):
                 stem = token[: -len(suffix)]
                 # A stem the lexicon does not know is taken when it is long and the whole
@@ -183,11 +196,11 @@ class HalfSpaceRepairer:
                         # half-space («چشماندازها» → «چشم‌اندازها»).
                         return self._glued(stem) + suffix
                     return self._glued(stem) + ZWNJ + suffix
-        for suffix in self.comparatives:
+        for suffix in self.comparatives if token.endswith(self.comparatives) else ():
             stem = token[: -len(suffix)]
             if token.endswith(suffix) and stem in lex.adjectives and stem[-1] not in NON_JOINING:
                 return self._glued(stem) + ZWNJ + suffix
-        for suffix in self.heh:
+        for suffix in self.heh if token.endswith(self.heh) else ():
             if token.endswith(suffix):
                 stem = token[: -len(suffix)]
                 if (
@@ -330,6 +343,8 @@ class HalfSpaceRepairer:
     def _inflected_word(self, token: str) -> bool:
         """A word of the lexicon with a plural or ی ending («کتابداران», «قدرتمندی»)."""
         words = self.lex.words
+        if not token.endswith(_INFLECTIONS):
+            return False
         for ending in _INFLECTIONS:
             if token.endswith(ending) and token[: -len(ending)] in words:
                 return True
@@ -361,20 +376,23 @@ class HalfSpaceRepairer:
 
     def _token(self, token: str) -> str:
         """Repair one space-free token (a word with punctuation or digits attached)."""
+        if len(self.cache) >= _CACHE_LIMIT:
+            self._clear()
+        # The word parts a space may join: the first half-space part of the token's leading
+        # word and the last part of its trailing word (None when punctuation stands there).
+        first_word: str | None
+        last_word: str | None
         if _WORD.fullmatch(token):
-            fixed = self.word(token)
+            # A bare word (most tokens) is its own leading and trailing word.
+            fixed = first_word = last_word = self.word(token)
         else:
             parts = _SPLIT.split(token)
             parts[0::2] = [self.word(p) if p else p for p in parts[0::2]]
             fixed = "".join(parts)
-        if len(self.cache) >= _CACHE_LIMIT:
-            self._clear()
-        first = _LEADING_WORD.match(fixed)
-        last = _TRAILING_WORD.search(fixed)
-        # The word parts a space may join: the first half-space part of the token's leading
-        # word and the last part of its trailing word (None when punctuation stands there).
-        first_word = first.group() if first else None
-        last_word = last.group() if last else None
+            first = _LEADING_WORD.match(fixed)
+            last = _TRAILING_WORD.search(fixed)
+            first_word = first.group() if first else None
+            last_word = last.group() if last else None
         head = first_word.partition(ZWNJ)[0] if first_word else None
         tail = last_word.rpartition(ZWNJ)[2] if last_word else None
         self.edges[token] = (first_word, last_word, head, tail)
