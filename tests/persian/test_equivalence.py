@@ -52,7 +52,7 @@ def test_output_unchanged_on_the_corpus_sample() -> None:
     assert len(golden) == len(texts)
     changed = [
         (i, texts[i][:80])
-        for i, (got, want) in enumerate(zip(digests(texts), golden))
+        for i, (got, want) in enumerate(zip(digests(texts), golden, strict=True))
         if got != want
     ]
     assert not changed, f"{len(changed)} of {len(texts)} outputs changed, first: {changed[:3]}"
