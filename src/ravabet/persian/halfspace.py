@@ -389,10 +389,13 @@ class HalfSpaceRepairer:
             parts = _SPLIT.split(token)
             parts[0::2] = [self.word(p) if p else p for p in parts[0::2]]
             fixed = "".join(parts)
-            first = _LEADING_WORD.match(fixed)
-            last = _TRAILING_WORD.search(fixed)
-            first_word = first.group() if first else None
-            last_word = last.group() if last else None
+            # The split's first and last parts are the leading and trailing words (empty
+            # when punctuation stands there). A word before one final newline is the
+            # trailing word too, as «$» reads it (_TRAILING_WORD).
+            first_word = parts[0] or None
+            last_word = parts[-1] or None
+            if last_word is None and len(parts) >= 3 and parts[-2] == "\n":
+                last_word = parts[-3] or None
         head = first_word.partition(ZWNJ)[0] if first_word else None
         tail = last_word.rpartition(ZWNJ)[2] if last_word else None
         self.edges[token] = (first_word, last_word, head, tail)
