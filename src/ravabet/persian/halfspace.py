@@ -116,6 +116,12 @@ class HalfSpaceRepairer:
             )
         )
         self.glued_second_ends = frozenset(p[-2:] for p, _n, _k in self.glued_seconds)
+        # The same entries by their last letter, in the same order: a word is tried only
+        # against the parts it can end with.
+        by_last: dict[str, list[tuple[str, int, bool]]] = {}
+        for entry in self.glued_seconds:
+            by_last.setdefault(entry[0][-1], []).append(entry)
+        self.glued_seconds_by_last = {last: tuple(entries) for last, entries in by_last.items()}
         self.spaced_prefixes = frozenset(self.verb_prefixes)
         self.cache: dict[str, str] = {"": ""}
         self.word_cache: dict[str, str] = {}
@@ -262,7 +268,7 @@ class HalfSpaceRepairer:
         lex = self.lex
         if self._inflected_word(token):
             return None
-        for part, shortest, known in self.glued_seconds:
+        for part, shortest, known in self.glued_seconds_by_last.get(token[-1], ()):
             if not token.endswith(part):
                 continue
             stem = token[: -len(part)]
