@@ -10,5 +10,9 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from ravabet.core import registry
+        from ravabet.monitoring import demo
 
+        registry.register_demo_loader(
+            "monitoring", "news sources and the Fars corpus's 1,500 articles", demo.load, order=400
+        )
         registry.register_periodic_task("ravabet.monitoring.tasks.poll_due_sources", every=60)
