@@ -129,6 +129,12 @@ class HalfSpaceRepairer:
         self.changed: dict[str, str] = {}
         # Raw tokens whose repaired form may join the token before or after it.
         self.triggers: set[str] = set()
+        # Triggers that may only join the token before them as the second part of a pair
+        # of the lexicon («با», «سال»: most stand after a word they never join), and the
+        # tokens whose last part may be the first part of such a pair: a trigger of the
+        # first kind is skipped at once unless one of the second kind stands before it.
+        self.pair_only: set[str] = set()
+        self.pair_tails: set[str] = set()
         # Raw token → (leading word, trailing word, its first part, its last part).
         self.edges: dict[str, _Edges] = {"": _NO_EDGES}
         pair_seconds = {parts[1] for parts in lex.pairs if len(parts) == 2}
@@ -139,6 +145,7 @@ class HalfSpaceRepairer:
             | self.third_parts
         )
         self.right_triggers = frozenset(pair_seconds) | self.rule_heads
+        self.pair_firsts = frozenset(parts[0] for parts in lex.pairs if len(parts) == 2)
         self.left_triggers = self.spaced_prefixes | frozenset(self.prefixes)
 
     # -- single words --------------------------------------------------------------
@@ -407,8 +414,12 @@ class HalfSpaceRepairer:
         self.edges[token] = (first_word, last_word, head, tail)
         if head is not None and head in self.right_triggers:
             self.triggers.add(token)
+            if head not in self.rule_heads and last_word not in self.left_triggers:
+                self.pair_only.add(token)
         if last_word in self.left_triggers:
             self.triggers.add(token)
+        if tail is not None and tail in self.pair_firsts:
+            self.pair_tails.add(token)
         self.cache[token] = fixed
         if fixed != token:
             self.changed[token] = fixed
@@ -421,6 +432,8 @@ class HalfSpaceRepairer:
         self.edges.clear()
         self.edges[""] = _NO_EDGES
         self.triggers.clear()
+        self.pair_only.clear()
+        self.pair_tails.clear()
 
     def text(self, text: str) -> str:
         """Repair every word of `text` and join the parts that single spaces split apart."""
@@ -450,8 +463,13 @@ class HalfSpaceRepairer:
         quick = self.rule_heads
         last_index = len(fixed) - 1
         left_triggers = self.left_triggers
+        pair_only = self.pair_only
+        pair_tails = self.pair_tails
         for i in candidates:
-            first_word, last_word, head, _tail = edges[raw[i]]
+            token = raw[i]
+            if token in pair_only and (i == 0 or raw[i - 1] not in pair_tails):
+                continue  # no pair of the lexicon can join it to the token before
+            first_word, last_word, head, _tail = edges[token]
             if i < last_index and last_word in left_triggers:
                 following = edges[raw[i + 1]][2]
                 if following is not None:
