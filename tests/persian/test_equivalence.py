@@ -15,8 +15,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from ravabet.persian import normalize, normalize_characters
+import pytest
+
+from ravabet.persian import halfspace, normalize, normalize_characters
+from ravabet.persian._data import lexicon
 from ravabet.persian.corpus import read_corpus
+from ravabet.persian.halfspace import HalfSpaceRepairer
 
 from .paths import CORPUS
 
@@ -60,3 +64,13 @@ def test_output_unchanged_on_the_corpus_sample() -> None:
 
 if __name__ == "__main__":
     GOLDEN.write_text(json.dumps(digests(sample())) + "\n", "utf-8")
+
+
+def test_small_cache_gives_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The caches are cleared when full, also between and inside texts: nothing may change.
+    texts = [normalize_characters(t) for t in sample()[:40]]
+    expected = [HalfSpaceRepairer(lexicon()).text(t) for t in texts]
+    monkeypatch.setattr(halfspace, "_CACHE_LIMIT", 150)
+    small = HalfSpaceRepairer(lexicon())
+    assert [small.text(t) for t in texts] == expected
+    assert len(small.cache) < 150 + max(len(set(t.split(" "))) for t in texts)

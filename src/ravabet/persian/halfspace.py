@@ -388,9 +388,11 @@ class HalfSpaceRepairer:
     # -- running text --------------------------------------------------------------
 
     def _token(self, token: str) -> str:
-        """Repair one space-free token (a word with punctuation or digits attached)."""
-        if len(self.cache) >= _CACHE_LIMIT:
-            self._clear()
+        """Repair one space-free token (a word with punctuation or digits attached).
+
+        The caller (text) bounds the caches before the tokens of a text are added, never
+        while, so every token of the text keeps its entries until the text is done.
+        """
         # The word parts a space may join: the first half-space part of the token's leading
         # word and the last part of its trailing word (None when punctuation stands there).
         first_word: str | None
@@ -447,6 +449,7 @@ class HalfSpaceRepairer:
         if missing:
             if len(cache) + len(missing) >= _CACHE_LIMIT:
                 self._clear()
+                missing = unique.difference(cache)  # the text's cached tokens went too
             for token in missing:
                 self._token(token)
         changed = self.changed
