@@ -84,12 +84,14 @@ test-fast: $(STAMP)
 
 # Rebuilds the learned word lists of ravabet.persian (docs/persian.md): hazm supplies the
 # lexicon, shekar's wheel (downloaded, never installed: its numpy pin clashes with hazm's)
-# the listed compounds.
+# the listed compounds. It runs in hazm's own environment (var/hazm-venv, below), since hazm's
+# numpy pin clashes with the project's (datasketch, scipy); ravabet.persian needs only jdatetime.
 learn: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	test -x $(HAZM_VENV)/bin/python || $(PYTHON) -m venv $(HAZM_VENV)
+	$(HAZM_VENV)/bin/python -m pip install --quiet '$(HAZM_PIN)' jdatetime==6.1.1
 	mkdir -p var/wheels
 	$(BIN)/python -m pip download --quiet --no-deps shekar==1.7.0 -d var/wheels
-	PYTHONPATH=src $(BIN)/python -m ravabet.persian.learn --shekar var/wheels/shekar-1.7.0-py3-none-any.whl
+	PYTHONPATH=src $(HAZM_VENV)/bin/python -m ravabet.persian.learn --shekar var/wheels/shekar-1.7.0-py3-none-any.whl
 
 # hazm (bench/normalize.py compares against it) pins numpy 1.24, which the project's pins
 # (datasketch, scipy) exclude: it gets a virtual environment of its own, var/hazm-venv, and
