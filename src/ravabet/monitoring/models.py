@@ -11,9 +11,12 @@ query, on SQLite as on PostgreSQL.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ravabet.core.organisation.models import Agency
 
 
 class Source(models.Model):
@@ -160,3 +163,105 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Watch(models.Model):
+    """What means "about us" for an agency (its names, people, places, keywords), or a person's
+    own saved search (no agency: then `owner`). `terms` and `exclude` hold one term or phrase a
+    line as people wrote them; `keys` and `exclude_keys` their search keys
+    (ravabet.persian.search_key), computed when the watch is saved (watches.watch_save), so
+    matching never computes them again."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("نام دستگاه")
+        PERSON = "person", _("شخص")
+        PLACE = "place", _("مکان")
+        KEYWORD = "keyword", _("کلیدواژه")
+        SEARCH = "search", _("جست‌وجوی ذخیره‌شده")
+
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="watches",
+        verbose_name=_("دستگاه"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("صاحب"),
+    )
+    name = models.CharField(_("نام"), max_length=200)
+    kind = models.CharField(_("نوع"), max_length=10, choices=Kind.choices, default=Kind.KEYWORD)
+    terms = models.TextField(_("عبارت‌ها"), help_text=_("هر عبارت در یک سطر"))
+    exclude = models.TextField(_("عبارت‌های ناقض"), blank=True, help_text=_("هر عبارت در یک سطر"))
+    keys = models.JSONField(default=list, blank=True)
+    exclude_keys = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("پایش")
+        verbose_name_plural = _("پایش‌ها")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False) | Q(owner__isnull=False),
+                name="monitoring_watch_agency_or_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mention(models.Model):
+    """One article matched by one watch, with the passage that matched. `tone` is decided later
+    (a lexicon, a classifier, or an editor): null until then."""
+
+    class Tone(models.TextChoices):
+        NEGATIVE = "negative", _("منفی")
+        NEUTRAL = "neutral", _("خنثی")
+        POSITIVE = "positive", _("مثبت")
+
+    class ToneSource(models.TextChoices):
+        LEXICON = "lexicon", _("واژه‌نامه")
+        CLASSIFIER = "classifier", _("دسته‌بند")
+        EDITOR = "editor", _("ویراستار")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    watch = models.ForeignKey(Watch, on_delete=models.CASCADE, related_name="mentions")
+    # The watch's agency, copied (null for a saved search): an agency's mentions in one query.
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+    )
+    passage = models.TextField(_("بند"), blank=True)
+    term = models.CharField(_("عبارت"), max_length=200, blank=True)
+    # null: not decided yet (a lexicon or classifier run decides; "" would read as a decision).
+    tone = models.CharField(  # noqa: DJ001
+        _("لحن"), max_length=10, choices=Tone.choices, null=True, blank=True, default=None
+    )
+    tone_source = models.CharField(max_length=12, choices=ToneSource.choices, blank=True)
+    tone_confidence = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("بازتاب")
+        verbose_name_plural = _("بازتاب‌ها")
+        indexes = [models.Index(fields=["agency", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "watch"], name="monitoring_one_mention")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.watch_id}:{self.article_id}"

@@ -452,6 +452,13 @@ def _assign(ids: list[int]) -> None:
         # The articles are stored; a failed grouping must not make the import look failed
         # (it would be run again and find only duplicates). Logged for the operator.
         logger.exception("stories.assign failed for %d articles", len(ids))
+    from ravabet.monitoring import watches  # reads the models: imported once Django is ready
+
+    try:
+        watches.match(ids)
+    except Exception:
+        # Likewise: the articles are stored; their mentions are found again by a rematch.
+        logger.exception("watches.match failed for %d articles", len(ids))
 
 
 def ingest(
