@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ from ravabet.core import audit, permissions, validation
 from ravabet.core.organisation.models import Agency
 from ravabet.monitoring.models import Article, Mention, Watch
 from ravabet.persian import normalize, search_key, sentences, to_persian_digits
+from ravabet.persian._chars import key_table
 
 logger = logging.getLogger(__name__)
 
@@ -271,38 +273,68 @@ def _load_watches(watch_ids: Sequence[int] | None = None) -> list[_Watch]:
 
 
 class _Sentences:
-    """An article's sentences (per paragraph of title, lead, body) and their search keys,
-    computed once and only as far as needed."""
+    """An article's paragraphs (the lines of title, lead, body), their sentences and the
+    sentences' search keys, each computed once and only when needed: a paragraph is split, and
+    a sentence keyed, only when its squeezed letters hold the phrase's (search_key only folds
+    letters, as `_squeeze` does, and moves spaces and punctuation: so the test misses nothing
+    and spares the search key of almost every sentence)."""
 
     def __init__(self, title: str, lead: str, body: str) -> None:
-        self.paragraphs = [
-            sentences(line) for text in (title, lead, body) for line in text.split("\n")
-        ]
+        self.lines = [line for text in (title, lead, body) for line in text.split("\n")]
+        self.folded = [_squeeze(line) for line in self.lines]
+        self.split: dict[int, list[str]] = {}
         self.keys: dict[tuple[int, int], str] = {}
+
+    def sentences(self, p: int) -> list[str]:
+        got = self.split.get(p)
+        if got is None:
+            got = self.split[p] = sentences(self.lines[p])
+        return got
+
+    def _around(self, p: int, s: int, needle: str) -> str:
+        where = self.key(p, s)
+        return _around(self.sentences(p)[s], where.index(needle) / max(len(where), 1))
 
     def key(self, p: int, s: int) -> str:
         got = self.keys.get((p, s))
         if got is None:
-            got = self.keys[(p, s)] = f" {search_key(self.paragraphs[p][s])} "
+            got = self.keys[(p, s)] = f" {search_key(self.sentences(p)[s])} "
         return got
 
     def passage(self, key: str) -> str | None:
         needle = f" {key} "
-        for p, paragraph in enumerate(self.paragraphs):
-            for s, sentence in enumerate(paragraph):
-                where = self.key(p, s)
-                if needle in where:
-                    return _around(sentence, where.index(needle) / max(len(where), 1))
-        # A phrase over an initial's full stop, taken for a sentence end («آقای ک. کریمی»).
-        for paragraph in self.paragraphs:
-            for s in range(len(paragraph) - 1):
-                if len(paragraph[s].split()[-1].rstrip(".")) > 2:
+        squeezed = key.replace(" ", "")
+        for p, folded in enumerate(self.folded):
+            if squeezed not in folded:
+                continue
+            found = self.sentences(p)
+            for s, sentence in enumerate(found):
+                if squeezed in _squeeze(sentence) and needle in self.key(p, s):
+                    return self._around(p, s, needle)
+            # A phrase over an initial's full stop, taken for a sentence end («ک. کریمی»).
+            for s in range(len(found) - 1):
+                if len(found[s].split()[-1].rstrip(".")) > 2:
                     continue
-                pair = f"{paragraph[s]} {paragraph[s + 1]}"
-                where = f" {search_key(pair)} "
-                if needle in where:
-                    return _around(pair, where.index(needle) / max(len(where), 1))
+                pair = f"{found[s]} {found[s + 1]}"
+                if squeezed in _squeeze(pair):
+                    where = f" {search_key(pair)} "
+                    if needle in where:
+                        return _around(pair, where.index(needle) / max(len(where), 1))
         return None
+
+
+# search_key's folding of letters (Arabic forms, hamza seats, diacritics, digits), for the
+# cheap test above; the texts are normalized already.
+_FOLD = key_table()
+
+
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def _squeeze(text: str) -> str:
+    """The letters and digits of a normalized text as search_key folds them, nothing between:
+    a sentence whose search key holds a phrase holds the phrase's squeezed letters."""
+    return _NOT_LETTERS.sub("", text.translate(_FOLD).lower())
 
 
 def _around(sentence: str, ratio: float) -> str:
