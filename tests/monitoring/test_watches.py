@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from ravabet.core.models import AuditEntry
 from ravabet.core.permissions import AgencyPermissionDenied
@@ -61,6 +62,11 @@ def test_variants_match_one_watch(world: Any) -> None:
     # idempotent: a second run creates nothing
     assert watches.match(ids) == 0
     assert Mention.objects.count() == 4
+    # two workers at once: the second insert of a pair is ignored by the database
+    watches._insert([(ids[0], watch.pk, world.roads.pk, "دیگر", "دیگر")])
+    assert Mention.objects.count() == 4
+    assert Mention.objects.get(article_id=ids[0]).passage == mentions[0].passage
+    assert abs((timezone.now() - mentions[0].created_at).total_seconds()) < 60
 
 
 def test_person_watch_whole_words_and_exclude(world: Any) -> None:

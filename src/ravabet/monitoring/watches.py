@@ -18,8 +18,8 @@ with no agency): one term or phrase a line, and terms that cancel a match (`excl
    search key holds the phrase (two adjacent sentences when the first ends with an initial,
    «ک. کریمی»; a phrase that only runs over a sentence end, or from one field into the next,
    is not a mention), at most ~300 characters around the phrase;
-5. the mentions are bulk-created (ignore_conflicts: unique article × watch) in one short
-   transaction a chunk. All the text work is done before it. Running it again creates nothing.
+5. the mentions are inserted (INSERT … ON CONFLICT DO NOTHING: unique article × watch) in one
+   short transaction a chunk. All the text work is done before it. Running it again creates nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_tasks import task
@@ -281,7 +281,7 @@ class _Sentences:
 
     def __init__(self, title: str, lead: str, body: str) -> None:
         self.lines = [line for text in (title, lead, body) for line in text.split("\n")]
-        self.folded = [_squeeze(line) for line in self.lines]
+        self.folded: dict[int, str] = {}
         self.split: dict[int, list[str]] = {}
         self.keys: dict[tuple[int, int], str] = {}
 
@@ -304,7 +304,10 @@ class _Sentences:
     def passage(self, key: str) -> str | None:
         needle = f" {key} "
         squeezed = key.replace(" ", "")
-        for p, folded in enumerate(self.folded):
+        for p, line in enumerate(self.lines):
+            folded = self.folded.get(p)
+            if folded is None:
+                folded = self.folded[p] = _squeeze(line)
             if squeezed not in folded:
                 continue
             found = self.sentences(p)
@@ -370,7 +373,7 @@ def _match_chunk(matcher: Matcher, ids: Sequence[int]) -> int:
             article_id__in=list(hits), watch_id__in={w.pk for f in hits.values() for w, _, _ in f}
         ).values_list("article_id", "watch_id")
     )
-    new: list[Mention] = []
+    new: list[_Row] = []
     texts = Article.objects.filter(pk__in=list(hits)).values_list("pk", "title", "lead", "body")
     for pk, title, lead, body in texts:
         article = _Sentences(title, lead, body)
@@ -380,19 +383,32 @@ def _match_chunk(matcher: Matcher, ids: Sequence[int]) -> int:
             passage = article.passage(key)
             if passage is None:  # the phrase only runs from one field into the next
                 continue
-            new.append(
-                Mention(
-                    article_id=pk,
-                    watch_id=watch.pk,
-                    agency_id=watch.agency_id,
-                    passage=passage,
-                    term=term[:200],
-                )
-            )
+            new.append((pk, watch.pk, watch.agency_id, passage, term[:200]))
     if new:
-        with transaction.atomic():
-            Mention.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+        _insert(new)
     return len(new)
+
+
+# A new mention: article, watch, agency, passage, term.
+_Row = tuple[int, int, int | None, str, str]
+
+
+def _insert(mentions: Sequence[_Row]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING by executemany, in one short transaction: what
+    bulk_create(ignore_conflicts=True) does (SQLite and PostgreSQL), in a third of its time
+    (it compiles a model instance a row)."""
+    quote = connection.ops.quote_name
+    names = ["article_id", "watch_id", "agency_id", "passage", "term", "tone_source", "created_at"]
+    columns = ", ".join(quote(name) for name in names)
+    marks = ", ".join(["%s"] * len(names))
+    sql = (
+        f"INSERT INTO {quote(Mention._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({marks}) ON CONFLICT DO NOTHING"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [(*mention, "", now) for mention in mentions]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
