@@ -207,3 +207,29 @@ def test_rematch_on_the_corpus(world: Any, settings: Any) -> None:
     assert watches.match(ids) == 0
     print(f"\n{len(ids)} articles × {Watch.objects.count()} watches: {created} mentions, "
           f"{elapsed:.2f} s, {len(ids) / elapsed:.0f} articles/s")  # fmt: skip
+
+
+def test_saving_a_watch_runs_it_over_recent_articles(
+    world: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    recent = RawArticle(url="https://x.ir/new", title="راهداری", body="راهداری استان آماده است.")
+    old = RawArticle(
+        url="https://x.ir/old",
+        title="راهداری",
+        body="راهداری زمستان گذشته.",
+        published_at=timezone.now() - dt.timedelta(days=watches.REMATCH_DAYS + 5),
+    )
+    ids = pipeline.ingest([recent, old]).created_ids
+    with django_capture_on_commit_callbacks(execute=True):
+        watch = save(world.officer_roads, world.roads, name="راهداری", terms="راهداری")
+    assert list(Mention.objects.values_list("article_id", flat=True)) == [ids[0]]
+    # an inactive watch is not run, and matches nothing
+    Mention.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        watches.watch_save(
+            actor=world.officer_roads,
+            data=WatchInput(name="راهداری", terms="راهداری", is_active=False),
+            watch=watch,
+        )
+    assert watches.match(ids) == 0 and not Mention.objects.exists()
