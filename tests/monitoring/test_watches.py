@@ -233,3 +233,11 @@ def test_saving_a_watch_runs_it_over_recent_articles(
             watch=watch,
         )
     assert watches.match(ids) == 0 and not Mention.objects.exists()
+
+
+def test_the_next_term_gives_the_passage_when_the_first_runs_over_fields(world: Any) -> None:
+    watch = save(world.officer_roads, world.roads, terms="وزارت ارتباطات\nمردم با دولت")
+    ids = articles(("بیانیه وزارت", "ارتباطات مردم با دولت بهتر شد."))
+    assert watches.match(ids) == 1
+    mention = Mention.objects.get(watch=watch)
+    assert (mention.term, mention.passage) == ("مردم با دولت", "ارتباطات مردم با دولت بهتر شد.")

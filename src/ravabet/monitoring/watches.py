@@ -234,9 +234,9 @@ class Matcher:
                 self.users[key].append((watch, term))
         self.firsts = frozenset(self.by_first)
 
-    def find(self, search_text: str) -> list[tuple[_Watch, str, str]]:
-        """(watch, key, term) for each watch the text matches (its first key found, in the
-        watch's order), exclude terms applied."""
+    def find(self, search_text: str) -> list[tuple[_Watch, list[tuple[str, str]]]]:
+        """Each watch the text matches, exclude terms applied, with its (key, term) pairs found
+        in the watch's order."""
         if not self.firsts or not search_text:
             return []
         padded = f" {search_text} "
@@ -247,17 +247,16 @@ class Matcher:
                     found.add(key)
         if not found:
             return []
-        matched: dict[int, tuple[_Watch, str, str]] = {}
+        matched: dict[int, tuple[_Watch, list[tuple[str, str]]]] = {}
         for key in found:
             for watch, term in self.users[key]:
-                best = matched.get(watch.pk)
-                if best is None or watch.keys.index(key) < watch.keys.index(best[1]):
-                    matched[watch.pk] = (watch, key, term)
-        return [
-            hit
-            for hit in matched.values()
-            if not any(f" {ex} " in padded for ex in hit[0].exclude_keys)
-        ]
+                matched.setdefault(watch.pk, (watch, []))[1].append((key, term))
+        hits = []
+        for watch, pairs in matched.values():
+            if not any(f" {ex} " in padded for ex in watch.exclude_keys):
+                pairs.sort(key=lambda pair: watch.keys.index(pair[0]))
+                hits.append((watch, pairs))
+        return hits
 
 
 def _load_watches(watch_ids: Sequence[int] | None = None) -> list[_Watch]:
@@ -361,7 +360,7 @@ def _around(sentence: str, ratio: float) -> str:
 
 
 def _match_chunk(matcher: Matcher, ids: Sequence[int]) -> int:
-    hits: dict[int, list[tuple[_Watch, str, str]]] = {}
+    hits: dict[int, list[tuple[_Watch, list[tuple[str, str]]]]] = {}
     for pk, text in Article.objects.filter(pk__in=ids).values_list("pk", "search_text"):
         found = matcher.find(text)
         if found:
@@ -369,21 +368,20 @@ def _match_chunk(matcher: Matcher, ids: Sequence[int]) -> int:
     if not hits:
         return 0
     existing = set(
-        Mention.objects.filter(
-            article_id__in=list(hits), watch_id__in={w.pk for f in hits.values() for w, _, _ in f}
-        ).values_list("article_id", "watch_id")
+        Mention.objects.filter(article_id__in=list(hits)).values_list("article_id", "watch_id")
     )
     new: list[_Row] = []
     texts = Article.objects.filter(pk__in=list(hits)).values_list("pk", "title", "lead", "body")
     for pk, title, lead, body in texts:
         article = _Sentences(title, lead, body)
-        for watch, key, term in hits[pk]:
+        for watch, pairs in hits[pk]:
             if (pk, watch.pk) in existing:
                 continue
-            passage = article.passage(key)
-            if passage is None:  # the phrase only runs from one field into the next
-                continue
-            new.append((pk, watch.pk, watch.agency_id, passage, term[:200]))
+            for key, term in pairs:
+                passage = article.passage(key)
+                if passage is not None:  # None: the phrase only runs from a field into the next
+                    new.append((pk, watch.pk, watch.agency_id, passage, term[:200]))
+                    break
     if new:
         _insert(new)
     return len(new)
