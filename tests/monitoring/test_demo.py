@@ -1,4 +1,5 @@
-"""The monitoring demo: the Fars corpus imported once, the news sites' feeds listed inactive."""
+"""The monitoring demo: the Fars corpus imported once and matched to the demo agencies' watches;
+the news sites' feeds listed inactive."""
 
 from __future__ import annotations
 
@@ -6,19 +7,30 @@ from typing import Any
 
 import pytest
 
+from ravabet.core.organisation import demo as organisation_demo
 from ravabet.monitoring import demo
-from ravabet.monitoring.models import Article, Source, Story
+from ravabet.monitoring.models import Article, Mention, Source, Story, Watch
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_corpus_is_imported_once_with_its_stories() -> None:
+def test_the_corpus_is_imported_once_with_its_stories_and_watches(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    organisation_demo.load()
     assert demo.corpus_path().is_file()
-    assert demo.load() == 1_491
+    # Stories and mentions are made after each batch's commit, as in a real run.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo.load() == 1_491
     assert Article.objects.count() == 1_491
-    assert Story.objects.count() < 1_491  # near-copies share a story
+    assert Story.objects.count() == 1_490  # one text under two links: one story
+    assert Watch.objects.filter(agency__isnull=False).count() == len(demo.WATCHES)
+    mentioned = set(Mention.objects.values_list("agency__slug", flat=True))
+    assert {"governorate", "tums", "municipality"} <= mentioned
+    mentions = Mention.objects.count()
     assert demo.load() == 0
     assert Article.objects.count() == 1_491
+    assert Mention.objects.count() == mentions  # nothing twice
     feeds = Source.objects.filter(kind=Source.Kind.FEED)
     assert feeds.count() == len(demo.FEEDS) and not feeds.filter(is_active=True).exists()
 

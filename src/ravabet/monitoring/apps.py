@@ -10,9 +10,13 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from ravabet.core import registry
+        from ravabet.core.audit import register_labels
         from ravabet.monitoring import demo
 
         registry.register_demo_loader(
             "monitoring", "news sources and the Fars corpus's 1,500 articles", demo.load, order=400
         )
         registry.register_periodic_task("ravabet.monitoring.tasks.poll_due_sources", every=60)
+        register_labels(
+            actions={"watch.create": "ساخت پایش رسانه‌ای", "watch.update": "ویرایش پایش رسانه‌ای"}
+        )

@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
-from ravabet.monitoring import importers, pipeline
-from ravabet.monitoring.models import Source
+from ravabet.core.organisation.models import Agency
+from ravabet.monitoring import importers, pipeline, watches
+from ravabet.monitoring.models import Source, Watch
 
 CORPUS_SOURCE = "بایگانی خبرگزاری فارس (نمونه)"
 FEEDS = [
@@ -25,6 +27,15 @@ FEEDS = [
     ("خبرگزاری تسنیم", "https://www.tasnimnews.com/fa/rss/feed/0/7/0", "tasnimnews.com"),
 ]
 BATCH = 500
+# What each demo agency's PR office watches: names as the corpus's years (1385–1387) wrote them.
+WATCHES = [
+    ("governorate", "استانداری تهران", Watch.Kind.NAME, "استانداری تهران\nاستاندار تهران"),
+    ("roads", "راه و شهرسازی", Watch.Kind.NAME, "راه و ترابری\nمسکن و شهرسازی\nراه و شهرسازی"),
+    ("tums", "علوم پزشکی و بهداشت", Watch.Kind.NAME, "وزارت بهداشت\nعلوم پزشکی"),
+    ("water", "آب و فاضلاب", Watch.Kind.KEYWORD, "آب و فاضلاب\nکم‌آبی\nآب شرب"),
+    ("municipality", "شهرداری تهران", Watch.Kind.NAME, "شهرداری تهران\nشورای شهر تهران"),
+    ("pr-directorate", "روابط عمومی", Watch.Kind.KEYWORD, "روابط عمومی\nاطلاع‌رسانی"),
+]
 
 
 def corpus_path() -> Path:
@@ -41,6 +52,7 @@ def load() -> int:
             name=name,
             defaults={"kind": Source.Kind.FEED, "url": url, "site": site, "is_active": False},
         )
+    _watches()
     source, _ = Source.objects.get_or_create(
         name=CORPUS_SOURCE, defaults={"kind": Source.Kind.FILE, "site": "farsnews.ir"}
     )
@@ -55,4 +67,20 @@ def load() -> int:
     while batch := list(itertools.islice(raws, BATCH)):
         # An archive keeps every link as its own article (docs/monitoring.md, "File import").
         created += pipeline.ingest(batch, source=source, same_text=False).created
+    # The watches were saved before the articles came; the pipeline matched each batch.
     return created
+
+
+def _watches() -> None:
+    """The demo agencies' watches, made by the directorate's demo person (once)."""
+    staff = get_user_model().objects.filter(username="directorate").first()
+    if staff is None:
+        return
+    agencies = {a.slug: a for a in Agency.objects.filter(slug__in=[w[0] for w in WATCHES])}
+    have = set(Watch.objects.values_list("agency__slug", "name"))
+    for slug, name, kind, terms in WATCHES:
+        if slug in agencies and (slug, name) not in have:
+            watches.watch_save(
+                actor=staff,
+                data=watches.WatchInput(name=name, terms=terms, agency=agencies[slug], kind=kind),
+            )
