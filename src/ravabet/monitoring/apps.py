@@ -18,5 +18,6 @@ class MonitoringConfig(AppConfig):
         )
         registry.register_periodic_task("ravabet.monitoring.tasks.poll_due_sources", every=60)
         register_labels(
-            actions={"watch.create": "ساخت پایش رسانه‌ای", "watch.update": "ویرایش پایش رسانه‌ای"}
+            actions={"watch.create": "ساخت پایش رسانه‌ای", "watch.update": "ویرایش پایش رسانه‌ای"},
+            states={},
         )
