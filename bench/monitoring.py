@@ -15,6 +15,8 @@ Each size is written to a temporary gzip JSON lines file first (not timed), then
 and parse (ravabet.monitoring.importers.articles), `pipeline.ingest` in batches of 500 (as
 `ravabet ingest` does: one file Source, every link its own article) — normalize, dedup, store,
 and stories.assign after each batch's commit — into a fresh, migrated SQLite database file.
+The rate of the first and of the last tenth of the batches is printed too: a database that
+slows as it grows shows there, while load from other processes falls on both alike.
 
 hazm's Normalizer runs in its own process (var/hazm-venv, through bench/_hazm_worker.py and
 bench/normalize.py's HazmProcess) over the first size's texts (title, lead and body joined),
@@ -163,11 +165,15 @@ def run_pipeline(path: Path) -> tuple[float, dict[str, int]]:
 
     source = Source.objects.create(name="bench", kind=Source.Kind.FILE, poll_minutes=0)
     total = IngestResult()
+    batch_seconds: list[float] = []
     start = time.perf_counter()
     raws = importers.articles(path)
     while batch := list(itertools.islice(raws, BATCH)):
+        begun = time.perf_counter()
         total.add(ingest(batch, source=source, same_text=False))
+        batch_seconds.append(time.perf_counter() - begun)
     seconds = time.perf_counter() - start
+    tenth = max(1, len(batch_seconds) // 10)
     counts = {
         "seen": total.seen,
         "created": total.created,
@@ -177,6 +183,9 @@ def run_pipeline(path: Path) -> tuple[float, dict[str, int]]:
         "stories": Story.objects.count(),
         "in stories": Article.objects.filter(story__isnull=False).count(),
         "stories of 2+": Story.objects.filter(article_count__gte=2).count(),
+        # Database growth against load: the first and last tenth of the batches.
+        "articles/s first tenth": round(tenth * BATCH / sum(batch_seconds[:tenth])),
+        "last tenth": round(tenth * BATCH / sum(batch_seconds[-tenth:])),
     }
     return seconds, counts
 
