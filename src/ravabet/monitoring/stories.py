@@ -309,14 +309,35 @@ def _assign_locked(rows: list[tuple[Any, ...]], ranked: dict[int, list[int]]) ->
     if not joined:
         return 0
     Story.objects.bulk_create(new_stories)
-    updates = [
-        Article(id=article_id, story_id=t if isinstance(t, int) else t.pk)
-        for article_id, t in joined.items()
-    ]
-    Article.objects.bulk_update(updates, ["story"])
-    touched = sorted({u.story_id for u in updates if u.story_id is not None})
-    _recount(touched, existing=[s for s in touched if s not in {n.pk for n in new_stories}])
+    updates = [(t if isinstance(t, int) else t.pk, article_id) for article_id, t in joined.items()]
+    _update_rows(Article, ["story"], updates)
+    touched = sorted({story_id for story_id, _ in updates if story_id is not None})
+    created = {n.pk for n in new_stories}
+    _recount(touched, existing=[s for s in touched if s not in created])
     return len(new_stories)
+
+
+def _update_rows(model: Any, fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """`UPDATE … SET <fields> WHERE id = …` for rows of (values…, id), by executemany: Django's
+    bulk_update builds a CASE expression a row, which took a third of the benchmark's time."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    prepared = [
+        (
+            *(
+                column.get_db_prep_save(value, connection)
+                for column, value in zip(columns, row[:-1], strict=True)
+            ),
+            row[-1],
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), 5000):
+            cursor.executemany(sql, prepared[start : start + 5000])
 
 
 def _recount(story_ids: Sequence[int], *, existing: Sequence[int]) -> None:
@@ -326,7 +347,7 @@ def _recount(story_ids: Sequence[int], *, existing: Sequence[int]) -> None:
 
     for batch in _batches(list(existing)):
         list(Story.objects.select_for_update().filter(id__in=batch).values_list("id"))
-    stories: list[Story] = []
+    stories: list[tuple[Any, ...]] = []
     for batch in _batches(list(story_ids)):
         for row in (
             Article.objects.filter(story_id__in=batch)
@@ -339,15 +360,5 @@ def _recount(story_ids: Sequence[int], *, existing: Sequence[int]) -> None:
                 last=Max("published_at"),
             )
         ):
-            stories.append(
-                Story(
-                    id=row["story_id"],
-                    article_count=row["n"],
-                    outlet_count=row["outlets"],
-                    first_seen_at=row["first"],
-                    last_seen_at=row["last"],
-                )
-            )
-    Story.objects.bulk_update(
-        stories, ["article_count", "outlet_count", "first_seen_at", "last_seen_at"]
-    )
+            stories.append((row["n"], row["outlets"], row["first"], row["last"], row["story_id"]))
+    _update_rows(Story, ["article_count", "outlet_count", "first_seen_at", "last_seen_at"], stories)
