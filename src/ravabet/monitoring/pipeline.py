@@ -261,12 +261,9 @@ def _published(value: dt.datetime | None, now: dt.datetime) -> tuple[dt.datetime
 
 
 def _minhash(text: str) -> tuple[bytes, list[int]]:
-    """stories.py's signature and bands, or nothing while stories.py is not written yet."""
-    try:
-        sig = stories.signature(text)
-        return sig, (list(stories.bands(sig)) if sig else [])
-    except NotImplementedError:
-        return b"", []
+    """stories.py's signature and its bands (none for an empty signature)."""
+    sig = stories.signature(text)
+    return sig, (list(stories.bands(sig)) if sig else [])
 
 
 def content_hash(title: str, lead: str, body: str) -> str:
@@ -290,7 +287,7 @@ def prepare(raw: RawArticle, now: dt.datetime | None = None) -> PreparedArticle:
     lead = normalize(original["lead"])[: MAX_CHARS["lead"]]
     body = normalize(original["body"])[: MAX_CHARS["body"]]
     published_at, guessed = _published(raw.published_at, now)
-    search_text = search_key(f"{title}\n{lead}\n{body}")
+    search_text = search_key(f"{title}\n{lead}\n{body}", normalized=True)
     # stories.py reads a search key fastest (it is only split): the same signature.
     signature, bands = _minhash(search_text)
     return PreparedArticle(
@@ -446,8 +443,6 @@ def _stored_urls(urls: Sequence[str]) -> set[str]:
 def _assign(ids: list[int]) -> None:
     try:
         stories.assign(ids)
-    except NotImplementedError:
-        pass
     except Exception:
         # The articles are stored; a failed grouping must not make the import look failed
         # (it would be run again and find only duplicates). Logged for the operator.
