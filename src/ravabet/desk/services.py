@@ -27,7 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, pagecache, permissions, uploads, validation
+from ravabet.core import audit, jalali, pagecache, permissions, uploads, validation
 from ravabet.core.calendar.selectors import WorkingCalendar
 from ravabet.core.organisation.models import Agency, County, Membership
 from ravabet.desk import media, tracking
@@ -188,7 +188,7 @@ class MessageInput:
             errors["agency"] = ["این دستگاه دیگر پیام نمی‌پذیرد؛ دستگاه دیگری برگزینید."]
         limit = settings.RAVABET_DESK_MAX_ATTACHMENTS
         if len(self.attachments) > limit:
-            errors["attachments"] = [f"بیش از {_fa(limit)} پیوست پذیرفته نمی‌شود."]
+            errors["attachments"] = [f"بیش از {jalali.format_number(limit)} پیوست پذیرفته نمی‌شود."]
         for name, value, low, high in (
             ("latitude", self.latitude, -90.0, 90.0),
             ("longitude", self.longitude, -180.0, 180.0),
@@ -197,12 +197,6 @@ class MessageInput:
                 errors[name] = ["مختصات جغرافیایی درست نیست."]
         if errors:
             raise ValidationError(errors)
-
-
-def _fa(value: int) -> str:
-    from ravabet.persian import to_persian_digits
-
-    return to_persian_digits(str(value))
 
 
 def _event(
@@ -337,7 +331,7 @@ def message_rate(
         message.status = Status.CLOSED
         message.closed_at = message.closed_at or now
         message.save()
-        _event(message, EV.RATED, text=_fa(rating))
+        _event(message, EV.RATED, text=jalali.format_number(rating))
         audit.record(
             actor=None,
             action="message.rate",
@@ -842,7 +836,7 @@ def messages_escalate_overdue(*, now: dt.datetime | None = None, limit: int = 50
                 action="desk.escalate",
                 data={"messages": ids[:100], "count": len(ids)},
             )
-            _enqueue_list("send_escalation_notice", ids)
+            _enqueue("send_escalation_notice", ids)
     return ids
 
 
@@ -898,22 +892,14 @@ def _changed_public() -> None:
     transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC), robust=True)
 
 
-def _enqueue(task_name: str, pk: int) -> None:
-    """Enqueue one of desk/tasks.py after the commit. `robust`: a failing queue is logged and
-    never turns a saved message into an error page (the periodic task sends it later)."""
+def _enqueue(task_name: str, argument: int | list[int]) -> None:
+    """Enqueue one of desk/tasks.py (with a message id, or a list of them) after the commit.
+    `robust`: a failing queue is logged and never turns a saved message into an error page
+    (the periodic task sends it later)."""
 
     def go() -> None:
         from ravabet.desk import tasks
 
-        getattr(tasks, task_name).enqueue(pk)
-
-    transaction.on_commit(go, robust=True)
-
-
-def _enqueue_list(task_name: str, ids: list[int]) -> None:
-    def go() -> None:
-        from ravabet.desk import tasks
-
-        getattr(tasks, task_name).enqueue(ids)
+        getattr(tasks, task_name).enqueue(argument)
 
     transaction.on_commit(go, robust=True)
