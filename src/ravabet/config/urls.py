@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ravabet.newsroom.urls")),
     path("", include("ravabet.events.urls")),
     path("", include("ravabet.desk.urls")),
+    path("", include("ravabet.monitoring.urls")),
     path("", include("ravabet.core.urls")),
     path("", include("ravabet.agencies.urls")),
     path("accounts/", include("ravabet.accounts.urls")),

@@ -140,6 +140,36 @@ def can_see_citizen_contact(user: Any, agency: Agency | None, *, anonymous: bool
     return agency is not None and not anonymous and agency.pk in _roles(user)
 
 
+def can_monitor(user: Any) -> bool:
+    """Open the media-monitoring desk (articles, stories, narratives are the media's, not an
+    agency's): anyone who works in the back office; mentions, alerts and bulletins are then cut
+    to `visible_agencies`."""
+    return is_staff_member(user)
+
+
+def can_manage_sources(user: Any) -> bool:
+    """Add, change and switch off the news sources polled for the whole province: the
+    directorate."""
+    return sees_all_agencies(user)
+
+
+def can_label_mentions_for(user: Any, agency: Agency) -> bool:
+    """Give a mention of the agency its tone, edit its watches, acknowledge its alerts: its
+    officers and head, and the directorate."""
+    return can_write_for(user, agency)
+
+
+def can_edit_tone_lexicon(user: Any) -> bool:
+    """The tone lexicon and the classifier's retraining are shared by all: the directorate."""
+    return sees_all_agencies(user)
+
+
+def can_edit_bulletin_for(user: Any, agency: Agency) -> bool:
+    """Pick and drop the clippings of the agency's bulletin, write its summary and send it: its
+    officers and head, and the directorate."""
+    return can_write_for(user, agency)
+
+
 def can_browse_audit(user: Any) -> bool:
     return sees_all_agencies(user)
 

@@ -66,6 +66,10 @@ class Story(models.Model):
     last_seen_at = models.DateTimeField(_("آخرین انتشار"), db_index=True)
     article_count = models.PositiveIntegerField(default=1)
     outlet_count = models.PositiveIntegerField(default=1)
+    # The topic the latest narratives.build put it in (null: not in any, or not built yet).
+    narrative = models.ForeignKey(
+        "Narrative", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+    )
 
     class Meta:
         ordering = ["-last_seen_at", "-id"]
@@ -103,6 +107,9 @@ class Article(models.Model):
     story = models.ForeignKey(
         Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
+    # When the after-commit steps (its story, its mentions and their tone) had all run; null
+    # until then, so a sweep finds the articles whose steps a killed worker never finished.
+    settled_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -251,7 +258,21 @@ class Mention(models.Model):
         _("لحن"), max_length=10, choices=Tone.choices, null=True, blank=True, default=None
     )
     tone_source = models.CharField(max_length=12, choices=ToneSource.choices, blank=True)
+    # 0…1: the classifier's probability of its tone, or the lexicon's |score| squashed; 1.0
+    # for an editor.
     tone_confidence = models.FloatField(null=True, blank=True)
+    # The lexicon's raw score (sum of weights of its terms found in the passage), kept to show
+    # why: positive leans positive.
+    tone_score = models.FloatField(null=True, blank=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("برچسب‌زن"),
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -265,3 +286,194 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.watch_id}:{self.article_id}"
+
+
+class ToneTerm(models.Model):
+    """One line of the tone lexicon that people read and edit: a word or phrase and how it
+    leans (−3 very negative … +3 very positive). `key` is its search key, matched against the
+    passage's search key, so spelling variants count the same."""
+
+    term = models.CharField(_("واژه یا عبارت"), max_length=200)
+    key = models.CharField(max_length=200, unique=True)
+    weight = models.SmallIntegerField(_("وزن"))
+    note = models.CharField(_("یادداشت"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("واژهٔ لحن")
+        verbose_name_plural = _("واژه‌نامهٔ لحن")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=-3, weight__lte=3) & ~Q(weight=0),
+                name="monitoring_tone_weight",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class ToneModel(models.Model):
+    """A classifier trained on the editors' labels. `params` holds what it learned as plain
+    JSON (vocabulary, coefficients, intercepts, classes) — never a pickle, which would run
+    code on load. The newest row with `is_current` decides."""
+
+    params = models.JSONField(default=dict)
+    label_count = models.PositiveIntegerField(default=0)
+    # Accuracy measured by cross-validation on the labels it was trained on (0…1).
+    accuracy = models.FloatField(null=True, blank=True)
+    is_current = models.BooleanField(default=False, db_index=True)
+    trained_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = _("مدل لحن")
+
+    def __str__(self) -> str:
+        return f"tone model {self.pk}"
+
+
+class Narrative(models.Model):
+    """A topic: stories whose words rise together over a window, found by narratives.build.
+    `terms` = [[word, weight], …], best first."""
+
+    label = models.CharField(_("روایت"), max_length=300)
+    terms = models.JSONField(default=list)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    story_count = models.PositiveIntegerField(default=0)
+    article_count = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-article_count", "id"]
+        verbose_name = _("روایت")
+        verbose_name_plural = _("روایت‌ها")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Alert(models.Model):
+    """An episode of more negative mentions of an agency (or more matches of a saved search)
+    than usual. One row an episode: opened when the count passes the threshold, notified
+    once, closed (`ended_at`) when the count falls back; a new rise is a new episode."""
+
+    class Kind(models.TextChoices):
+        NEGATIVE = "negative", _("افزایش بازتاب منفی")
+        SEARCH = "search", _("افزایش نتایج جست‌وجوی ذخیره‌شده")
+
+    kind = models.CharField(_("نوع"), max_length=10, choices=Kind.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="media_alerts"
+    )
+    watch = models.ForeignKey(
+        Watch, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    title = models.CharField(_("عنوان"), max_length=500)
+    started_at = models.DateTimeField(_("آغاز"), db_index=True)
+    last_seen_at = models.DateTimeField(_("آخرین بررسی"))
+    ended_at = models.DateTimeField(_("پایان"), null=True, blank=True)
+    # In the window that opened it: how many, against the usual level and the threshold.
+    count = models.PositiveIntegerField(default=0)
+    peak = models.PositiveIntegerField(default=0)
+    baseline = models.FloatField(default=0)
+    threshold = models.FloatField(default=0)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("هشدار")
+        verbose_name_plural = _("هشدارها")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False) | Q(watch__isnull=False),
+                name="monitoring_alert_agency_or_watch",
+            ),
+            # At most one open episode per agency and kind, and per saved search.
+            models.UniqueConstraint(
+                fields=["kind", "agency"],
+                condition=Q(ended_at__isnull=True, watch__isnull=True),
+                name="monitoring_one_open_alert_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "watch"],
+                condition=Q(ended_at__isnull=True, watch__isnull=False),
+                name="monitoring_one_open_alert_watch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Bulletin(models.Model):
+    """The daily press-clipping bulletin (بولتن خبری) of one agency for one Tehran day; the
+    directorate's covers every agency. Built by a task each morning or on demand; editors
+    pick or drop clippings and write a summary while it is a draft; sending e-mails the PDF."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("پیش‌نویس")
+        SENT = "sent", _("ارسال‌شده")
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="bulletins", verbose_name=_("دستگاه")
+    )
+    day = models.DateField(_("روز"))  # the Gregorian date of the Tehran day it covers
+    status = models.CharField(
+        _("وضعیت"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    summary = models.TextField(_("خلاصه"), blank=True)
+    # The day's figures when built (counts by tone, outlets, stories) for the page and the PDF.
+    figures = models.JSONField(default=dict, blank=True)
+    built_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "agency__name"]
+        verbose_name = _("بولتن خبری")
+        verbose_name_plural = _("بولتن‌های خبری")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="monitoring_one_bulletin_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:{self.day}"
+
+
+class BulletinItem(models.Model):
+    """One clipping in a bulletin: an article (with the mention that brought it), kept or
+    dropped by an editor, in the order shown."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(
+        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tone = models.CharField(max_length=10, choices=Mention.Tone.choices, blank=True)
+    included = models.BooleanField(_("در بولتن"), default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bulletin", "article"], name="monitoring_one_clipping")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id}:{self.article_id}"

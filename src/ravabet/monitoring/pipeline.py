@@ -33,7 +33,7 @@ import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -42,6 +42,8 @@ from ravabet.core import jalali
 from ravabet.core.validation import INVALID_CHARS
 from ravabet.monitoring import stories
 from ravabet.persian import normalize, search_key
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from ravabet.monitoring.models import Source
@@ -313,7 +315,7 @@ def prepare(raw: RawArticle, now: dt.datetime | None = None) -> PreparedArticle:
 QUERY_CHUNK = 500  # values in one IN (…): far below SQLite's and PostgreSQL's limits
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+def _chunks(values: Sequence[_T]) -> Iterable[Sequence[_T]]:
     for start in range(0, len(values), QUERY_CHUNK):
         yield values[start : start + QUERY_CHUNK]
 
@@ -441,19 +443,28 @@ def _stored_urls(urls: Sequence[str]) -> set[str]:
 
 
 def _assign(ids: list[int]) -> None:
-    try:
-        stories.assign(ids)
-    except Exception:
-        # The articles are stored; a failed grouping must not make the import look failed
-        # (it would be run again and find only duplicates). Logged for the operator.
-        logger.exception("stories.assign failed for %d articles", len(ids))
-    from ravabet.monitoring import watches  # reads the models: imported once Django is ready
+    """The after-commit steps of newly stored articles: their story, their mentions, the
+    mentions' tone; then `settled_at`, so a sweep can tell the articles whose steps a failure
+    or a killed worker left undone (each step is idempotent: running it again adds nothing)."""
+    from ravabet.monitoring import tone, watches  # read the models: imported once Django is ready
+    from ravabet.monitoring.models import Article
 
-    try:
-        watches.match(ids)
-    except Exception:
-        # Likewise: the articles are stored; their mentions are found again by a rematch.
-        logger.exception("watches.match failed for %d articles", len(ids))
+    settled = True
+    for name, step in (
+        ("stories.assign", stories.assign),
+        ("watches.match", watches.match),
+        ("tone.decide_articles", tone.decide_articles),
+    ):
+        try:
+            step(ids)
+        except Exception:
+            # The articles are stored; a failed step must not make the import look failed (it
+            # would be run again and find only duplicates). Logged; the sweep runs it again.
+            logger.exception("%s failed for %d articles", name, len(ids))
+            settled = False
+    if settled:
+        for chunk in _chunks(ids):
+            Article.objects.filter(pk__in=chunk).update(settled_at=timezone.now())
 
 
 def ingest(

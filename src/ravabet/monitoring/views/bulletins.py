@@ -1,0 +1,19 @@
+"""Placeholder pages, replaced as the part is written (issue 12)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from ravabet.monitoring.views import monitor_required
+
+
+@monitor_required
+def bulletins(request: HttpRequest) -> HttpResponse:
+    return render(request, "monitoring/placeholder.html", {"heading": "بولتن خبری"})
+
+
+urlpatterns = [
+    path("bulletins/", bulletins, name="bulletins"),
+]
