@@ -41,8 +41,8 @@ def _feed(name: str, url: str = "http://127.0.0.1:9/rss", **fields: Any) -> Sour
 
 
 def test_poll_due_sources_is_registered_every_minute() -> None:
-    (job,) = [p for p in registry.periodic_tasks() if p.task.startswith("ravabet.monitoring")]
-    assert job.task == "ravabet.monitoring.tasks.poll_due_sources"
+    poll = "ravabet.monitoring.tasks.poll_due_sources"
+    (job,) = [p for p in registry.periodic_tasks() if p.task == poll]
     assert job.every == 60
 
 
