@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
+from ravabet.monitoring.models import Story
 from ravabet.monitoring.views import monitor_required
 
 
@@ -30,6 +31,12 @@ def stories(request: HttpRequest) -> HttpResponse:
 
 
 @monitor_required
+def story(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Story, pk=pk)
+    return render(request, "monitoring/story.html", {"story": item})
+
+
+@monitor_required
 def mentions(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/placeholder.html", {"heading": "بازتاب‌ها"})
 
@@ -44,6 +51,7 @@ urlpatterns = [
     path("sources/", sources, name="sources"),
     path("articles/", articles, name="articles"),
     path("stories/", stories, name="stories"),
+    path("stories/<int:pk>/", story, name="story"),
     path("mentions/", mentions, name="mentions"),
     path("watches/", watches, name="watches"),
 ]
