@@ -1,25 +1,71 @@
 """Demo data of monitoring: the Fars corpus (../shared/corpus/fars-news.jsonl.gz, 1,500 real
-articles of 1385–1387) imported through the pipeline, so the desk opens with articles and
-stories; and the feeds of a few news sites, inactive (the demo machine reaches no site).
+articles of 1382–1400) imported through the pipeline with their true dates, so the desk opens
+with an archive of articles and stories; the feeds of a few news sites, inactive (the demo
+machine reaches no site); and "the last month" (`replay`): the archive being old, other outlets
+republish a sample of its articles, lightly edited, over the last 30 days (near-copies: stories
+with several outlets, narratives of the month), and yesterday a run of complaints about water
+cuts (made-up text, several outlets) raises an alert. Then the alerts are checked, the
+narratives built, and yesterday's bulletin of the directorate made.
 
-Idempotent: the corpus is imported once (a second run finds its source filled). Without the
-corpus file (another machine), it says so and imports nothing.
+Idempotent: the corpus is imported once (a second run finds its source filled), the replay
+once (its source too). Without the corpus file (another machine), it says so and imports only
+the made-up complaints.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from ravabet.core import jalali
 from ravabet.core.organisation.models import Agency
 from ravabet.monitoring import importers, pipeline, watches
-from ravabet.monitoring.models import Source, Watch
+from ravabet.monitoring.models import Article, Source, Watch
+from ravabet.monitoring.pipeline import RawArticle
 
 CORPUS_SOURCE = "بایگانی خبرگزاری فارس (نمونه)"
+REPLAY_SOURCE = "بازنشر ماه گذشته (نمایشی)"
+# Who republishes in the replay, and how each opens its copy.
+OUTLETS = [
+    ("irna.ir", "https://www.irna.ir/demo/", "به گزارش ایرنا، "),
+    ("isna.ir", "https://www.isna.ir/demo/", "به گزارش ایسنا، "),
+    ("tasnimnews.com", "https://www.tasnimnews.com/demo/", "به گزارش تسنیم، "),
+    ("mehrnews.com", "https://www.mehrnews.com/demo/", "به گزارش خبرگزاری مهر، "),
+]
+REPLAY_DAYS = 30
+# How many archive articles the replay republishes: those the demo watches mention first.
+REPLAY_MENTIONED = 120
+REPLAY_OTHERS = 120
+# Yesterday's complaints (made up): two stories, each told by several outlets.
+COMPLAINTS = [
+    (
+        "قطعی چندروزهٔ آب شرب در شهرک‌های جنوبی و اعتراض ساکنان",
+        "ساکنان چند شهرک جنوبی از قطعی چندروزهٔ آب شرب گلایه دارند و می‌گویند شرکت آب و فاضلاب "
+        "به تماس‌هایشان پاسخ نمی‌دهد.",
+        "ساکنان این شهرک‌ها امروز در برابر ساختمان شرکت آب و فاضلاب تجمع کردند و از بی‌توجهی "
+        "مسئولان به کمبود آب شرب و نبود تانکر سیار گلایه کردند. به گفتهٔ آنان، آب از سه روز پیش "
+        "قطع است و هیچ اطلاع‌رسانی پیشینی نشده است. یکی از معترضان گفت کودکان و سالمندان در "
+        "گرما بی‌آب مانده‌اند و وعده‌های وصل دوباره عملی نشده است. شرکت آب و فاضلاب تا لحظهٔ "
+        "تنظیم این خبر توضیحی دربارهٔ علت قطعی و زمان وصل آب نداده است.",
+    ),
+    (
+        "افت فشار و کدورت آب شرب؛ شکایت شهروندان از آب و فاضلاب",
+        "شهروندان چند محله از افت شدید فشار و کدورت آب شرب شکایت کرده‌اند.",
+        "گزارش‌های مردمی از افت شدید فشار آب و کدورت آب شرب در چند محلهٔ شرقی حکایت دارد. "
+        "شهروندان می‌گویند چند هفته است که آب در طبقات بالا قطع می‌شود و رنگ آب نگران‌کننده "
+        "است. آنان از کم‌کاری شرکت آب و فاضلاب در رسیدگی به شکایت‌ها انتقاد کردند و خواستار "
+        "آزمایش کیفیت آب و اطلاع‌رسانی شفاف شدند. کارشناسان نیز فرسودگی شبکهٔ توزیع را علت "
+        "اصلی این مشکل می‌دانند.",
+    ),
+]
 FEEDS = [
     ("خبرگزاری جمهوری اسلامی (ایرنا)", "https://www.irna.ir/rss", "irna.ir"),
     ("خبرگزاری ایسنا", "https://www.isna.ir/rss", "isna.ir"),
@@ -46,13 +92,20 @@ def corpus_path() -> Path:
 
 
 def load() -> int:
-    """Create the demo sources and import the corpus; returns the articles created."""
+    """Create the demo sources, import the corpus, replay the last month; the articles
+    created."""
     for name, url, site in FEEDS:
         Source.objects.get_or_create(
             name=name,
             defaults={"kind": Source.Kind.FEED, "url": url, "site": site, "is_active": False},
         )
     _watches()
+    created = _archive()
+    created += replay()
+    return created
+
+
+def _archive() -> int:
     source, _ = Source.objects.get_or_create(
         name=CORPUS_SOURCE, defaults={"kind": Source.Kind.FILE, "site": "farsnews.ir"}
     )
@@ -68,6 +121,66 @@ def load() -> int:
         # An archive keeps every link as its own article (docs/monitoring.md, "File import").
         created += pipeline.ingest(batch, source=source, same_text=False).created
     # The watches were saved before the articles came; the pipeline matched each batch.
+    return created
+
+
+def _spread(key: str, days: int) -> dt.timedelta:
+    """A fixed, well-spread offset in [0, days) for a key: the same on every run."""
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    return dt.timedelta(seconds=number % (days * 86_400))
+
+
+def _copies(article: Article, published: dt.datetime, outlets: int) -> Iterator[RawArticle]:
+    """An archive article republished by `outlets` outlets, a few hours apart, each lightly
+    edited (its own opening, the last paragraph dropped): near-copies, one story."""
+    paragraphs = article.body.split("\n")
+    body = "\n".join(paragraphs[:-1]) if len(paragraphs) > 2 else article.body
+    for n, (_, prefix, opening) in enumerate(OUTLETS[:outlets]):
+        yield RawArticle(
+            url=f"{prefix}{article.pk}",
+            title=article.title,
+            lead=opening + article.lead if article.lead else "",
+            body=body if n % 2 else opening + body,
+            published_at=published + dt.timedelta(hours=2 * n, minutes=7 * n),
+        )
+
+
+def _complaints(yesterday: dt.datetime) -> Iterator[RawArticle]:
+    for s, (title, lead, body) in enumerate(COMPLAINTS):
+        for n, (_, prefix, opening) in enumerate(OUTLETS):
+            yield RawArticle(
+                url=f"{prefix}water-{s}",
+                title=title,
+                lead=opening + lead,
+                body=body,
+                published_at=yesterday + dt.timedelta(hours=9 + 3 * s + n, minutes=13 * n),
+            )
+
+
+def replay(now: dt.datetime | None = None) -> int:
+    """The last month (module docstring): the articles created. Once: a second run finds its
+    source filled."""
+    now = now or timezone.now()
+    source, _ = Source.objects.get_or_create(
+        name=REPLAY_SOURCE, defaults={"kind": Source.Kind.FILE, "site": "irna.ir"}
+    )
+    if source.articles.exists():
+        return 0
+    archive = Article.objects.filter(source__name=CORPUS_SOURCE).exclude(body="")
+    mentioned = list(
+        archive.filter(mentions__isnull=False).distinct().order_by("pk")[:REPLAY_MENTIONED]
+    )
+    others = list(archive.filter(mentions__isnull=True).order_by("pk")[:REPLAY_OTHERS])
+    raws: list[RawArticle] = []
+    for article in mentioned + others:
+        offset = _spread(article.url, REPLAY_DAYS - 1)
+        published = now - dt.timedelta(days=1) - offset
+        raws.extend(_copies(article, published, 1 + article.pk % len(OUTLETS)))
+    yesterday = jalali.start_of_day(jalali.to_local(now).date() - dt.timedelta(days=1))
+    raws.extend(_complaints(yesterday))
+    created = 0
+    for start in range(0, len(raws), BATCH):
+        created += pipeline.ingest(raws[start : start + BATCH], source=source, now=now).created
     return created
 
 
