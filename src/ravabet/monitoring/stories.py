@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -30,9 +29,7 @@ from datasketch import MinHash
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 
-from ravabet.persian._chars import key_table
-from ravabet.persian._data import lexicon
-from ravabet.persian.search import _attach_affixes
+from ravabet.persian import key_words, looks_like_search_key
 
 NUM_PERM = 128
 SEED = 1404
@@ -43,37 +40,9 @@ THRESHOLD = 0.4
 # Articles assigned per transaction.
 CHUNK = 500
 
-_KEY = key_table()
-_TOKEN = re.compile(r"[^\W_]+")
 _WORD_MASK = np.uint64(0xFFFFFFFF)
 # Odd 64-bit multipliers combining the word hashes of a shingle (position matters).
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(1))
-
-
-def _key_alphabet() -> str:
-    """The characters a search key is made of besides the space: those the key table leaves
-    alone that are word characters, not upper case."""
-    chars = []
-    for code in (*range(0x30, 0x3A), *range(0x61, 0x7B), *range(0x0600, 0x0700)):
-        char = chr(code)
-        if _KEY.get(code, char) != char or not re.fullmatch(r"[^\W_]", char):
-            continue
-        chars.append(char)
-    return "".join(chars)
-
-
-# Text with any other character (punctuation, half-spaces, Arabic forms, upper case, line
-# breaks) is not a search key and is folded first.
-_NOT_KEY = re.compile(f"[^ {re.escape(_key_alphabet())}]")
-# The characters the key table changes: replaced one by one (normalized text has few; faster
-# than str.translate over the whole text).
-_FOLDED = re.compile(
-    "[" + re.escape("".join(chr(c) for c, v in sorted(_KEY.items()) if v != chr(c))) + "]"
-)
-
-
-def _fold(match: re.Match[str]) -> str:
-    return _KEY[ord(match.group())] or ""
 
 
 @functools.cache
@@ -122,17 +91,9 @@ def _hash_words(tokens: Sequence[str]) -> list[int | None]:
 
 def words(text: str) -> list[str]:
     """The words of `text` as search_key() writes them (a search key is only split)."""
-    if _NOT_KEY.search(text) is None:
+    if looks_like_search_key(text):
         return text.split()
-    parts = lexicon().compound_parts
-    tokens: list[str] = []
-    for token in _TOKEN.findall(_FOLDED.sub(_fold, text).lower()):
-        split = parts.get(token)
-        if split is not None:
-            tokens.extend(split)
-        else:
-            tokens.append(token)
-    return _attach_affixes(tokens)
+    return key_words(text, normalized=True)
 
 
 def _shingle_hashes(tokens: Sequence[str]) -> np.ndarray[Any, np.dtype[np.uint32]]:

@@ -40,8 +40,7 @@ from django_tasks import task
 from ravabet.core import audit, permissions, validation
 from ravabet.core.organisation.models import Agency
 from ravabet.monitoring.models import Article, Mention, Watch
-from ravabet.persian import normalize, search_key, sentences, to_persian_digits
-from ravabet.persian._chars import key_table
+from ravabet.persian import fold_letters, normalize, search_key, sentences, to_persian_digits
 
 logger = logging.getLogger(__name__)
 
@@ -325,18 +324,13 @@ class _Sentences:
         return None
 
 
-# search_key's folding of letters (Arabic forms, hamza seats, diacritics, digits), for the
-# cheap test above; the texts are normalized already.
-_FOLD = key_table()
-
-
 _NOT_LETTERS = re.compile(r"[\W_]+")
 
 
 def _squeeze(text: str) -> str:
     """The letters and digits of a normalized text as search_key folds them, nothing between:
     a sentence whose search key holds a phrase holds the phrase's squeezed letters."""
-    return _NOT_LETTERS.sub("", text.translate(_FOLD).lower())
+    return _NOT_LETTERS.sub("", fold_letters(text))
 
 
 def _around(sentence: str, ratio: float) -> str:

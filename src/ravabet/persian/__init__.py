@@ -11,7 +11,13 @@ from ravabet.persian.normalizer import (
     to_persian_digits,
 )
 from ravabet.persian.paragraphs import reflow
-from ravabet.persian.search import SEARCH_KEY_VERSION, search_key
+from ravabet.persian.search import (
+    SEARCH_KEY_VERSION,
+    fold_letters,
+    key_words,
+    looks_like_search_key,
+    search_key,
+)
 from ravabet.persian.stem import lemmatize, word_counts
 from ravabet.persian.tokens import get_stopwords, sentences, tokenize
 
@@ -19,7 +25,10 @@ stopwords: frozenset[str] = get_stopwords()
 
 __all__ = [
     "SEARCH_KEY_VERSION",
+    "fold_letters",
+    "key_words",
     "lemmatize",
+    "looks_like_search_key",
     "normalize",
     "normalize_characters",
     "reflow",

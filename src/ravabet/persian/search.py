@@ -35,9 +35,21 @@ def search_key(text: str, *, normalized: bool = False) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"search_key() expects str, got {type(text).__name__}")
-    folded = (text if normalized else normalize(text)).translate(_KEY).lower()
-    lex = lexicon()
-    parts = lex.compound_parts
+    return " ".join(key_words(text, normalized=normalized))
+
+
+def fold_letters(text: str) -> str:
+    """The letter folding of search keys alone, on text normalize() has already seen: Arabic
+    letter forms, hamza seats, ۀ/ة, diacritics and tanwin folded, digits made Latin, Latin
+    lower-cased; spaces, punctuation and words left where they are («مؤسسهٔ ۱۲» → «موسسه 12»)."""
+    return text.translate(_KEY).lower()
+
+
+def key_words(text: str, *, normalized: bool = False) -> list[str]:
+    """The words of search_key(text), as a list: `" ".join(key_words(t)) == search_key(t)`.
+    `normalized=True` as for search_key()."""
+    folded = fold_letters(text if normalized else normalize(text))
+    parts = lexicon().compound_parts
     tokens: list[str] = []
     for token in _TOKEN.findall(folded):
         split = parts.get(token)
@@ -45,7 +57,30 @@ def search_key(text: str, *, normalized: bool = False) -> str:
             tokens.extend(split)
         else:
             tokens.append(token)
-    return " ".join(_attach_affixes(tokens))
+    return _attach_affixes(tokens)
+
+
+def _key_alphabet() -> str:
+    """The characters of a search key besides the space: word characters, not upper case,
+    that the folding leaves alone."""
+    chars = []
+    for code in (*range(0x30, 0x3A), *range(0x61, 0x7B), *range(0x0600, 0x0700)):
+        char = chr(code)
+        if _KEY.get(code, char) == char and re.fullmatch(r"[^\W_]", char):
+            chars.append(char)
+    return "".join(chars)
+
+
+_NOT_KEY = re.compile(f"[^ {re.escape(_key_alphabet())}]")
+
+
+def looks_like_search_key(text: str) -> bool:
+    """Whether `text` is made only of the characters search_key() writes (folded letters,
+    Latin digits, lower-case Latin, single-spaced or not): a stored search key passes, and
+    its words are then `text.split()` with no folding; text with punctuation, half-spaces,
+    line breaks, Arabic forms or upper case does not. (Characters only: «روابط عمومی ها»
+    passes, though search_key() would glue its «ها».)"""
+    return _NOT_KEY.search(text) is None
 
 
 @functools.cache
