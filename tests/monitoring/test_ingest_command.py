@@ -201,3 +201,26 @@ def test_refusals(tmp_path: Path) -> None:
     assert IngestRun.objects.get().status == "failed"
     with pytest.raises(CommandError):
         run(str(path), "--batch", "0")
+
+
+@pytest.mark.django_db
+def test_an_import_settles_what_it_stored(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Each batch's story, mentions and tone run after its commit: nothing is left unsettled
+    for the sweep."""
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"link": f"https://x.ir/news/{n}", "title": f"خبر {n}", "body": "متن خبر"})
+            + "\n"
+            for n in range(7)
+        ),
+        encoding="utf-8",
+    )
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        run(str(path), "--batch", "3")
+    assert len(hooks) == 3  # one a batch
+    assert Article.objects.count() == 7
+    assert not Article.objects.filter(settled_at__isnull=True).exists()
+    assert not Article.objects.filter(story__isnull=True).exists()

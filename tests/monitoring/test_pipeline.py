@@ -355,3 +355,73 @@ def test_links_already_stored_are_not_prepared_again(monkeypatch: pytest.MonkeyP
     )
     assert prepared == ["https://farsnews.ir/news/78"]
     assert (result.seen, result.created, result.duplicates) == (3, 1, 2)
+
+
+def test_the_sweep_settles_what_a_failing_step_left(
+    world: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Stored while stories.assign raised: unsettled, no story, no mention. The sweep, once the
+    batch is old enough, gives it its story and its mention and settles it; again, nothing."""
+    from ravabet.monitoring import tasks, watches
+    from ravabet.monitoring.models import Mention, Story
+    from ravabet.monitoring.watches import WatchInput
+
+    watch = watches.watch_save(
+        actor=world.officer_roads,
+        data=WatchInput(agency=world.roads, name="وزارت", terms="وزارت ارتباطات"),
+    )
+    real = stories.assign
+
+    def broken(ids: list[int]) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stories, "assign", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = pipeline.ingest(
+            [raw(body="سخنگوی وزارت ارتباطات امروز گفت که اینترنت پایدار است.")]
+        )
+    monkeypatch.setattr(stories, "assign", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        fine = pipeline.ingest([raw(url="https://irna.ir/news/9", title="خبری دیگر", body="متن")])
+    article = Article.objects.get(pk=failed.created_ids[0])
+    assert article.settled_at is None and article.story_id is None
+    assert Article.objects.get(pk=fine.created_ids[0]).settled_at is not None
+    # Mentions were found (that step ran), the story was not.
+    assert Mention.objects.filter(article=article, watch=watch).count() == 1
+
+    # Too recent: its after-commit steps might still be running.
+    assert pipeline.settle_pending() == (0, 0)
+    later = timezone.now() + pipeline.SETTLE_AFTER + dt.timedelta(minutes=1)
+    assert pipeline.settle_pending(now=later) == (1, 0)
+    article.refresh_from_db()
+    assert article.settled_at is not None and article.story_id is not None
+    assert Story.objects.get(pk=article.story_id).article_count == 1
+    assert Mention.objects.filter(article=article, watch=watch).count() == 1
+    snapshot = (Story.objects.count(), Mention.objects.count(), article.settled_at)
+    assert pipeline.settle_pending(now=later) == (0, 0)
+    assert tasks.settle_pending.call() == 0
+    article.refresh_from_db()
+    assert (Story.objects.count(), Mention.objects.count(), article.settled_at) == snapshot
+
+
+def test_the_sweep_holds_back_only_the_article_a_step_cannot_take(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [
+        pipeline.ingest([raw(url=f"https://x.ir/news/{n}", title=f"خبر شماره {n}")]).created_ids[0]
+        for n in range(5)
+    ]
+    poison = ids[2]
+    real = stories.assign
+
+    def fails_on_one(article_ids: list[int]) -> int:
+        if poison in article_ids:
+            raise RuntimeError("boom")
+        return real(article_ids)
+
+    monkeypatch.setattr(stories, "assign", fails_on_one)
+    later = timezone.now() + pipeline.SETTLE_AFTER + dt.timedelta(minutes=1)
+    assert pipeline.settle_pending(now=later) == (4, 1)
+    unsettled = Article.objects.filter(settled_at__isnull=True)
+    assert list(unsettled.values_list("pk", flat=True)) == [poison]
+    assert Article.objects.filter(story__isnull=True).count() == 1

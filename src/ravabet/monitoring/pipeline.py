@@ -442,29 +442,94 @@ def _stored_urls(urls: Sequence[str]) -> set[str]:
     return stored
 
 
-def _assign(ids: list[int]) -> None:
-    """The after-commit steps of newly stored articles: their story, their mentions, the
-    mentions' tone; then `settled_at`, so a sweep can tell the articles whose steps a failure
-    or a killed worker left undone (each step is idempotent: running it again adds nothing)."""
+# The steps run after a batch's commit, in order; each is idempotent (running it again on the
+# same articles adds nothing), so the sweep may run them again on articles they already did.
+def _steps() -> tuple[tuple[str, Callable[[list[int]], object]], ...]:
     from ravabet.monitoring import tone, watches  # read the models: imported once Django is ready
-    from ravabet.monitoring.models import Article
 
-    settled = True
-    for name, step in (
+    return (
         ("stories.assign", stories.assign),
         ("watches.match", watches.match),
         ("tone.decide_articles", tone.decide_articles),
-    ):
+    )
+
+
+def _run_steps(ids: list[int], *, log: bool = True) -> bool:
+    """Run every step on `ids`, each even when one before failed; True when all succeeded."""
+    ok = True
+    for name, step in _steps():
         try:
             step(ids)
         except Exception:
             # The articles are stored; a failed step must not make the import look failed (it
             # would be run again and find only duplicates). Logged; the sweep runs it again.
-            logger.exception("%s failed for %d articles", name, len(ids))
-            settled = False
-    if settled:
-        for chunk in _chunks(ids):
-            Article.objects.filter(pk__in=chunk).update(settled_at=timezone.now())
+            if log:
+                logger.exception("%s failed for %d articles", name, len(ids))
+            ok = False
+    return ok
+
+
+def _mark_settled(ids: Sequence[int]) -> None:
+    from ravabet.monitoring.models import Article
+
+    now = timezone.now()
+    for chunk in _chunks(ids):
+        Article.objects.filter(pk__in=chunk, settled_at__isnull=True).update(settled_at=now)
+
+
+def _assign(ids: list[int]) -> None:
+    """The after-commit steps of newly stored articles: their story, their mentions, the
+    mentions' tone; then `settled_at`, so the sweep (`settle_pending`) can tell the articles
+    whose steps a failure or a killed worker left undone."""
+    if _run_steps(ids):
+        _mark_settled(ids)
+
+
+# The sweep: articles fetched longer ago than SETTLE_AFTER and still unsettled (their batch's
+# after-commit steps failed, or the worker died between the commit and the end of the steps).
+# The wait keeps it off batches whose steps are still running. SETTLE_BATCH oldest a run, in
+# groups of SETTLE_GROUP; a group that fails is tried an article at a time, so one article a
+# step cannot take holds back only itself (it stays unsettled, logged, and is tried again).
+SETTLE_AFTER = dt.timedelta(minutes=10)
+SETTLE_BATCH = 2000
+SETTLE_GROUP = 200
+# A step failing for this many articles in a row is failing for all: the run stops there.
+SETTLE_FAILURES = 20
+
+
+def settle_pending(*, now: dt.datetime | None = None, limit: int = SETTLE_BATCH) -> tuple[int, int]:
+    """Run the steps again on the oldest unsettled articles and settle those they succeed
+    for: (settled, still unsettled) among the articles taken."""
+    from ravabet.monitoring.models import Article
+
+    cutoff = (now or timezone.now()) - SETTLE_AFTER
+    ids = list(
+        Article.objects.filter(settled_at__isnull=True, fetched_at__lte=cutoff)
+        .order_by("fetched_at", "pk")
+        .values_list("pk", flat=True)[: max(0, limit)]
+    )
+    settled = failed = 0
+    for start in range(0, len(ids), SETTLE_GROUP):
+        group = ids[start : start + SETTLE_GROUP]
+        if _run_steps(group, log=False):
+            _mark_settled(group)
+            settled += len(group)
+            continue
+        in_a_row = 0
+        for pk in group:
+            if _run_steps([pk], log=in_a_row == 0):
+                _mark_settled([pk])
+                settled += 1
+                in_a_row = 0
+                continue
+            failed += 1
+            in_a_row += 1
+            if in_a_row >= SETTLE_FAILURES:
+                logger.error(
+                    "settling stopped: the steps failed for %d articles in a row", in_a_row
+                )
+                return settled, len(ids) - settled
+    return settled, failed
 
 
 def ingest(

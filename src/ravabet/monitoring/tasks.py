@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
-from ravabet.monitoring import feeds
+from ravabet.monitoring import feeds, pipeline
 from ravabet.monitoring.models import Source
 
 logger = logging.getLogger(__name__)
@@ -87,5 +87,10 @@ def poll_due_sources() -> int:
 
 @task()
 def settle_pending() -> int:
-    """Being written (issue 12): run the after-commit steps of articles left unsettled."""
-    return 0
+    """Every 10 minutes: the after-commit steps (story, mentions, tone) run again on the
+    articles a failure or a killed worker left unsettled (pipeline.settle_pending); the
+    number settled."""
+    settled, unsettled = pipeline.settle_pending()
+    if unsettled:
+        logger.warning("%d articles are still unsettled after the sweep", unsettled)
+    return settled
