@@ -78,7 +78,10 @@ def seed_lexicon(threshold: int = 1) -> Callable[[str], str]:
 def report(name: str, truth: Sequence[str], predicted: Sequence[str], baseline: float) -> float:
     right = sum(t == p for t, p in zip(truth, predicted, strict=True))
     accuracy = right / len(truth)
-    print(f"\n## {name}: accuracy {accuracy:.3f} ({right}/{len(truth)}), ×{accuracy / baseline:.2f} the baseline")
+    print(
+        f"\n## {name}: accuracy {accuracy:.3f} ({right}/{len(truth)}), "
+        f"×{accuracy / baseline:.2f} the baseline"
+    )
     print(f"{'':10} {'precision':>9} {'recall':>7} {'n':>4}")
     for c in TONES:
         said = sum(p == c for p in predicted)
@@ -88,7 +91,10 @@ def report(name: str, truth: Sequence[str], predicted: Sequence[str], baseline: 
         print(f"{c:10} {precision:9.3f} {hit / n if n else 0.0:7.3f} {n:4d}")
     print("confusion (rows: truth, columns: predicted):", " ".join(f"{c[:3]:>5}" for c in TONES))
     for t in TONES:
-        cells = [sum(1 for x, p in zip(truth, predicted, strict=True) if x == t and p == c) for c in TONES]
+        cells = [
+            sum(1 for x, p in zip(truth, predicted, strict=True) if x == t and p == c)
+            for c in TONES
+        ]
         print(f"  {t:10}" + "".join(f"{v:6d}" for v in cells))
     return accuracy
 
@@ -134,14 +140,22 @@ def main() -> None:
         baseline,
     )
     cv_seconds = time.perf_counter() - started
-    report("classifier, char 2–5-grams, 5-fold CV", labels, cross_validated(keys, labels, CHARS), baseline)
+    report(
+        "classifier, char 2–5-grams, 5-fold CV",
+        labels,
+        cross_validated(keys, labels, CHARS),
+        baseline,
+    )
     report(
         f"classifier (p ≥ {tone.CLASSIFIER_MIN_PROBABILITY}) else lexicon, 5-fold CV",
         labels,
         cross_validated(keys, labels, tone.FEATURES, combine=True),
         baseline,
     )
-    print(f"\nlexicon: {per_passage:.0f} µs a passage (search key given); classifier 5-fold CV: {cv_seconds:.1f} s")
+    print(
+        f"\nlexicon: {per_passage:.0f} µs a passage (search key given); "
+        f"classifier 5-fold CV: {cv_seconds:.1f} s"
+    )
 
 
 if __name__ == "__main__":
