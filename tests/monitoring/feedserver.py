@@ -66,8 +66,12 @@ class FeedServer:
         self._server.shutdown()
         self._server.server_close()
 
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def route(self, path: str, handler: Handler) -> None:
         self.routes[path] = handler

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ravabet.core import richtext
@@ -24,7 +25,9 @@ MB = 1024 * 1024
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
+def server(settings: Any) -> Iterator[FeedServer]:
+    """The local feed server, on 127.0.0.1: private addresses allowed while it runs."""
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = True
     with FeedServer() as running:
         yield running
 
@@ -393,7 +396,8 @@ def test_http_errors(server: FeedServer, status: int) -> None:
         feeds.fetch(_source(server.url("/rss")))
 
 
-def test_connection_refused() -> None:
+def test_connection_refused(settings: Any) -> None:
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = True
     with FeedServer() as gone:
         url = gone.url("/rss")
     with pytest.raises(feeds.FeedError, match="اتصال"):
@@ -726,3 +730,114 @@ def test_trafilatura_extracts_the_article() -> None:
     item = corpus_items(1, start=130)[0]
     text = extract(_article_page(item).encode(), "https://www.farsnews.ir/news/1")
     assert text and item["paragraphs"][0][:40] in text
+
+
+# --- The guard: no requests into the internal network
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/rss",
+        "http://10.1.2.3/rss",
+        "http://192.168.1.1/rss",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/rss",
+        "http://[::ffff:127.0.0.1]/rss",
+        "http://[fe80::1]/rss",
+        "http://0.0.0.0/rss",
+        "http://224.0.0.1/rss",
+        "http://0x7f000001/rss",
+        "http://2130706433/rss",
+        "http://0177.0.0.1/rss",
+        "http://127.1/rss",
+        "http://localhost/rss",
+        "http://LOCALHOST./rss",
+        "http://feeds.localhost/rss",
+        "https://93.184.216.34:8080/rss",
+        "ftp://93.184.216.34/rss",
+    ],
+)
+def test_the_guard_refuses_internal_addresses_and_other_ports(url: str, settings: Any) -> None:
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = False
+    with pytest.raises(ValidationError) as refused:
+        feeds.check_feed_url(url)
+    assert any("\u0600" <= c <= "\u06ff" for c in refused.value.messages[0])  # Persian
+    with pytest.raises(feeds.FeedError):
+        feeds.fetch(_source(url))
+
+
+def _resolving(monkeypatch: pytest.MonkeyPatch, names: dict[str, str]) -> None:
+    """getaddrinfo answering `names` (host → IPv4 address) itself, the rest as usual."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in names:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], int(port)))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_public_address_and_a_name_that_does_not_resolve_pass(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = False
+    _resolving(monkeypatch, {"www.irna.ir": "185.143.233.2"})
+    assert feeds.check_feed_url(" https://www.irna.ir/rss ") == "https://www.irna.ir/rss"
+    assert feeds.check_feed_url("http://93.184.216.34/rss") == "http://93.184.216.34/rss"
+    # No DNS now (this machine has none): checked again when fetched.
+    assert feeds.check_feed_url("https://nowhere.invalid/rss") == "https://nowhere.invalid/rss"
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = True
+    assert feeds.check_feed_url("http://127.0.0.1:8001/rss") == "http://127.0.0.1:8001/rss"
+
+
+@pytest.mark.django_db
+def test_a_name_resolving_to_loopback_is_never_connected_to(
+    server: FeedServer, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public-looking name whose address is 127.0.0.1 (the local feed server): refused by the
+    form's check, and a poll records the error without a request reaching the server."""
+    server.serve("/rss", rss(corpus_items(2)))
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = False
+    monkeypatch.setattr(feeds, "ALLOWED_PORTS", frozenset({80, 443, server.port}))
+    _resolving(monkeypatch, {"news.example.ir": "127.0.0.1"})
+    url = f"http://news.example.ir:{server.port}/rss"
+    with pytest.raises(ValidationError, match=r"127\.0\.0\.1"):
+        feeds.check_feed_url(url)
+    source = _saved_source(url)
+    result = feeds.poll(source.pk)
+    source.refresh_from_db()
+    assert source.health == Source.Health.FAILING and "127.0.0.1" in source.last_error
+    assert result.created == 0 and server.requests == []
+    assert IngestRun.objects.get(source=source).status == IngestRun.Status.FAILED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "location", ["http://169.254.169.254/latest/meta-data/", "http://intranet.example.ir/admin"]
+)
+def test_a_public_feed_redirecting_to_a_private_address(
+    server: FeedServer, settings: Any, monkeypatch: pytest.MonkeyPatch, location: str
+) -> None:
+    """The local server stands for a public host (its address let through for this test
+    only): its redirect to the metadata address, or to a name resolving to 10.0.0.7, is
+    refused at that hop and recorded on the source."""
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = False
+    real = feeds._refused_address
+    monkeypatch.setattr(
+        feeds, "_refused_address", lambda ip: None if ip == "127.0.0.1" else real(ip)
+    )
+    monkeypatch.setattr(feeds, "ALLOWED_PORTS", frozenset({80, 443, server.port}))
+    _resolving(monkeypatch, {"news.example.ir": "127.0.0.1", "intranet.example.ir": "10.0.0.7"})
+    server.serve("/rss", b"", status=302, headers={"Location": location})
+    url = f"http://news.example.ir:{server.port}/rss"
+    assert feeds.check_feed_url(url) == url
+    source = _saved_source(url)
+    feeds.poll(source.pk)  # never raises
+    source.refresh_from_db()
+    assert source.health == Source.Health.FAILING
+    assert "169.254.169.254" in source.last_error or "10.0.0.7" in source.last_error
+    assert [path for path, _headers in server.requests] == ["/rss"]  # the first hop only

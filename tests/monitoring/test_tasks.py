@@ -24,7 +24,9 @@ from tests.monitoring.test_feeds import FakeIngest
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
+def server(settings: Any) -> Iterator[FeedServer]:
+    """The local feed server, on 127.0.0.1: private addresses allowed while it runs."""
+    settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = True
     with FeedServer() as running:
         yield running
 

@@ -418,6 +418,11 @@ RAVABET_DESK_MAX_ATTACHMENTS = int(os.environ.get("RAVABET_DESK_MAX_ATTACHMENTS"
 RAVABET_DESK_CLOSE_AFTER_DAYS = int(os.environ.get("RAVABET_DESK_CLOSE_AFTER_DAYS", "14"))
 # Fewer messages than this in the chosen period: an agency is shown but not ranked.
 RAVABET_DESK_MIN_VOLUME = int(os.environ.get("RAVABET_DESK_MIN_VOLUME", "10"))
+# Media monitoring: feeds (and the article pages read for full text) may be on private,
+# loopback or link-local addresses and on any port. Off: only public addresses on 80/443
+# (monitoring/feeds.py's guard against requests to the internal network); on for an intranet
+# feed, and in the tests, whose feeds are served from 127.0.0.1.
+RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = env_bool("RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS")
 # How SMS leave: the console in the demo; "ravabet.core.sms.KavenegarBackend" with
 # RAVABET_SMS_API_KEY and RAVABET_SMS_SENDER for a real provider (core/sms.py).
 RAVABET_SMS_BACKEND = os.environ.get("RAVABET_SMS_BACKEND", "ravabet.core.sms.ConsoleBackend")
