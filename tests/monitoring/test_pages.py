@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ravabet.core import jalali
-from ravabet.monitoring import pipeline, stories, watches
+from ravabet.monitoring import pipeline, selectors, stories, watches
 from ravabet.monitoring.models import Article, Mention, Source, Story, Watch
 from ravabet.monitoring.pipeline import RawArticle
 from ravabet.monitoring.watches import WatchInput
@@ -295,6 +295,21 @@ def test_article_search_and_filters(world: Any, news: dict[str, Any]) -> None:
     today = timezone.localdate()
     assert titles(since=jalali.format_short(today + dt.timedelta(days=2))) == 0
     assert titles(until=jalali.format_short(today + dt.timedelta(days=2))) == 4
+
+
+def test_a_text_search_reads_the_newest_articles_only(
+    world: Any, news: dict[str, Any], monkeypatch: Any
+) -> None:
+    c = client(world.officer_health)
+    assert (
+        "آغاز واکسیناسیون آنفلوانزا"
+        in c.get(BASE + "articles/", {"q": "واکسیناسیون"}).content.decode()
+    )
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 2)
+    roads = c.get(BASE + "articles/", {"q": "فیروزکوه"}).content.decode()
+    # The two newest are searched (the third, about the road, and the fourth); the first two not.
+    found = re.findall(r'href="/backoffice/monitoring/articles/([0-9]+)/"', roads)
+    assert found == [str(news["ids"][2])] and "جست‌وجو در ۲ خبر تازه‌تر" in roads
 
 
 HOSTILE = [

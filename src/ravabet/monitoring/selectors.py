@@ -32,6 +32,8 @@ from ravabet.persian import search_key
 
 MAX_QUERY_CHARS = 200  # of a search typed into a filter; the rest is not searched
 MAX_QUERY_WORDS = 8
+# A text search reads at most the newest this many articles (a LIKE over every text is a scan).
+SEARCH_WINDOW = 20_000
 UNDECIDED = "undecided"  # the tone filter's word for "not decided yet"
 # Fields an article list shows: never its body, original or signature.
 ARTICLE_LIST_FIELDS = (
@@ -83,6 +85,16 @@ def _words(field: str, key: str) -> Q:
 # --- articles and stories ----------------------------------------------------------------------
 
 
+def search_floor() -> int | None:
+    """The smallest article id a text search reads (None: it reads them all)."""
+    ids = list(
+        Article.objects.order_by("-id").values_list("id", flat=True)[
+            SEARCH_WINDOW - 1 : SEARCH_WINDOW
+        ]
+    )
+    return ids[0] if ids else None
+
+
 def article_list(
     *,
     q: str = "",
@@ -90,12 +102,16 @@ def article_list(
     since: dt.date | None = None,
     until: dt.date | None = None,
     has_story: bool | None = None,
+    floor: int | None = None,
 ) -> QuerySet[Article]:
-    """Articles, newest first; `q` is matched as a run of whole words of the text's search key."""
+    """Articles, newest first; `q` is matched as a run of whole words of the text's search key,
+    in the articles from id `floor` on (`search_floor()`)."""
     qs = Article.objects.only(*ARTICLE_LIST_FIELDS)
     key = query_key(q)
     if key:
         qs = qs.filter(_words("search_text", key))
+        if floor is not None:
+            qs = qs.filter(pk__gte=floor)
     if outlet:
         qs = qs.filter(outlet=outlet)
     if since:

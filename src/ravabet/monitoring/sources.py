@@ -75,7 +75,8 @@ def _url_errors(url: str) -> list[str]:
 def source_prepare(data: SourceInput) -> SourceInput:
     """The input checked and cleaned, outside any transaction; ValidationError keyed by field."""
     validation.check_texts(
-        (name, getattr(data, name), LABELS[name], MAX_CHARS[name]) for name in ("name", "site")
+        (name, getattr(data, name), LABELS[name], MAX_CHARS[name])
+        for name in ("name", "url", "site")
     )
     errors: dict[str, list[str]] = {}
     name = " ".join(normalize(data.name).split())

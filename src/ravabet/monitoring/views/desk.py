@@ -245,12 +245,16 @@ def source_poll(request: HttpRequest, pk: int) -> HttpResponse:
 @monitor_required
 def articles(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilters.parse(request.GET)
-    page = paginate(request, selectors.article_list(**filters.for_selector()), PER_PAGE)
-    return render(
-        request,
-        "monitoring/articles.html",
-        {"page": page, "filters": filters, "outlets": selectors.outlets()},
-    )
+    floor = selectors.search_floor() if filters.q else None
+    items = selectors.article_list(**filters.for_selector(), floor=floor)
+    page = paginate(request, items, PER_PAGE)
+    context = {
+        "page": page,
+        "filters": filters,
+        "outlets": selectors.outlets(),
+        "window": selectors.SEARCH_WINDOW if floor is not None else None,
+    }
+    return render(request, "monitoring/articles.html", context)
 
 
 @monitor_required
