@@ -240,6 +240,7 @@ def test_empty_and_hostile(client: Any, world: Any) -> None:
     assert page.status_code == 200 and "هنوز روایتی ساخته نشده" in page.content.decode()
     for query in ("days=%00", "days=۹۹۹۹۹۹۹۹۹۹۹۹۹", "page=-1", "x=<script>", "days=%ED%A0%80"):
         assert client.get(f"{url}?{query}").status_code in (200, 400)
+    assert client.get(f"{url}99999999999999999999/").status_code == 404
     client.force_login(world.outsider)
     assert client.get(url).status_code == 403
 

@@ -337,7 +337,8 @@ def _periods(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, int, int]:
     return first, step, (days + step - 1) // step
 
 
-def _label(day: dt.date) -> str:
+def short_day(day: dt.date) -> str:
+    """«۰۲/۳۰»: a Jalali month and day, for a chart's categories."""
     j = pdates.to_jalali(day)
     return to_persian_digits(f"{j.month:02d}/{j.day:02d}")
 
@@ -372,7 +373,7 @@ def attention(narratives: Sequence[Narrative], start: dt.datetime, end: dt.datet
         pk: [c / t if t else 0.0 for c, t in zip(row, totals, strict=True)]
         for pk, row in counts.items()
     }
-    labels = [_label(first + dt.timedelta(days=i * step)) for i in range(count)]
+    labels = [short_day(first + dt.timedelta(days=i * step)) for i in range(count)]
     return Attention(labels, totals, counts, shares)
 
 

@@ -17,9 +17,8 @@ from ravabet.core import charts, jalali
 from ravabet.core.pagination import paginate
 from ravabet.monitoring import alerts as service
 from ravabet.monitoring.models import Alert
+from ravabet.monitoring.narratives import short_day
 from ravabet.monitoring.views import monitor_required
-from ravabet.persian import dates as pdates
-from ravabet.persian import to_persian_digits
 
 PER_PAGE = 25
 STATES = (("open", "باز"), ("all", "همه"))
@@ -60,11 +59,9 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
     item = _alert_for(request, pk)
     periods, level = service.alert_history(item)
 
-    def day_label(i: int) -> str:
-        j = pdates.to_jalali(periods.first_day + dt.timedelta(days=i))
-        return to_persian_digits(f"{j.month:02d}/{j.day:02d}")
-
-    names = [day_label(i) for i in range(len(level.days))] + ["۲۴ ساعت اخیر"]
+    names = [
+        short_day(periods.first_day + dt.timedelta(days=i)) for i in range(len(level.days))
+    ] + ["۲۴ ساعت اخیر"]
     counts = [float(n) for n in level.days] + [float(level.count)]
     chart = charts.column_chart(
         names,
