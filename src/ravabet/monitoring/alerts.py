@@ -154,20 +154,22 @@ NEGATIVE = Subject(Alert.Kind.NEGATIVE, "agency_id")
 SEARCH = Subject(Alert.Kind.SEARCH, "watch_id")
 
 
+def _window(subject: Subject, periods: Periods) -> QuerySet[Mention]:
+    """The subject's mentions in the window."""
+    return subject.mentions().filter(
+        article__published_at__gt=periods.window_start, article__published_at__lte=periods.now
+    )
+
+
+def _per_subject(rows: QuerySet[Mention], key: str) -> QuerySet[Any]:
+    """(subject id, distinct articles) of the rows."""
+    return rows.values(key).annotate(n=Count("article_id", distinct=True)).values_list(key, "n")
+
+
 def window_counts(subject: Subject, periods: Periods) -> dict[int, int]:
     """subject id → distinct articles in the window, the MAX_SUBJECTS busiest."""
-    rows = (
-        subject.mentions()
-        .filter(
-            article__published_at__gt=periods.window_start,
-            article__published_at__lte=periods.now,
-        )
-        .values(subject.key)
-        .annotate(n=Count("article_id", distinct=True))
-        .order_by("-n", subject.key)
-        .values_list(subject.key, "n")[:MAX_SUBJECTS]
-    )
-    return dict(rows)
+    rows = _per_subject(_window(subject, periods), subject.key)
+    return dict(rows.order_by("-n", subject.key)[:MAX_SUBJECTS])
 
 
 def history(subject: Subject, ids: Iterable[int], periods: Periods) -> dict[int, list[int]]:
@@ -200,17 +202,8 @@ def levels(subject: Subject, ids: Iterable[int], periods: Periods) -> dict[int, 
     wanted = list(ids)[:MAX_SUBJECTS]
     counts: dict[int, int] = {}
     for i in range(0, len(wanted), CHUNK):
-        counts.update(
-            subject.mentions()
-            .filter(
-                **{f"{subject.key}__in": wanted[i : i + CHUNK]},
-                article__published_at__gt=periods.window_start,
-                article__published_at__lte=periods.now,
-            )
-            .values(subject.key)
-            .annotate(n=Count("article_id", distinct=True))
-            .values_list(subject.key, "n")
-        )
+        chunk = _window(subject, periods).filter(**{f"{subject.key}__in": wanted[i : i + CHUNK]})
+        counts.update(_per_subject(chunk, subject.key))
     days = history(subject, wanted, periods)
     return {pk: level(counts.get(pk, 0), days[pk]) for pk in wanted}
 
