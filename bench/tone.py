@@ -51,14 +51,8 @@ CHARS = {
 
 
 def read_labelled(path: Path = LABELLED) -> tuple[list[str], list[str]]:
-    passages, labels = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or line.startswith("label\t") or not line.strip():
-            continue
-        label, _link, passage = line.split("\t", 2)
-        passages.append(passage)
-        labels.append(label)
-    return passages, labels
+    rows = tone.read_labelled_file(path)
+    return [passage for _, _, passage in rows], [label for label, _, _ in rows]
 
 
 def seed_lexicon(threshold: int = 1) -> Callable[[str], str]:

@@ -455,23 +455,13 @@ def test_the_directorate_edits_the_lexicon_on_the_page(world: Any) -> None:
 
 
 def read_labelled() -> tuple[list[str], list[str]]:
-    passages, labels = [], []
-    for line in LABELLED.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or line.startswith("label\t") or not line.strip():
-            continue
-        label, _link, passage = line.split("\t", 2)
-        passages.append(passage)
-        labels.append(label)
-    return passages, labels
+    rows = tone.read_labelled_file(LABELLED)
+    return [passage for _, _, passage in rows], [label for label, _, _ in rows]
 
 
 def test_the_labelled_set_is_real_corpus_text() -> None:
     passages, labels = read_labelled()
-    links = [
-        line.split("\t")[1]
-        for line in LABELLED.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith(("#", "label\t"))
-    ]
+    links = [link for _, link, _ in tone.read_labelled_file(LABELLED)]
     assert len(passages) >= 200 and min(labels.count(t) for t in tone.TONES) >= 50
     texts = {}
     with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:

@@ -105,6 +105,18 @@ def load_lexicon_file(path: Path = LEXICON_FILE) -> int:
     return len(new)
 
 
+def read_labelled_file(path: Path) -> list[tuple[str, str, str]]:
+    """A labelled set in TSV (label, link, passage a line; comments and header skipped), as
+    tests/monitoring/data/tone_labelled.tsv: (label, link, passage) a row."""
+    rows: list[tuple[str, str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("label\t") or not line.strip():
+            continue
+        label, link, passage = line.split("\t", 2)
+        rows.append((label, link, passage))
+    return rows
+
+
 def _base(token: str) -> str:
     """A token with its plural ending folded («اعتراضها» → «اعتراض»)."""
     for ending in PLURALS:
