@@ -244,6 +244,8 @@ def test_the_classifier_learns_from_editors_labels(world: Any) -> None:
     assert bad.tone_score == 0  # the lexicon's score is kept, whoever decided
     # the editors' labels were not touched by the training's redecide
     assert Mention.objects.filter(tone_source="editor").count() == 45
+    html = world_client(world.officer_roads).get(reverse("monitoring:lexicon")).content.decode()
+    assert "دسته‌بند کنونی" in html and "۳۳٪" in html  # the lexicon's accuracy on the labels
     assert tone.retrain_classifier.call() > 0  # the daily task trains again
 
 
