@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ravabet.core import jalali
 from ravabet.monitoring import pipeline, selectors, stories, watches
-from ravabet.monitoring.models import Article, Mention, Source, Story, Watch
+from ravabet.monitoring.models import Alert, Article, Mention, Narrative, Source, Story, Watch
 from ravabet.monitoring.pipeline import RawArticle
 from ravabet.monitoring.watches import WatchInput
 
@@ -114,6 +114,33 @@ def test_the_overview_counts_the_persons_own_agencies(world: Any, news: dict[str
     assert health.count("بازسازی جادهٔ فیروزکوه") == 1
     directorate = client(world.directorate_staff).get(BASE).content.decode()
     assert "منابع با خطا" in directorate and "دستگاه‌ها در هفت روز گذشته" in directorate
+
+
+def test_the_overview_counts_open_alerts_of_the_persons_agencies(world: Any) -> None:
+    now = timezone.now()
+    for agency in (world.roads, world.health):
+        Alert.objects.create(
+            kind=Alert.Kind.NEGATIVE,
+            agency=agency,
+            title="افزایش",
+            started_at=now,
+            last_seen_at=now,
+        )
+    Alert.objects.create(
+        kind=Alert.Kind.NEGATIVE,
+        agency=world.directorate,
+        title="پایان‌یافته",
+        started_at=now,
+        last_seen_at=now,
+        ended_at=now,
+    )
+
+    def open_alerts(user: Any) -> str:
+        body = client(user).get(BASE).content.decode()
+        return re.search(r"هشدارهای باز</dt><dd><a [^>]*>([^<]*)</a>", body)[1]  # type: ignore[index]
+
+    assert open_alerts(world.officer_roads) == "۱"
+    assert open_alerts(world.directorate_staff) == "۲"
 
 
 # --- mentions ----------------------------------------------------------------------------------
@@ -276,7 +303,14 @@ def test_story_page_lists_its_outlets_and_timeline(world: Any, news: dict[str, A
         assert outlet in body
     for pk in news["ids"][:3]:
         assert f'href="/backoffice/monitoring/articles/{pk}/"' in body
+    narrative = Narrative.objects.create(
+        label="بازسازی جاده‌ها", window_start=timezone.now(), window_end=timezone.now()
+    )
+    Story.objects.filter(pk=story.pk).update(narrative=narrative)
+    body = client(world.officer_health).get(BASE + f"stories/{story.pk}/").content.decode()
+    assert f'href="/backoffice/monitoring/narratives/{narrative.pk}/">بازسازی جاده‌ها' in body
     listed = client(world.officer_health).get(BASE + "stories/").content.decode()
+    assert "بازسازی جاده‌ها" in listed
     assert listed.index("بازسازی جادهٔ فیروزکوه") < listed.index("آغاز واکسیناسیون آنفلوانزا")
     assert client(world.officer_health).get(BASE + "stories/999999/").status_code == 404
 
