@@ -8,7 +8,7 @@ Clipping buttons work as plain forms, and htmx swaps only the clipping when it i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from django import forms
@@ -44,8 +44,7 @@ class BuildForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["agency"])
         field.queryset = agencies
 
 
