@@ -367,7 +367,7 @@ def test_the_pdf_says_what_was_cut(world: Any, day: Any, monkeypatch: Any) -> No
     monkeypatch.setattr(bulletins, "MAX_ITEMS", 3)
     bulletin = bulletins.build(agency=world.roads, day=DAY)
     assert bulletin.items.count() == 3 and bulletin.figures["cut"] == 2
-    reader, text = pdf_text(pdf.render(bulletin))
+    _, text = pdf_text(pdf.render(bulletin))
     assert "۲ خبر نیامده است" in text.replace("\u200c", "")
 
 
