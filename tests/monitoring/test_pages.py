@@ -180,6 +180,12 @@ def test_mentions_filters_and_the_tone_buttons(world: Any, news: dict[str, Any])
     assert searched.count('class="mention"') == 1
     by_watch = c.get(BASE + "mentions/", {"watch": news["saved"].pk}).content.decode()
     assert by_watch.count('class="mention"') == 1
+    later = jalali.format_short(timezone.localdate() + dt.timedelta(days=2))
+    assert (
+        c.get(BASE + "mentions/", {"since": later}).content.decode().count('class="mention"') == 0
+    )
+    until = c.get(BASE + "mentions/", {"until": later}).content.decode()
+    assert until.count('class="mention"') == undecided.count('class="mention"') + 1
 
 
 def test_the_passage_is_escaped_and_the_term_marked(world: Any) -> None:

@@ -82,6 +82,16 @@ def _words(field: str, key: str) -> Q:
     )
 
 
+def _days(field: str, since: dt.date | None, until: dt.date | None) -> Q:
+    """From the first moment of the Tehran day `since` to the last of the day `until`."""
+    period = Q()
+    if since:
+        period &= Q(**{f"{field}__gte": jalali.start_of_day(since)})
+    if until:
+        period &= Q(**{f"{field}__lt": jalali.start_of_day(until + dt.timedelta(days=1))})
+    return period
+
+
 # --- articles and stories ----------------------------------------------------------------------
 
 
@@ -114,10 +124,7 @@ def article_list(
             qs = qs.filter(pk__gte=floor)
     if outlet:
         qs = qs.filter(outlet=outlet)
-    if since:
-        qs = qs.filter(published_at__gte=jalali.start_of_day(since))
-    if until:
-        qs = qs.filter(published_at__lt=jalali.start_of_day(until + dt.timedelta(days=1)))
+    qs = qs.filter(_days("published_at", since, until))
     if has_story is not None:
         qs = qs.filter(story__isnull=not has_story)
     return qs.order_by("-published_at", "-id")
@@ -202,11 +209,7 @@ def mention_list(
         qs = qs.filter(watch_id=watch)
     if article:
         qs = qs.filter(article_id=article)
-    if since:
-        qs = qs.filter(article__published_at__gte=jalali.start_of_day(since))
-    if until:
-        end = jalali.start_of_day(until + dt.timedelta(days=1))
-        qs = qs.filter(article__published_at__lt=end)
+    qs = qs.filter(_days("article__published_at", since, until))
     key = query_key(q)
     if key:
         qs = qs.filter(_words("article__search_text", key))
