@@ -10,8 +10,17 @@ import pytest
 from django.utils import timezone
 
 from ravabet.core.organisation import demo as organisation_demo
-from ravabet.monitoring import demo
-from ravabet.monitoring.models import Article, Mention, Source, Story, Watch
+from ravabet.monitoring import bulletins, demo
+from ravabet.monitoring.models import (
+    Alert,
+    Article,
+    Bulletin,
+    Mention,
+    Narrative,
+    Source,
+    Story,
+    Watch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +50,24 @@ def test_the_corpus_is_imported_once_with_its_stories_and_watches(
     assert complaints.count() == 2 * len(demo.OUTLETS)
     assert complaints.values("story").distinct().count() == 2
     assert Mention.objects.filter(article__in=complaints, agency__slug="water").count() == 8
+    # What the morning's tasks would have made: the water company's alert is open, the month's
+    # narratives built, yesterday's bulletin of the directorate drafted with the complaint.
+    alert = Alert.objects.get(agency__slug="water", ended_at__isnull=True)
+    assert alert.kind == Alert.Kind.NEGATIVE and alert.count >= 3
+    assert Narrative.objects.count() >= 3
+    assert Story.objects.filter(narrative__isnull=False).count() >= 50
+    bulletin = Bulletin.objects.get(agency__kind="directorate", day=bulletins.yesterday())
+    titles = set(bulletin.items.values_list("article__title", flat=True))
+    assert demo.COMPLAINTS[0][0] in titles
     assert Watch.objects.filter(agency__isnull=False).count() == len(demo.WATCHES)
     mentioned = set(Mention.objects.values_list("agency__slug", flat=True))
     assert {"governorate", "tums", "municipality"} <= mentioned
     mentions = Mention.objects.count()
-    articles = Article.objects.count()
-    assert demo.load() == 0
+    articles, episodes = Article.objects.count(), Alert.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo.load() == 0
     assert Article.objects.count() == articles
+    assert Alert.objects.count() == episodes and Bulletin.objects.count() == 1
     assert Mention.objects.count() == mentions  # nothing twice
     feeds = Source.objects.filter(kind=Source.Kind.FEED)
     assert feeds.count() == len(demo.FEEDS) and not feeds.filter(is_active=True).exists()

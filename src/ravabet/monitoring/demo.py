@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from ravabet.core import jalali
@@ -101,7 +102,10 @@ def load() -> int:
         )
     _watches()
     created = _archive()
-    created += replay()
+    now = timezone.now()
+    created += replay(now)
+    # After the articles' own after-commit steps (their mentions and tone), in order.
+    transaction.on_commit(lambda: _today(now))
     return created
 
 
@@ -145,16 +149,31 @@ def _copies(article: Article, published: dt.datetime, outlets: int) -> Iterator[
         )
 
 
-def _complaints(yesterday: dt.datetime) -> Iterator[RawArticle]:
-    for s, (title, lead, body) in enumerate(COMPLAINTS):
+def _complaints(yesterday: dt.datetime, now: dt.datetime) -> Iterator[RawArticle]:
+    """The first complaint told yesterday morning (in yesterday's bulletin), the second in
+    the last hours (in the alert's 24-hour window), each by every outlet."""
+    starts = [yesterday + dt.timedelta(hours=9), now - dt.timedelta(hours=5)]
+    for s, ((title, lead, body), start) in enumerate(zip(COMPLAINTS, starts, strict=True)):
         for n, (_, prefix, opening) in enumerate(OUTLETS):
             yield RawArticle(
                 url=f"{prefix}water-{s}",
                 title=title,
                 lead=opening + lead,
                 body=body,
-                published_at=yesterday + dt.timedelta(hours=9 + 3 * s + n, minutes=13 * n),
+                published_at=start + dt.timedelta(hours=n, minutes=13 * n),
             )
+
+
+def _today(now: dt.datetime) -> None:
+    """What the morning's tasks would have made: the alerts checked, the month's narratives
+    built, yesterday's bulletin of the directorate drafted. Idempotent."""
+    from ravabet.monitoring import alerts, bulletins, narratives
+
+    alerts.check(now)
+    narratives.build(start=now - dt.timedelta(days=REPLAY_DAYS), end=now, now=now)
+    directorate = Agency.objects.filter(kind=Agency.Kind.DIRECTORATE).first()
+    if directorate is not None:
+        bulletins.build(agency=directorate, day=bulletins.yesterday(now))
 
 
 def replay(now: dt.datetime | None = None) -> int:
@@ -177,7 +196,7 @@ def replay(now: dt.datetime | None = None) -> int:
         published = now - dt.timedelta(days=1) - offset
         raws.extend(_copies(article, published, 1 + article.pk % len(OUTLETS)))
     yesterday = jalali.start_of_day(jalali.to_local(now).date() - dt.timedelta(days=1))
-    raws.extend(_complaints(yesterday))
+    raws.extend(_complaints(yesterday, now))
     created = 0
     for start in range(0, len(raws), BATCH):
         created += pipeline.ingest(raws[start : start + BATCH], source=source, now=now).created
