@@ -224,3 +224,32 @@ def test_an_import_settles_what_it_stored(
     assert Article.objects.count() == 7
     assert not Article.objects.filter(settled_at__isnull=True).exists()
     assert not Article.objects.filter(story__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_worker_processes_prepare_what_one_process_would(tmp_path: Path) -> None:
+    """`--workers 2` (the pool, batches begun ahead) and `--workers 1` store the same
+    articles, field for field."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as stream:
+        lines = [line for _, line in zip(range(240), stream, strict=False)]
+    stored: dict[str, list[tuple[Any, ...]]] = {}
+    fields = ("url", "outlet", "title", "lead", "body", "original", "published_at")
+    more = ("content_hash", "search_text", "signature", "guid", "author", "published_guessed")
+    for workers in ("2", "1"):
+        path = tmp_path / f"news-{workers}.jsonl"
+        path.write_text("".join(lines), encoding="utf-8")
+        out = run(str(path), "--source", f"فارس {workers}", "--batch", "40", "--workers", workers)
+        assert "240 read, 240 new" in out or "240 read, 239 new" in out
+        rows = Article.objects.order_by("url").values_list(*fields, *more)
+        stored[workers] = [(*row[:-4], bytes(row[-4]), *row[-3:]) for row in rows]
+        bands = ArticleBand.objects.order_by("article__url", "band").values_list("band", "value")
+        stored[workers].append(tuple(bands))
+        Article.objects.all().delete()
+    assert stored["2"] == stored["1"] and len(stored["1"]) > 200
+
+
+def test_workers_must_be_a_sensible_number(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text(json.dumps({"link": "https://x.ir/1", "title": "خبر"}) + "\n")
+    with pytest.raises(CommandError, match="--workers"):
+        run(str(path), "--workers", "0")

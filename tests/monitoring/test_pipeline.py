@@ -340,9 +340,9 @@ def test_links_already_stored_are_not_prepared_again(monkeypatch: pytest.MonkeyP
     prepared: list[str] = []
     real = pipeline.prepare
 
-    def spy(item: RawArticle, now: dt.datetime | None = None) -> pipeline.PreparedArticle:
+    def spy(item: RawArticle, now: dt.datetime | None = None, **kw: Any) -> Any:
         prepared.append(item.url)
-        return real(item, now)
+        return real(item, now, **kw)
 
     monkeypatch.setattr(pipeline, "prepare", spy)
     result = pipeline.ingest(

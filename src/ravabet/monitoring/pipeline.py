@@ -11,8 +11,14 @@
    the new ones are bulk-created with their bands. The same canonical link is one article,
    however often fetched; the same text from the same outlet under another link is a duplicate
    (unless `same_text=False`: a file import keeps every link of an archive, see below).
-3. `stories.assign` (after the commit): each new article joins the story of its nearest
-   near-copy or starts one.
+3. After the commit (`_assign`): `stories.assign` (each new article joins the story of its
+   nearest near-copy or starts one), `watches.match` (its mentions), `tone.decide_articles`
+   (their tone), then `Article.settled_at`. Articles a failed step or a killed worker left
+   unsettled get the steps again from the sweep, `settle_pending` (every 10 minutes, tasks.py).
+
+`ingest` is `finish(begin(raws))`. A large import (`ravabet ingest`, bench/monitoring.py) begins
+the next batches (`ahead`) while it stores one, and a `Preparer` with workers prepares them in
+other processes (forked where possible; they never touch the database).
 
 Idempotent: running the same input again creates nothing, so a worker killed in the middle of a
 batch loses nothing and duplicates nothing when the batch runs again.
@@ -26,12 +32,16 @@ wants the text rule, and gets it by default.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
+import os
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -187,8 +197,11 @@ def outlet_of(url: str) -> str:
     «farsnews.ir», «https://en.irna.ir/x» → «irna.ir», «https://x.gov.ir» → «x.gov.ir»);
     "" for a link that is not one."""
     canonical = canonical_url(url)
-    if canonical is None:
-        return ""
+    return "" if canonical is None else _outlet(canonical)
+
+
+def _outlet(canonical: str) -> str:
+    """outlet_of a link that is canonical_url's output already."""
     host = urllib.parse.urlsplit(canonical).hostname or ""
     if host.startswith("[") or re.fullmatch(r"[0-9.]+", host):
         return host
@@ -272,10 +285,13 @@ def content_hash(title: str, lead: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n{lead}\n{body}".encode()).hexdigest()
 
 
-def prepare(raw: RawArticle, now: dt.datetime | None = None) -> PreparedArticle:
-    """Everything an article needs before it is written, computed without the database."""
+def prepare(
+    raw: RawArticle, now: dt.datetime | None = None, *, url: str | None = None
+) -> PreparedArticle:
+    """Everything an article needs before it is written, computed without the database.
+    `url`: the link's canonical_url when the caller has it already."""
     now = now or timezone.now()
-    url = canonical_url(raw.url)
+    url = url or canonical_url(raw.url)
     if url is None:
         raise Refused(f"نشانی نامعتبر / invalid link: {str(raw.url)[:200]!r}")
     original = {
@@ -294,7 +310,7 @@ def prepare(raw: RawArticle, now: dt.datetime | None = None) -> PreparedArticle:
     signature, bands = _minhash(search_text)
     return PreparedArticle(
         url=url,
-        outlet=outlet_of(url),
+        outlet=_outlet(url),
         guid=_one_line(_clean(raw.guid, MAX_CHARS["guid"])),
         title=title,
         lead=lead,
@@ -532,40 +548,159 @@ def settle_pending(*, now: dt.datetime | None = None, limit: int = SETTLE_BATCH)
     return settled, failed
 
 
-def ingest(
-    raws: Iterable[RawArticle],
-    *,
-    source: Source | None = None,
-    same_text: bool = True,
-    on_stored: Callable[[IngestResult], None] | None = None,
-    now: dt.datetime | None = None,
-) -> IngestResult:
-    """Prepare (outside any transaction), store (one short one) and group one batch.
+# --- Preparing in worker processes ----------------------------------------------------------
 
-    Links already stored are found first by one read (no lock held) and not prepared again:
-    polling a feed again, or running an import again, costs a query, not a normalization."""
+# Batches begun ahead of the one being stored, so the workers prepare while the main process
+# writes.
+LOOKAHEAD = 2
+
+
+def default_workers() -> int:
+    """Processes that prepare batches by default: min(2, the machine's cores)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+# The parent's database connections as a forked worker inherited them: kept referenced and
+# never used, so that neither a close nor the garbage collector ends the parent's session from
+# the child (a worker leaves by os._exit, which closes nothing).
+_INHERITED: list[object] = []
+
+
+def _init_worker() -> None:
+    """A worker's start. Forked: the parent's connections put out of reach (above); spawned:
+    Django's settings read (prepare reads TIME_ZONE). Neither ever opens a connection."""
+    import django
+    from django.apps import apps
+    from django.db import connections
+
+    if apps.ready:
+        _INHERITED.extend(connections.all(initialized_only=True))
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ravabet.config.settings")
+        django.setup(set_prefix=False)
+
+
+def _start_method() -> str:
+    """fork where there is one (a worker is ready at once, with the lexicon and the modules the
+    parent has loaded), else spawn (a fresh interpreter: seconds to import Django and numpy)."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _prepare_many(
+    raws: Sequence[RawArticle], urls: Sequence[str | None], now: dt.datetime
+) -> list[PreparedArticle | str]:
+    """`prepare` of each article (CPU only: run in a worker process, or here); a refusal's
+    message in place of an article that cannot be one."""
+    out: list[PreparedArticle | str] = []
+    for raw, url in zip(raws, urls, strict=True):
+        try:
+            out.append(prepare(raw, now, url=url))
+        except Refused as exc:
+            out.append(str(exc))
+    return out
+
+
+class Preparer:
+    """Where batches are prepared: in this process (`workers=1`), or split among `workers`
+    processes of a pool, started on the first batch and stopped on leaving the `with` block.
+
+    The workers are forked (spawned where there is no fork) after this process has prepared
+    one article, so they start with the normalizer's tables loaded. `prepare` touches no
+    database: a worker never uses, closes or opens a connection (the ones a fork inherits are
+    kept untouched, see _init_worker); only texts go to it and prepared articles come back."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Preparer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(
+        self, raws: Sequence[RawArticle], urls: Sequence[str | None], now: dt.datetime
+    ) -> Callable[[], list[PreparedArticle | str]]:
+        """Start preparing; the function returned waits for the results, in order."""
+        if self.workers == 1 or len(raws) < 2 * self.workers:
+            done = _prepare_many(raws, urls, now)
+            return lambda: done
+        if self._pool is None:
+            prepare(RawArticle(url="https://example.com/", title="گرم کردن"), now)  # tables loaded
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context(_start_method()),
+                initializer=_init_worker,
+            )
+        size = -(-len(raws) // self.workers)
+        futures = [
+            self._pool.submit(_prepare_many, raws[i : i + size], urls[i : i + size], now)
+            for i in range(0, len(raws), size)
+        ]
+        return lambda: [item for future in futures for item in future.result()]
+
+
+@dataclass
+class Pending:
+    """A batch begun: its links looked up, its new articles being prepared."""
+
+    before: IngestResult
+    results: Callable[[], list[PreparedArticle | str]]
+
+
+def begin(
+    raws: Iterable[RawArticle], *, now: dt.datetime | None = None, preparer: Preparer | None = None
+) -> Pending:
+    """The first half of `ingest`: the links already stored are found by one read (no lock
+    held) and not prepared again — polling a feed again, or running an import again, costs a
+    query, not a normalization; the rest is handed to the preparer (here, by default)."""
     now = now or timezone.now()
     raws = list(raws)
     urls = [canonical_url(raw.url) for raw in raws]
     known = _stored_urls(sorted({url for url in urls if url}))
     known_guids: set[tuple[str, str]] = set()
     before = IngestResult()
-    prepared: list[PreparedArticle] = []
+    todo: list[RawArticle] = []
+    todo_urls: list[str | None] = []
     for raw, url in zip(raws, urls, strict=True):
         before.seen += 1
         if url is not None:
-            guid = (outlet_of(url), _one_line(_clean(raw.guid, MAX_CHARS["guid"])))
+            guid = (_outlet(url), _one_line(_clean(raw.guid, MAX_CHARS["guid"])))
             if url in known or (guid[1] and guid in known_guids):
                 before.duplicates += 1
                 if guid[1]:
                     known_guids.add(guid)
                 continue
-        try:
-            prepared.append(prepare(raw, now))
-        except Refused as exc:
+        todo.append(raw)
+        todo_urls.append(url)
+    results = (preparer or Preparer()).submit(todo, todo_urls, now)
+    return Pending(before=before, results=results)
+
+
+def finish(
+    pending: Pending,
+    *,
+    source: Source | None = None,
+    same_text: bool = True,
+    on_stored: Callable[[IngestResult], None] | None = None,
+) -> IngestResult:
+    """The second half of `ingest`: store the prepared batch (one short transaction), then,
+    after the commit, its stories, mentions and tone."""
+    before = pending.before
+    prepared: list[PreparedArticle] = []
+    for item in pending.results():
+        if isinstance(item, str):
             before.errors += 1
             if len(before.messages) < 50:
-                before.messages.append(str(exc))
+                before.messages.append(item)
+        else:
+            prepared.append(item)
 
     def stored(result: IngestResult) -> None:
         result.seen = before.seen
@@ -581,3 +716,38 @@ def ingest(
         # After the commit: inside a caller's transaction, when that one commits.
         transaction.on_commit(lambda: _assign(ids))
     return result
+
+
+def ingest(
+    raws: Iterable[RawArticle],
+    *,
+    source: Source | None = None,
+    same_text: bool = True,
+    on_stored: Callable[[IngestResult], None] | None = None,
+    now: dt.datetime | None = None,
+) -> IngestResult:
+    """Prepare (outside any transaction), store (one short one) and group one batch, in this
+    process: `finish(begin(raws))`."""
+    return finish(begin(raws, now=now), source=source, same_text=same_text, on_stored=on_stored)
+
+
+_B = TypeVar("_B")
+
+
+def ahead(
+    batches: Iterable[_B], start: Callable[[_B], Pending], lookahead: int = LOOKAHEAD
+) -> Iterator[tuple[_B, Pending]]:
+    """Each batch with its `begin` (by `start`), begun `lookahead` batches before it is
+    yielded: while the caller stores one batch, the next ones are being prepared.
+
+        with Preparer(workers) as preparer:
+            for batch, pending in ahead(batches, lambda b: begin(b, preparer=preparer)):
+                finish(pending, source=source)
+    """
+    started: deque[tuple[_B, Pending]] = deque()
+    for batch in batches:
+        started.append((batch, start(batch)))
+        if len(started) > lookahead:
+            yield started.popleft()
+    while started:
+        yield started.popleft()

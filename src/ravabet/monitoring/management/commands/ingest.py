@@ -1,10 +1,14 @@
-"""`ravabet ingest FILE [--source NAME] [--format auto|jsonl|csv|feed] [--batch 500]`.
+"""`ravabet ingest FILE [--source NAME] [--format auto|jsonl|csv|feed] [--batch 500] [--workers N]`.
 
 Articles from a file (JSON lines plain or gzip, CSV, a saved feed; importers.py) through the
-pipeline in batches, with a progress bar. An `IngestRun` records how far it got: its position
-(records done) is committed in the same transaction as each batch's articles, so a worker killed
-in the middle resumes, when run again on the same file (same path, size and time of change),
-from the first batch not written: nothing lost, nothing twice.
+pipeline in batches, with a progress bar. The next batches are prepared (normalized, keyed,
+signed) by `--workers` spawned processes (default min(2, cores); 1: all in this process) while
+this process writes the current one; the workers never touch the database.
+
+An `IngestRun` records how far it got: its position (records done) is committed in the same
+transaction as each batch's articles, so a worker killed in the middle resumes, when run again
+on the same file (same path, size and time of change), from the first batch not written:
+nothing lost, nothing twice.
 """
 
 from __future__ import annotations
@@ -61,6 +65,13 @@ class Command(BaseCommand):
             "(by default every link of a file is its own article)",
         )
         parser.add_argument("--restart", action="store_true", help="start over instead of resuming")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=pipeline.default_workers(),
+            help="processes preparing the next batches while this one writes "
+            "(default min(2, cores); 1: everything in this process)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -69,6 +80,9 @@ class Command(BaseCommand):
         size = options["batch"]
         if not 1 <= size <= 10_000:
             raise CommandError("--batch must be between 1 and 10000")
+        workers = options["workers"]
+        if not 1 <= workers <= 32:
+            raise CommandError("--workers must be between 1 and 32")
         fmt = options["fmt"] if options["fmt"] != "auto" else importers.detect_format(path)
         name = (options["source"] or path.name)[:200]
         source = Source.objects.filter(name=name, kind=Source.Kind.FILE).order_by(
@@ -78,7 +92,9 @@ class Command(BaseCommand):
         run = self._run(source, label, restart=options["restart"])
         resumed_at = run.position
         try:
-            self._import(path, fmt, source, run, size=size, same_text=options["same_text"])
+            self._import(
+                path, fmt, source, run, size=size, same_text=options["same_text"], workers=workers
+            )
         except BaseException as exc:  # a kill (KeyboardInterrupt) too: resumable next time
             log = IngestRun.objects.get(pk=run.pk).error
             IngestRun.objects.filter(pk=run.pk).update(
@@ -130,6 +146,7 @@ class Command(BaseCommand):
         *,
         size: int,
         same_text: bool,
+        workers: int,
     ) -> None:
         entries = importers.read(path, fmt, start=run.position)
         bar = tqdm(
@@ -140,17 +157,29 @@ class Command(BaseCommand):
             file=sys.stderr,
         )
         try:
-            for batch in batches(entries, size):
-                self.ingest_batch(batch, source, run, same_text=same_text)
-                bar.update(batch[-1].position - bar.n)
+            with pipeline.Preparer(workers) as preparer:
+
+                def begin(batch: list[importers.Entry]) -> pipeline.Pending:
+                    return pipeline.begin(_articles(batch), preparer=preparer)
+
+                for batch, pending in pipeline.ahead(batches(entries, size), begin):
+                    self.ingest_batch(batch, source, run, same_text=same_text, pending=pending)
+                    bar.update(batch[-1].position - bar.n)
         finally:
             bar.close()
 
     def ingest_batch(
-        self, batch: list[importers.Entry], source: Source, run: IngestRun, *, same_text: bool
+        self,
+        batch: list[importers.Entry],
+        source: Source,
+        run: IngestRun,
+        *,
+        same_text: bool,
+        pending: pipeline.Pending | None = None,
     ) -> pipeline.IngestResult:
-        """One batch through the pipeline; the run's position and counts are committed in the
-        same transaction as the batch's articles."""
+        """One batch through the pipeline (`pending`: its `pipeline.begin`, when begun ahead);
+        the run's position and counts are committed in the same transaction as the batch's
+        articles."""
         failures = [entry.error for entry in batch if entry.article is None]
         position = batch[-1].position
 
@@ -168,12 +197,16 @@ class Command(BaseCommand):
                 run.error = _append(run.error, "\n".join(errors))
                 run.save(update_fields=["error"])
 
-        return pipeline.ingest(
-            [entry.article for entry in batch if entry.article is not None],
+        return pipeline.finish(
+            pending or pipeline.begin(_articles(batch)),
             source=source,
             same_text=same_text,
             on_stored=stored,
         )
+
+
+def _articles(batch: list[importers.Entry]) -> list[pipeline.RawArticle]:
+    return [entry.article for entry in batch if entry.article is not None]
 
 
 def _append(log: str, text: str) -> str:
