@@ -295,3 +295,10 @@ def test_the_card_counts_open_unacknowledged_alerts(world: Any, two_alerts: Any)
     assert alerts.open_alert_count(world.officer_roads) == 0
     assert alerts.open_alert_count(world.directorate_staff) == 1
     assert card(world.officer_roads)[0]["urgent"] is False
+
+
+def test_the_back_office_overview_shows_the_card(client: Any, world: Any, two_alerts: Any) -> None:
+    client.force_login(world.officer_roads)
+    html = client.get(reverse("core:backoffice")).content.decode()
+    assert "هشدارهای رسانه‌ای باز: <strong>۱</strong>" in html
+    assert reverse("monitoring:alerts") + "?state=open" in html
