@@ -302,3 +302,14 @@ def test_the_back_office_overview_shows_the_card(client: Any, world: Any, two_al
     html = client.get(reverse("core:backoffice")).content.decode()
     assert "هشدارهای رسانه‌ای باز: <strong>۱</strong>" in html
     assert reverse("monitoring:alerts") + "?state=open" in html
+
+
+def test_open_alerts_come_first(client: Any, world: Any, two_alerts: Any) -> None:
+    roads, health = two_alerts
+    Alert.objects.filter(pk=roads.pk).update(ended_at=NOW + dt.timedelta(days=1))
+    client.force_login(world.directorate_staff)
+    html = client.get(reverse("monitoring:alerts")).content.decode()
+    assert html.index(health.title) < html.index(roads.title)
+    assert "پایان‌یافته" in html
+    only_open = client.get(reverse("monitoring:alerts") + "?state=open").content.decode()
+    assert health.title in only_open and roads.title not in only_open

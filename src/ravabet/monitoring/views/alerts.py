@@ -8,6 +8,7 @@ import datetime as dt
 import math
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -39,7 +40,9 @@ def alerts(request: HttpRequest) -> HttpResponse:
     rows = service.visible(request.user)
     if state == "open":
         rows = rows.filter(ended_at__isnull=True)
-    page = paginate(request, rows.order_by("ended_at", "-started_at", "-id"), PER_PAGE)
+    # Open episodes first, then the latest ended.
+    rows = rows.order_by(F("ended_at").desc(nulls_first=True), "-started_at", "-id")
+    page = paginate(request, rows, PER_PAGE)
     return render(
         request,
         "monitoring/alerts.html",
