@@ -552,7 +552,10 @@ def items_of(bulletin: Bulletin, *, included_only: bool) -> list[BulletinItem]:
     )
     if included_only:
         items = items.filter(included=True)
-    return list(items[:MAX_ITEMS])
+    rows = list(items[:MAX_ITEMS])
+    for item in rows:  # the day is in the header: a clipping shows its Tehran time
+        item.time_text = jalali.format_time(item.article.published_at)  # type: ignore[attr-defined]
+    return rows
 
 
 def groups_of(items: Sequence[BulletinItem]) -> list[Group]:

@@ -21,7 +21,7 @@ from django.urls import path
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from ravabet.core import permissions
+from ravabet.core import jalali, permissions
 from ravabet.core.forms import JalaliDateField
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import paginate, parse_int
@@ -151,6 +151,7 @@ def bulletin_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         error = str(exc)
     if request.headers.get("HX-Request") == "true":
         item.refresh_from_db(fields=["included"])
+        item.time_text = jalali.format_time(item.article.published_at)  # type: ignore[attr-defined]
         context = {
             "item": item,
             "bulletin": record,
