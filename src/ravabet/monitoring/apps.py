@@ -12,6 +12,7 @@ class MonitoringConfig(AppConfig):
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
         from ravabet.monitoring import alerts, demo
+        from ravabet.monitoring.api import router
 
         registry.register_demo_loader(
             "monitoring", "news sources and the Fars corpus's 1,500 articles", demo.load, order=400
@@ -28,6 +29,7 @@ class MonitoringConfig(AppConfig):
             ("ravabet.monitoring.bulletins.send_daily_bulletins", {"at": "09:00"}),
         ):
             registry.register_periodic_task(task, **timing)
+        registry.register_router("monitoring", router)
         registry.register_dashboard_card(
             "monitoring", "پایش رسانه‌ها", alerts.dashboard_figures, order=400
         )
