@@ -229,6 +229,7 @@ def test_pages_show_only_what_a_person_may_see(client: Any, world: Any, two_aler
     assert detail.status_code == 200
     html = detail.content.decode()
     assert "<svg" in html and "آستانهٔ هشدار" in html and "گزارش شماره" in html
+    assert "شمار ۲۴ ساعت ۳ خبر" in html  # the chart's level is the alert's last check
     assert client.get(reverse("monitoring:alert", args=[health.pk])).status_code == 404
     assert client.post(reverse("monitoring:alert_ack", args=[health.pk])).status_code == 404
     client.force_login(world.directorate_staff)

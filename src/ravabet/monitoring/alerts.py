@@ -438,10 +438,10 @@ def dashboard_figures(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def alert_history(alert: Alert, now: dt.datetime | None = None) -> tuple[Periods, Level]:
-    """The subject's level as of the alert's last check (or `now` while it is open)."""
-    at = alert.last_seen_at if alert.ended_at else (now or timezone.now())
-    periods = Periods.at(at)
+def alert_history(alert: Alert) -> tuple[Periods, Level]:
+    """The subject's level at the alert's last check (at most a check's interval old while it
+    is open), so the chart agrees with the alert's count."""
+    periods = Periods.at(alert.last_seen_at)
     subject, pk = (SEARCH, alert.watch_id) if alert.watch_id else (NEGATIVE, alert.agency_id)
     # The model's check: an agency or a watch, so pk is never None (0 matches nothing).
     return periods, levels(subject, [pk or 0], periods)[pk or 0]
