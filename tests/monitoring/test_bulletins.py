@@ -202,6 +202,39 @@ def test_refusals_in_persian(world: Any, day: Any) -> None:
     assert BulletinItem.objects.get(pk=item.pk).included is True
 
 
+ROLES = ["admin", "directorate_staff", "head_roads", "officer_roads", "officer_health", "outsider"]
+ALLOWED = {"admin", "directorate_staff", "head_roads", "officer_roads"}
+ACTIONS = ["build", "item", "summary", "send"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_role_by_action_matrix(world: Any, day: Any, role: str, action: str) -> None:
+    bulletin = bulletins.build(agency=world.roads, day=DAY)
+    item = bulletin.items.get(article_id=day["early"][0])
+    actor = getattr(world, role)
+    call = {
+        "build": lambda: bulletins.build(agency=world.roads, day=DAY, actor=actor),
+        "item": lambda: bulletins.bulletin_set_item(actor=actor, item=item, included=False),
+        "summary": lambda: bulletins.bulletin_set_summary(
+            actor=actor, bulletin=bulletin, summary="خلاصه"
+        ),
+        "send": lambda: bulletins.bulletin_send(actor=actor, bulletin=bulletin),
+    }[action]
+    entries = AuditEntry.objects.count()
+    if role in ALLOWED:
+        call()
+        assert AuditEntry.objects.count() == entries + 1
+        return
+    with pytest.raises(AgencyPermissionDenied) as refused:
+        call()
+    assert "بولتن" in str(refused.value)
+    after = Bulletin.objects.get()
+    assert (after.status, after.summary) == ("draft", "")
+    assert BulletinItem.objects.get(pk=item.pk).included is True
+    assert AuditEntry.objects.count() == entries
+
+
 # --- sending -------------------------------------------------------------------------------------
 
 
@@ -400,6 +433,13 @@ def test_the_pages_permission_matrix(world: Any, day: Any) -> None:
     assert _client(world.officer_health).get(download).status_code == 404
     assert world.roads.name not in _client(world.officer_health).get(listing).content.decode()
     assert _client(world.outsider).get(page).status_code == 403
+    # hostile query strings: never a 500
+    staff = _client(world.directorate_staff)
+    for query in ("?agency=abc", "?agency=-1", "?agency=" + "9" * 5000, "?page=۲", "?page=%00"):
+        assert staff.get(listing + query).status_code == 200
+    only_roads = staff.get(f"{listing}?agency={world.roads.pk}").content.decode()
+    assert page in only_roads
+    assert page not in staff.get(f"{listing}?agency={world.health.pk}").content.decode()
     other = _client(world.officer_health)
     toggle = reverse("monitoring:bulletin_item", args=[bulletin.pk, item.pk])
     assert other.post(toggle, {"included": "0"}).status_code == 404
