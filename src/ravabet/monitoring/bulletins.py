@@ -313,6 +313,21 @@ def _locked(bulletin: Bulletin, actor: Any, message: str) -> Bulletin:
     return locked
 
 
+def _updated(
+    bulletin: Bulletin, field: str, actor: Any, request: HttpRequest | None, **data: Any
+) -> None:
+    """Save an edited field of a locked draft and audit it (`bulletin.update`)."""
+    bulletin.save(update_fields=[field, "updated_at"])
+    audit.record(
+        actor=actor,
+        action="bulletin.update",
+        obj=bulletin,
+        agency=bulletin.agency,
+        data=data,
+        request=request,
+    )
+
+
 @transaction.atomic
 def bulletin_set_item(
     *, actor: Any, item: BulletinItem, included: bool, request: HttpRequest | None = None
@@ -324,15 +339,7 @@ def bulletin_set_item(
         item.included = included
         item.save(update_fields=["included"])
         _refigure(bulletin)
-        bulletin.save(update_fields=["figures", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="bulletin.update",
-            obj=bulletin,
-            agency=bulletin.agency,
-            data={"article": item.article_id, "included": included},
-            request=request,
-        )
+        _updated(bulletin, "figures", actor, request, article=item.article_id, included=included)
     return item
 
 
@@ -347,15 +354,7 @@ def bulletin_set_summary(
         locked = _locked(bulletin, actor, EDIT_MESSAGE)
         if locked.summary != text:
             locked.summary = text
-            locked.save(update_fields=["summary", "updated_at"])
-            audit.record(
-                actor=actor,
-                action="bulletin.update",
-                obj=locked,
-                agency=locked.agency,
-                data={"summary": len(text)},
-                request=request,
-            )
+            _updated(locked, "summary", actor, request, summary=len(text))
     return locked
 
 

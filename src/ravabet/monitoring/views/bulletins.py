@@ -8,6 +8,7 @@ Clipping buttons work as plain forms, and htmx swaps only the clipping when it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -171,40 +172,50 @@ def bulletin_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     return redirect("monitoring:bulletin", record.pk)
 
 
+def _act(
+    request: HttpRequest, record: Bulletin, call: Callable[[], Any], done: str
+) -> HttpResponse:
+    """Run one service on the bulletin; its refusals become Persian messages; back to the page."""
+    try:
+        call()
+    except service.BulletinError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect("monitoring:bulletin", record.pk)
+
+
 @monitor_required
 @require_POST
 def bulletin_summary(request: HttpRequest, pk: int) -> HttpResponse:
     record = _bulletin_for(request, pk)
     form = SummaryForm(request.POST)
-    if form.is_valid():
-        try:
-            service.bulletin_set_summary(
-                actor=request.user,
-                bulletin=record,
-                summary=form.cleaned_data["summary"],
-                request=request,
-            )
-        except service.BulletinError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, "خلاصهٔ بولتن ذخیره شد.")
-    return redirect("monitoring:bulletin", record.pk)
+    if not form.is_valid():
+        return redirect("monitoring:bulletin", record.pk)
+    summary = form.cleaned_data["summary"]
+    return _act(
+        request,
+        record,
+        lambda: service.bulletin_set_summary(
+            actor=request.user, bulletin=record, summary=summary, request=request
+        ),
+        "خلاصهٔ بولتن ذخیره شد.",
+    )
 
 
 @monitor_required
 @require_POST
 def bulletin_send(request: HttpRequest, pk: int) -> HttpResponse:
     record = _bulletin_for(request, pk)
-    try:
-        service.bulletin_send(actor=request.user, bulletin=record, request=request)
-    except service.BulletinError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "بولتن فرستاده شد؛ نسخهٔ PDF آن به کارکنان دستگاه رایانامه می‌شود.")
-    return redirect("monitoring:bulletin", record.pk)
+    return _act(
+        request,
+        record,
+        lambda: service.bulletin_send(actor=request.user, bulletin=record, request=request),
+        "بولتن فرستاده شد؛ نسخهٔ PDF آن به کارکنان دستگاه رایانامه می‌شود.",
+    )
 
 
 def content_disposition(ascii_name: str, name: str) -> str:
