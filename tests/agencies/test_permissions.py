@@ -20,6 +20,8 @@ ROLES = [
 ]
 
 # page -> roles that get 200; every other logged-in role gets 403, anonymous is sent to log in.
+# Everyone who works in the back office.
+STAFF = {"officer_roads", "head_roads", "officer_health", "directorate_staff", "admin"}
 MATRIX: dict[str, set[str]] = {
     "/backoffice/": {"officer_roads", "head_roads", "officer_health", "directorate_staff", "admin"},
     "/backoffice/agencies/roads/": {"officer_roads", "head_roads", "directorate_staff", "admin"},
@@ -127,6 +129,10 @@ MATRIX: dict[str, set[str]] = {
         "admin",
     },
     "/backoffice/monitoring/sources/new/": {"directorate_staff", "admin"},
+    "/backoffice/monitoring/tone/": STAFF,
+    "/backoffice/monitoring/narratives/": STAFF,
+    "/backoffice/monitoring/alerts/": STAFF,
+    "/backoffice/monitoring/bulletins/": STAFF,
     "/accounts/profile/": {
         "outsider",
         "officer_roads",
