@@ -453,8 +453,11 @@ def test_editing_on_the_page_with_and_without_htmx(world: Any, day: Any) -> None
     client = _client(world.officer_roads)
     page = reverse("monitoring:bulletin", args=[bulletin.pk])
     toggle = reverse("monitoring:bulletin_item", args=[bulletin.pk, item.pk])
+    shown = client.get(page).content.decode()
+    assert '<th scope="row">خبرها</th><td>۵</td>' in shown and "bulletin-tones" in shown
     response = client.post(toggle, {"included": "0"})
     assert response.status_code == 302 and response["Location"] == page
+    assert '<th scope="row">خبرها</th><td>۴</td>' in client.get(page).content.decode()
     assert BulletinItem.objects.get(pk=item.pk).included is False
     partial = client.post(toggle, {"included": "1"}, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and "<html" not in partial.content.decode()
