@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from ravabet.core import jalali
 from ravabet.monitoring import narratives, pipeline
 from ravabet.monitoring.models import Article, Narrative, Story
 from ravabet.monitoring.pipeline import RawArticle
@@ -256,7 +257,7 @@ def test_only_the_directorate_rebuilds(
     assert client.get(url).status_code == 405
     make_stories()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(url, {"days": "۹۰"})
+        response = client.post(url, {"days": "90"})
     assert response.status_code == 302
     assert narratives.is_building()
     page = client.get(reverse("monitoring:narratives")).content.decode()
@@ -265,3 +266,35 @@ def test_only_the_directorate_rebuilds(
     # the task builds the window asked for and clears the mark
     assert narratives.rebuild_narratives.call(90) >= 0
     assert not narratives.is_building()
+
+
+def test_the_directorate_rebuilds_a_period_of_jalali_days(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("monitoring:narratives_rebuild")
+    client.force_login(world.directorate_staff)
+    refusals = {
+        "first=۱۴۰۴/۰۲/۳۰&last=۱۴۰۴/۰۲/۰۱": "روز آغاز باید پیش از روز پایان باشد",
+        "first=۱۴۰۴/۰۲/۰۱": "هر دو روز آغاز و پایان",
+        "first=۱۴۰۲/۰۱/۰۱&last=۱۴۰۴/۰۱/۰۱": "حداکثر",
+        "first=۱۴۹۹/۰۱/۰۱&last=۱۴۹۹/۰۲/۰۱": "پیش از امروز",
+        "first=%00&last=<script>": "تاریخ را به شکل",
+        "days=5": "days",
+        "first=۱۴۰۴/۱۲/۳۱&last=۱۴۰۴/۱۲/۳۱": "",  # not a day of that year
+    }
+    for query, message in refusals.items():
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = client.post(url, query, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 400, query
+        assert message in response.content.decode() or message == "days"
+        assert not callbacks and not narratives.is_building()
+    make_stories(days=20)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {"first": "۱۴۰۴/۰۲/۱۰", "last": "۳۰ اردیبهشت ۱۴۰۴"})
+    assert response.status_code == 302 and len(callbacks) == 1 and narratives.is_building()
+    # what the callback enqueues, run here: the Tehran days 1404/02/10 to 1404/02/30
+    assert narratives.rebuild_narratives.call(30, "2025-04-30", "2025-05-20") >= 1
+    current = narratives.current()
+    assert current is not None and not narratives.is_building()
+    assert jalali.format_short(current.start) == "۱۴۰۴/۰۲/۱۰"
+    assert current.end == jalali.start_of_day(dt.date(2025, 5, 21))

@@ -264,12 +264,20 @@ def default_window(
     return end - dt.timedelta(days=days), end
 
 
+def period_window(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Tehran days `first` to `last`, both whole: [first's midnight, the midnight after last)."""
+    return jalali.start_of_day(first), jalali.start_of_day(last + dt.timedelta(days=1))
+
+
 @task()
-def rebuild_narratives(days: int = DEFAULT_DAYS) -> int:
-    """The periodic build (04:00) and the directorate's "rebuild now"."""
-    days = max(1, min(int(days), MAX_DAYS))
+def rebuild_narratives(days: int = DEFAULT_DAYS, first: str = "", last: str = "") -> int:
+    """The periodic build (04:00: the last `days` days) and the directorate's "rebuild now"
+    (a preset, or the Tehran days `first` to `last`, ISO dates)."""
     try:
-        start, end = default_window(days=days)
+        if first and last:
+            start, end = period_window(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        else:
+            start, end = default_window(days=max(1, min(int(days), MAX_DAYS)))
         result = build(start=start, end=end)
         logger.info(
             "narratives: %s topics over %s stories in %s",
@@ -282,13 +290,21 @@ def rebuild_narratives(days: int = DEFAULT_DAYS) -> int:
         cache.delete(BUILDING_KEY)
 
 
-def request_rebuild(*, actor: Any, days: int) -> None:
-    """The directorate asks for a build now over the last `days` days (one of PRESETS)."""
+def request_rebuild(
+    *,
+    actor: Any,
+    days: int = DEFAULT_DAYS,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> None:
+    """The directorate asks for a build now: over the last `days` days (one of PRESETS), or
+    over the Tehran days `first` to `last` (checked by the form: in order, at most MAX_DAYS)."""
     permissions.require(permissions.sees_all_agencies(actor), DIRECTORATE_ONLY)
     if days not in PRESETS:
         days = DEFAULT_DAYS
+    period = (first.isoformat(), last.isoformat()) if first and last else ("", "")
     cache.set(BUILDING_KEY, {"days": days, "at": timezone.now().isoformat()}, BUILDING_TIMEOUT)
-    transaction.on_commit(lambda: rebuild_narratives.enqueue(days))
+    transaction.on_commit(lambda: rebuild_narratives.enqueue(days, *period))
 
 
 def is_building() -> bool:

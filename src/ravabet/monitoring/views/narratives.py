@@ -4,17 +4,51 @@ member may read them (monitor_required)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ravabet.core import charts, permissions
-from ravabet.core.pagination import parse_int
+from ravabet.core import charts, jalali, permissions
+from ravabet.core.forms import JalaliDateField
 from ravabet.monitoring import narratives as topics
 from ravabet.monitoring.models import Narrative
 from ravabet.monitoring.views import monitor_required
+
+
+class RebuildForm(forms.Form):
+    """A preset (the last 7, 30 or 90 days) or a period of Tehran days, for the directorate."""
+
+    days = forms.TypedChoiceField(
+        label="دوره",
+        choices=[(d, f"{jalali.format_number(d)} روز گذشته") for d in topics.PRESETS],
+        coerce=int,
+        required=False,
+    )
+    first = JalaliDateField(label="از روز", required=False)
+    last = JalaliDateField(label="تا روز", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if (first is None) != (last is None) and not self.errors:
+            raise forms.ValidationError("برای دورهٔ دلخواه هر دو روز آغاز و پایان را بنویسید.")
+        if first is not None and last is not None:
+            today = jalali.to_local(timezone.now()).date()
+            if first > last:
+                raise forms.ValidationError("روز آغاز باید پیش از روز پایان باشد.")
+            if first > today:
+                raise forms.ValidationError("دوره باید پیش از امروز آغاز شده باشد.")
+            if (last - first).days + 1 > topics.MAX_DAYS:
+                raise forms.ValidationError(
+                    f"دوره حداکثر {jalali.format_number(topics.MAX_DAYS)} روز است."
+                )
+        return data
 
 
 def _share_chart(title: str, labels: list[str], values: list[float], ident: str) -> str:
@@ -34,13 +68,16 @@ def _share_chart(title: str, labels: list[str], values: list[float], ident: str)
 
 @monitor_required
 def narratives(request: HttpRequest) -> HttpResponse:
+    return _list(request, RebuildForm(initial={"days": topics.DEFAULT_DAYS}))
+
+
+def _list(request: HttpRequest, form: RebuildForm, status: int = 200) -> HttpResponse:
     build = topics.current()
     context: dict[str, object] = {
         "build": build,
         "building": topics.is_building(),
         "may_rebuild": permissions.sees_all_agencies(request.user),
-        "presets": topics.PRESETS,
-        "default_days": topics.DEFAULT_DAYS,
+        "form": form,
     }
     if build is not None:
         attention = topics.attention(build.narratives, build.start, build.end)
@@ -65,7 +102,7 @@ def narratives(request: HttpRequest) -> HttpResponse:
         context["articles"] = sum(attention.totals)
         context["words"] = topics.top_words(build.narratives)
         context["sources"] = topics.top_sources(build.start, build.end)
-    return render(request, "monitoring/narratives.html", context)
+    return render(request, "monitoring/narratives.html", context, status=status)
 
 
 @monitor_required
@@ -113,8 +150,16 @@ def narrative(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @monitor_required
 def narratives_rebuild(request: HttpRequest) -> HttpResponse:
-    days = parse_int(request.POST.get("days"), default=topics.DEFAULT_DAYS, minimum=1, maximum=366)
-    topics.request_rebuild(actor=request.user, days=days)
+    permissions.require(permissions.sees_all_agencies(request.user), topics.DIRECTORATE_ONLY)
+    form = RebuildForm(request.POST)
+    if not form.is_valid():
+        return _list(request, form, status=400)
+    topics.request_rebuild(
+        actor=request.user,
+        days=form.cleaned_data.get("days") or topics.DEFAULT_DAYS,
+        first=form.cleaned_data.get("first"),
+        last=form.cleaned_data.get("last"),
+    )
     messages.success(request, "ساخت دوبارهٔ روایت‌ها در صف است؛ چند دقیقهٔ دیگر این صفحه را ببینید.")
     return redirect("monitoring:narratives")
 
