@@ -211,3 +211,20 @@ def test_template_filters_show_a_dash_without_a_figure() -> None:
     )
     text = template.render(Context({"a": 0.5, "b": None, "c": 4.25, "d": "x", "e": 1}))
     assert text == "۵۰٪ — ۴٫۲ — ۱۰۰٪"
+
+
+def test_a_series_keeps_its_own_colour_and_a_hostile_one_falls_back_to_the_palette() -> None:
+    svg = str(
+        charts.column_chart(
+            ["فروردین", "اردیبهشت"],
+            [
+                charts.Series("منفی", [3, 1], colour="#b00020"),
+                charts.Series("خنثی", [2, 2], colour='red"/><script>alert(1)</script>'),
+            ],
+            title="لحن",
+            summary="لحن بازتاب‌ها",
+        )
+    )
+    assert 'fill="#b00020"' in svg
+    assert "<script" not in svg and 'fill="red"' not in svg
+    assert f'fill="{charts.PALETTE[1]}"' in svg  # the second series' palette colour

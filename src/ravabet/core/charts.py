@@ -40,6 +40,8 @@ MIN_HEIGHT, MAX_HEIGHT = 140, 800
 # Colours of the series, in order (the stylesheet's `.chart__series--N` may replace them).
 PALETTE = ("#0b5c55", "#f2b84b", "#0a5294", "#b00020", "#6b4a00", "#4b2270")
 BAR_FILL = PALETTE[0]
+# A series' own colour must be a hex colour: it is written into an attribute.
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 MUTED_FILL = "#9aa3ab"
 TEXT_FILL = "#1b1f23"
 GRID_STROKE = "#d5d9dc"
@@ -218,6 +220,8 @@ class Series:
 
     name: str
     values: Sequence[float | None]
+    # A colour of its own (e.g. red for "negative"); None: the palette's next one.
+    colour: str | None = None
 
 
 def _nice_top(value: float, *, whole: bool) -> tuple[float, float]:
@@ -266,6 +270,10 @@ def column_chart(
         )
         for s in list(series)[:MAX_SERIES]
     ]
+    colours = [
+        s.colour if s.colour and _COLOUR.fullmatch(s.colour) else PALETTE[i % len(PALETTE)]
+        for i, s in enumerate(list(series)[:MAX_SERIES])
+    ]
     ident = _ident(ident, title)
     parts = [_open_svg(ident, title, summary, width, height, "columns")]
     if not names or not drawn:
@@ -285,7 +293,7 @@ def column_chart(
     # Legend, right to left.
     x = width - 4
     for index, (name, _) in enumerate(drawn):
-        colour = PALETTE[index % len(PALETTE)]
+        colour = colours[index]
         parts.append(
             f'<rect x="{x - 12}" y="8" width="12" height="12" rx="2" fill="{colour}" '
             f'class="chart__series--{index}"/>'
@@ -329,7 +337,7 @@ def column_chart(
 
     if kind == "line":
         for s_index, (s_name, values) in enumerate(drawn):
-            colour = PALETTE[s_index % len(PALETTE)]
+            colour = colours[s_index]
             points = [
                 (plot_right - slot * (i + 0.5), y_of(v))
                 for i, v in enumerate(values)
@@ -358,7 +366,7 @@ def column_chart(
                 v = values[i] if i < len(values) else None
                 if v is None:
                     continue
-                colour = PALETTE[s_index % len(PALETTE)]
+                colour = colours[s_index]
                 y = y_of(v)
                 x_left = right - width_each * (s_index + 1)
                 parts.append(

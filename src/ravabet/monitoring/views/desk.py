@@ -43,6 +43,13 @@ from ravabet.monitoring.views import monitor_required
 PER_PAGE = 30
 TONE_LABELS = {**dict(Mention.Tone.choices), selectors.UNDECIDED: "نامعلوم"}
 TONE_ORDER = (Mention.Tone.NEGATIVE, Mention.Tone.NEUTRAL, Mention.Tone.POSITIVE, "undecided")
+# Red for negative, grey for neutral, green for positive, amber for not decided yet.
+TONE_COLOURS = {
+    Mention.Tone.NEGATIVE: "#b00020",
+    Mention.Tone.NEUTRAL: "#767b74",
+    Mention.Tone.POSITIVE: "#0b5c55",
+    "undecided": "#f2b84b",
+}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -102,7 +109,11 @@ def _daily_chart(data: selectors.Overview) -> SafeString:
         for i, (day, _) in enumerate(data.daily)
     ]
     series = [
-        charts.Series(str(TONE_LABELS[tone]), [counts.get(tone, 0) for _, counts in data.daily])
+        charts.Series(
+            str(TONE_LABELS[tone]),
+            [counts.get(tone, 0) for _, counts in data.daily],
+            colour=TONE_COLOURS[tone],
+        )
         for tone in TONE_ORDER
     ]
     total = sum(sum(c.values()) for _, c in data.daily)
