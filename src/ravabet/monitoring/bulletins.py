@@ -591,6 +591,8 @@ def view_data(bulletin: Bulletin, *, included_only: bool) -> dict[str, Any]:
     numbers = bulletin.figures or {}
     tones = numbers.get("tones", {})
     previous = numbers.get("previous", {})
+    rows = [(key, TONE_LABELS[key], int(tones.get(key, 0))) for key in TONE_KEYS]
+    top = max((n for _, _, n in rows), default=0) or 1
     return {
         "bulletin": bulletin,
         "agency": bulletin.agency,
@@ -600,7 +602,11 @@ def view_data(bulletin: Bulletin, *, included_only: bool) -> dict[str, Any]:
         "groups": groups_of(items),
         "item_count": len(items),
         "figures": numbers,
-        "tone_rows": [(key, TONE_LABELS[key], tones.get(key, 0)) for key in TONE_KEYS],
+        "tone_rows": rows,
+        # The PDF's chart: HTML bars (WeasyPrint lays SVG text out letter by letter, left to
+        # right and unjoined, so Persian labels in the SVG came out reversed): share of the
+        # largest, in whole percent.
+        "tone_bars": [(key, label, n, round(100 * n / top)) for key, label, n in rows],
         "outlet_rows": numbers.get("outlets", []),
         "previous": previous,
         "chart": tone_chart(numbers),
