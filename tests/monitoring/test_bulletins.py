@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.test import Client
@@ -474,6 +475,14 @@ def test_editing_on_the_page_with_and_without_htmx(world: Any, day: Any) -> None
     assert disposition.startswith('attachment; filename="bulletin-roads-1404-02-30.pdf"')
     assert "filename*=UTF-8''" in disposition
     assert download.content.startswith(b"%PDF")
+    # rendered once per version: the second download is the cached one, an edit makes another
+    current = Bulletin.objects.get(pk=bulletin.pk)
+    assert cache.get(pdf.cache_key(current)) == download.content
+    again = client.get(reverse("monitoring:bulletin_pdf", args=[bulletin.pk]))
+    assert again.content == download.content
+    client.post(toggle, {"included": "0"})
+    assert pdf.cache_key(Bulletin.objects.get(pk=bulletin.pk)) != pdf.cache_key(current)
+    client.post(toggle, {"included": "1"})
     # build now: a Jalali date in Persian digits; a bad one is a Persian error, not a 500
     build = reverse("monitoring:bulletin_build")
     made = client.post(build, {"agency": world.roads.pk, "day": "۱۴۰۴/۰۲/۲۹"})

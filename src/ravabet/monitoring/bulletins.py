@@ -439,7 +439,7 @@ def send_mail(bulletin: Bulletin) -> int:
     addresses = recipients(bulletin.agency)
     if not addresses:
         return 0
-    document = pdf.render(bulletin)
+    document = pdf.render_cached(bulletin)
     subject = " ".join(f"{title(bulletin)} — {bulletin.agency.name}".split())[:250]
     context = {
         "bulletin": bulletin,

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -24,6 +25,7 @@ from ravabet.monitoring.models import Bulletin
 FONT_DIR = (
     Path(__file__).resolve().parent.parent / "core" / "static" / "ravabet" / "fonts"
 ).resolve()
+CACHE_SECONDS = 2 * 24 * 3600
 FONTS = {400: "Vazirmatn-Regular.woff2", 500: "Vazirmatn-Medium.woff2", 700: "Vazirmatn-Bold.woff2"}
 
 
@@ -66,4 +68,22 @@ def html(bulletin: Bulletin) -> str:
 def render(bulletin: Bulletin) -> bytes:
     """The bulletin's PDF (at most MAX_ITEMS clippings)."""
     document: bytes = HTML(string=html(bulletin), url_fetcher=LocalFetcher()).write_pdf()
+    return document
+
+
+def cache_key(bulletin: Bulletin) -> str:
+    """Every change of a bulletin (a build, a clipping picked or dropped, the summary, the
+    sending) moves its `updated_at`, so a key with it is never stale."""
+    stamp = bulletin.updated_at.isoformat() if bulletin.updated_at else "new"
+    return f"monitoring:bulletin-pdf:{bulletin.pk}:{stamp}"
+
+
+def render_cached(bulletin: Bulletin) -> bytes:
+    """The PDF, rendered once per version of the bulletin (a full one takes seconds: a second
+    download, or the e-mail after a download, reuses it)."""
+    key = cache_key(bulletin)
+    document = cache.get(key)
+    if not isinstance(document, bytes):
+        document = render(bulletin)
+        cache.set(key, document, CACHE_SECONDS)
     return document

@@ -229,7 +229,7 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ravabet.monitoring import pdf  # WeasyPrint is loaded only when a PDF is asked for
 
     record = _bulletin_for(request, pk)
-    response = HttpResponse(pdf.render(record), content_type="application/pdf")
+    response = HttpResponse(pdf.render_cached(record), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(*service.pdf_filename(record))
     patch_cache_control(response, private=True, no_store=True)
     return response
