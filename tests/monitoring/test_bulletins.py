@@ -462,7 +462,11 @@ def test_editing_on_the_page_with_and_without_htmx(world: Any, day: Any) -> None
     assert BulletinItem.objects.get(pk=item.pk).included is False
     partial = client.post(toggle, {"included": "1"}, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and "<html" not in partial.content.decode()
-    assert "ساعت ۰۰:۰۱" in partial.content.decode() and "کنار گذاشتن" in partial.content.decode()
+    answer = partial.content.decode()
+    assert "ساعت ۰۰:۰۱" in answer and "کنار گذاشتن" in answer
+    # the figures come along, out of band
+    assert 'id="bulletin-figures" hx-swap-oob="true"' in answer
+    assert '<th scope="row">خبرها</th><td>۵</td>' in answer
     assert BulletinItem.objects.get(pk=item.pk).included is True
     summary = reverse("monitoring:bulletin_summary", args=[bulletin.pk])
     long = client.post(summary, {"summary": "ب" * 5000}, follow=True)

@@ -585,14 +585,31 @@ def tone_chart(numbers: dict[str, Any]) -> Any:
     )
 
 
-def view_data(bulletin: Bulletin, *, included_only: bool) -> dict[str, Any]:
-    """What the page (every clipping, with its checkbox) and the PDF (the included ones) show."""
-    items = items_of(bulletin, included_only=included_only)
+def figures_data(bulletin: Bulletin) -> dict[str, Any]:
+    """The figures as the page and the PDF show them (also the page's part that htmx
+    refreshes when a clipping is picked or dropped)."""
     numbers = bulletin.figures or {}
     tones = numbers.get("tones", {})
-    previous = numbers.get("previous", {})
     rows = [(key, TONE_LABELS[key], int(tones.get(key, 0))) for key in TONE_KEYS]
     top = max((n for _, _, n in rows), default=0) or 1
+    return {
+        "figures": numbers,
+        "tone_rows": rows,
+        # The PDF's chart: HTML bars (WeasyPrint lays SVG text out letter by letter, left to
+        # right and unjoined, so Persian labels in the SVG came out reversed): share of the
+        # largest, in whole percent.
+        "tone_bars": [(key, label, n, round(100 * n / top)) for key, label, n in rows],
+        "outlet_rows": numbers.get("outlets", []),
+        "previous": numbers.get("previous", {}),
+        "chart": tone_chart(numbers),
+        "cut": numbers.get("cut", 0),
+        "max_items": MAX_ITEMS,
+    }
+
+
+def view_data(bulletin: Bulletin, *, included_only: bool) -> dict[str, Any]:
+    """What the page (every clipping, with its button) and the PDF (the included ones) show."""
+    items = items_of(bulletin, included_only=included_only)
     return {
         "bulletin": bulletin,
         "agency": bulletin.agency,
@@ -601,16 +618,5 @@ def view_data(bulletin: Bulletin, *, included_only: bool) -> dict[str, Any]:
         "is_directorate": is_directorate(bulletin.agency),
         "groups": groups_of(items),
         "item_count": len(items),
-        "figures": numbers,
-        "tone_rows": rows,
-        # The PDF's chart: HTML bars (WeasyPrint lays SVG text out letter by letter, left to
-        # right and unjoined, so Persian labels in the SVG came out reversed): share of the
-        # largest, in whole percent.
-        "tone_bars": [(key, label, n, round(100 * n / top)) for key, label, n in rows],
-        "outlet_rows": numbers.get("outlets", []),
-        "previous": previous,
-        "chart": tone_chart(numbers),
-        "cut": numbers.get("cut", 0),
-        "max_items": MAX_ITEMS,
-        "generated_at": timezone.now(),
+        **figures_data(bulletin),
     }

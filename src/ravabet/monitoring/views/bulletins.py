@@ -152,6 +152,7 @@ def bulletin_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         error = str(exc)
     if request.headers.get("HX-Request") == "true":
         item.refresh_from_db(fields=["included"])
+        record.refresh_from_db(fields=["figures", "status", "updated_at"])
         item.time_text = jalali.format_time(item.article.published_at)  # type: ignore[attr-defined]
         context = {
             "item": item,
@@ -159,8 +160,9 @@ def bulletin_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "is_directorate": service.is_directorate(record.agency),
             "may_edit": not error and _may_edit(request, record),
             "error": error,
+            **service.figures_data(record),
         }
-        response = render(request, "monitoring/_bulletin_item.html", context)
+        response = render(request, "monitoring/_bulletin_toggled.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
     if error:
