@@ -2,7 +2,7 @@
 beside hazm's Normalizer alone over the same texts.
 
 Run with `make bench` or `.venv/bin/python bench/monitoring.py [--sizes 10000,100000]
-[--quick] [--no-profile] [--hazm-python PY]`. Deterministic (seed 1404).
+[--quick] [--workers N] [--single] [--no-profile] [--hazm-python PY]`. Deterministic (seed 1404).
 
 The articles: the corpus's 1,500 lines as they are, then, up to N,
 - near-copies (a third): an article already made, republished by another outlet within the
@@ -12,18 +12,21 @@ The articles: the corpus's 1,500 lines as they are, then, up to N,
   paragraphs rebuilt from sentences of several corpus articles, the numbers changed — with a
   link of one of 60 outlets. Two mixtures share almost no 3-word shingle (no false story).
 Each size is written to a temporary gzip JSON lines file first (not timed), then timed: read
-and parse (ravabet.monitoring.importers.articles), `pipeline.ingest` in batches of 500 (as
-`ravabet ingest` does: one file Source, every link its own article) — normalize, dedup, store,
-and stories.assign after each batch's commit — into a fresh, migrated SQLite database file.
-The rate of the first and of the last tenth of the batches is printed too: a database that
-slows as it grows shows there, while load from other processes falls on both alike.
+and parse (ravabet.monitoring.importers.articles), then the path of `ravabet ingest --workers N`
+in batches of 500 (one file Source, every link its own article): `pipeline.begin` two batches
+ahead (links looked up; normalize, search key, MinHash in N forked worker processes, or here
+with N = 1) and `pipeline.finish` (store, then after each commit stories, watches, tone and
+settled_at), into a fresh, migrated SQLite database file. `--workers N` (default min(2,
+cores)); `--single` also runs the first size in one process. The rate of the first and of the
+last tenth of the batches is printed too: a database that slows as it grows shows there, while
+load from other processes falls on both alike.
 
 hazm's Normalizer runs in its own process (var/hazm-venv, through bench/_hazm_worker.py and
 bench/normalize.py's HazmProcess) over the first size's texts (title, lead and body joined),
-one timed pass; the pipeline's articles/s is set beside it (goal: ratio ≥ 1.0), and the growth
-of the pipeline's time from the first size to the last (10× the articles: ≈10 is linear).
-Then a profile (cProfile) of the first size on a fresh database, top functions by cumulative
-time.
+one timed pass right before the pipeline runs and one right after; the pipeline's articles/s
+is set beside their mean (goal: ratio ≥ 1.0), and the growth of the pipeline's time from the
+first size to the last (10× the articles: ≈10 is linear). Then a profile (cProfile) of the
+first size in one process on a fresh database, top functions by cumulative time.
 """
 
 from __future__ import annotations
