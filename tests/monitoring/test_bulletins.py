@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import itertools
 import re
+from types import SimpleNamespace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -502,3 +503,28 @@ def test_editing_on_the_page_with_and_without_htmx(world: Any, day: Any) -> None
     refused = client.post(toggle, {"included": "0"}, follow=True)
     assert "فرستاده شده" in refused.content.decode()
     assert BulletinItem.objects.get(pk=item.pk).included is True
+
+
+def test_a_large_bulletin_is_rendered_by_a_worker_while_the_page_says_so(
+    world: Any, day: Any, monkeypatch: Any
+) -> None:
+    from ravabet.monitoring import pdf, tasks
+
+    bulletin = bulletins.build(agency=world.roads, day=DAY)
+    # Fewer clippings than a busy day has: the threshold lowered, not the day made huge.
+    monkeypatch.setattr(pdf, "SYNC_MAX_ITEMS", 1)
+    asked: list[int] = []
+    render = tasks.render_bulletin_pdf
+    monkeypatch.setattr(tasks, "render_bulletin_pdf", SimpleNamespace(enqueue=asked.append))
+    client = _client(world.officer_roads)
+    download = reverse("monitoring:bulletin_pdf", args=[bulletin.pk])
+    waiting = client.get(download)
+    assert waiting.status_code == 202
+    assert "در حال آماده‌سازی" in waiting.content.decode()
+    assert 'http-equiv="refresh"' in waiting.content.decode()
+    assert client.get(download).status_code == 202
+    assert asked == [bulletin.pk]  # asked once, however often the page asks again
+    # The worker renders it; the next ask is the file.
+    assert render.func(bulletin.pk) > 10_000
+    ready = client.get(download)
+    assert ready.status_code == 200 and ready.content.startswith(b"%PDF")

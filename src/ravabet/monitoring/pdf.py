@@ -78,6 +78,26 @@ def cache_key(bulletin: Bulletin) -> str:
     return f"monitoring:bulletin-pdf:{bulletin.pk}:{stamp}"
 
 
+# A bulletin with more clippings kept than this is rendered by a worker, not in the request
+# (about 2 s at 40 clippings, 8–30 s at 300 on a busy machine: a web worker's timeout).
+SYNC_MAX_ITEMS = 60
+RENDERING_SECONDS = 300
+
+
+def cached(bulletin: Bulletin) -> bytes | None:
+    """The PDF of this version of the bulletin, if it was rendered already."""
+    document = cache.get(cache_key(bulletin))
+    return document if isinstance(document, bytes) else None
+
+
+def render_later(bulletin: Bulletin) -> None:
+    """Ask a worker to render this version, once (a second ask while it renders does nothing)."""
+    from ravabet.monitoring.tasks import render_bulletin_pdf
+
+    if cache.add(cache_key(bulletin) + ":rendering", True, RENDERING_SECONDS):
+        render_bulletin_pdf.enqueue(bulletin.pk)
+
+
 def render_cached(bulletin: Bulletin) -> bytes:
     """The PDF, rendered once per version of the bulletin (a full one takes seconds: a second
     download, or the e-mail after a download, reuses it)."""

@@ -94,3 +94,13 @@ def settle_pending() -> int:
     if unsettled:
         logger.warning("%d articles are still unsettled after the sweep", unsettled)
     return settled
+
+
+@task()
+def render_bulletin_pdf(bulletin_id: int) -> int:
+    """Render a large bulletin's PDF into the cache (pdf.render_later); its size in bytes."""
+    from ravabet.monitoring import pdf  # WeasyPrint is loaded only where a PDF is made
+    from ravabet.monitoring.models import Bulletin
+
+    bulletin = Bulletin.objects.filter(pk=bulletin_id).first()
+    return 0 if bulletin is None else len(pdf.render_cached(bulletin))

@@ -231,7 +231,21 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ravabet.monitoring import pdf  # WeasyPrint is loaded only when a PDF is asked for
 
     record = _bulletin_for(request, pk)
-    response = HttpResponse(pdf.render_cached(record), content_type="application/pdf")
+    document = pdf.cached(record)
+    if document is None:
+        if record.items.filter(included=True).count() <= pdf.SYNC_MAX_ITEMS:
+            document = pdf.render_cached(record)
+        else:
+            # Long work goes to a worker; this page says so and asks again every few seconds
+            # (the answer is the file once it is ready).
+            pdf.render_later(record)
+            document = pdf.cached(record)  # an immediate task backend has made it already
+            if document is None:
+                wait = render(request, "monitoring/bulletin_pdf_wait.html", {"bulletin": record})
+                wait.status_code = 202
+                patch_cache_control(wait, private=True, no_store=True)
+                return wait
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(*service.pdf_filename(record))
     patch_cache_control(response, private=True, no_store=True)
     return response
