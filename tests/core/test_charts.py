@@ -226,5 +226,7 @@ def test_a_series_keeps_its_own_colour_and_a_hostile_one_falls_back_to_the_palet
         )
     )
     assert 'fill="#b00020"' in svg
+    # The stylesheet's class colours (chart__series--0) must not paint over it.
+    assert svg.count("chart__series--own") >= 3 and "chart__series--0" not in svg
     assert "<script" not in svg and 'fill="red"' not in svg
     assert f'fill="{charts.PALETTE[1]}"' in svg  # the second series' palette colour

@@ -270,9 +270,15 @@ def column_chart(
         )
         for s in list(series)[:MAX_SERIES]
     ]
+    own = [bool(s.colour and _COLOUR.fullmatch(s.colour)) for s in list(series)[:MAX_SERIES]]
     colours = [
-        s.colour if s.colour and _COLOUR.fullmatch(s.colour) else PALETTE[i % len(PALETTE)]
-        for i, s in enumerate(list(series)[:MAX_SERIES])
+        str(s.colour) if mine else PALETTE[i % len(PALETTE)]
+        for i, (s, mine) in enumerate(zip(list(series)[:MAX_SERIES], own, strict=True))
+    ]
+    # The stylesheet colours the palette's series by class; a series of its own colour gets
+    # a class the stylesheet leaves alone.
+    classes = [
+        "chart__series--own" if mine else f"chart__series--{i}" for i, mine in enumerate(own)
     ]
     ident = _ident(ident, title)
     parts = [_open_svg(ident, title, summary, width, height, "columns")]
@@ -296,7 +302,7 @@ def column_chart(
         colour = colours[index]
         parts.append(
             f'<rect x="{x - 12}" y="8" width="12" height="12" rx="2" fill="{colour}" '
-            f'class="chart__series--{index}"/>'
+            f'class="{classes[index]}"/>'
         )
         parts.append(_text(x - 18, 19, name, anchor="start", cls="chart__legend"))
         x -= 30 + 8 * len(name)
@@ -347,14 +353,14 @@ def column_chart(
                 path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
                 parts.append(
                     f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
-                    f'class="chart__line chart__series--{s_index}"/>'
+                    f'class="chart__line {classes[s_index]}"/>'
                 )
             for i, v in enumerate(values):
                 if v is None:
                     continue
                 parts.append(
                     f'<circle cx="{plot_right - slot * (i + 0.5):.1f}" cy="{y_of(v):.1f}" r="3.5" '
-                    f'fill="{colour}" class="chart__point chart__series--{s_index}">'
+                    f'fill="{colour}" class="chart__point {classes[s_index]}">'
                     f"<title>{s_name}، {names[i]}: {_clean(value_format(v), 20)}</title></circle>"
                 )
     else:
@@ -372,7 +378,7 @@ def column_chart(
                 parts.append(
                     f'<rect x="{x_left + 1:.1f}" y="{y:.1f}" width="{max(width_each - 2, 1):.1f}" '
                     f'height="{plot_bottom - y:.1f}" fill="{colour}" '
-                    f'class="chart__column chart__series--{s_index}">'
+                    f'class="chart__column {classes[s_index]}">'
                     f"<title>{s_name}، {name}: {_clean(value_format(v), 20)}</title></rect>"
                 )
     parts.append(
