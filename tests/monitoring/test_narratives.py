@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from ravabet.core import jalali
+from ravabet.core.models import AuditEntry
 from ravabet.monitoring import narratives, pipeline
 from ravabet.monitoring.models import Article, Narrative, Story
 from ravabet.monitoring.pipeline import RawArticle
@@ -260,6 +261,8 @@ def test_only_the_directorate_rebuilds(
         response = client.post(url, {"days": "90"})
     assert response.status_code == 302
     assert narratives.is_building()
+    entry = AuditEntry.objects.get(action="narratives.rebuild")
+    assert entry.actor == world.directorate_staff and entry.data["days"] == 90
     page = client.get(reverse("monitoring:narratives")).content.decode()
     assert "در حال ساخته‌شدن" in page
     assert len(callbacks) == 1

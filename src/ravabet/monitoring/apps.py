@@ -44,6 +44,7 @@ class MonitoringConfig(AppConfig):
                 "tone_term.update": "ویرایش واژهٔ لحن",
                 "tone_term.delete": "حذف واژهٔ لحن",
                 "tone.retrain": "آموزش دوبارهٔ دسته‌بند لحن",
+                "narratives.rebuild": "ساخت دوبارهٔ روایت‌ها",
                 "alert.acknowledge": "دیدن هشدار رسانه‌ای",
                 "bulletin.build": "ساخت بولتن خبری",
                 "bulletin.update": "ویرایش بولتن خبری",

@@ -38,7 +38,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 from django_tasks import task
 
-from ravabet.core import jalali, permissions
+from ravabet.core import audit, jalali, permissions
 from ravabet.monitoring.models import Article, Narrative, Story
 from ravabet.persian import dates as pdates
 from ravabet.persian import lemmatize, stopwords, to_persian_digits, tokenize
@@ -303,6 +303,11 @@ def request_rebuild(
     if days not in PRESETS:
         days = DEFAULT_DAYS
     period = (first.isoformat(), last.isoformat()) if first and last else ("", "")
+    audit.record(
+        actor=actor,
+        action="narratives.rebuild",
+        data={"days": days, "first": period[0], "last": period[1]},
+    )
     cache.set(BUILDING_KEY, {"days": days, "at": timezone.now().isoformat()}, BUILDING_TIMEOUT)
     transaction.on_commit(lambda: rebuild_narratives.enqueue(days, *period))
 
