@@ -88,10 +88,15 @@ def test_templates_have_no_inline_script_style_or_handlers() -> None:
     problems = []
     for path in found:
         text = path.read_text()
+        # A PDF's HTML (templates/<app>/pdf/) is read by WeasyPrint, never served to a browser:
+        # its styles are inline on purpose; script is still refused there.
+        printed = "pdf" in path.parent.parts[-1:]
         for match in re.finditer(r"<script\b[^>]*>", text, re.IGNORECASE):
             if "src=" not in match.group(0) and 'type="application/json"' not in match.group(0):
                 problems.append(f"{path}: inline {match.group(0)}")
         for pattern in (r"<style\b", r"\sstyle\s*=", r"\son[a-z]+\s*=", r"javascript:", r"hx-on"):
+            if printed and "style" in pattern:
+                continue
             if re.search(pattern, text, re.IGNORECASE):
                 problems.append(f"{path}: {pattern}")
     assert not problems, problems
