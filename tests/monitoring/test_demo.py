@@ -19,6 +19,7 @@ from ravabet.monitoring.models import (
     Narrative,
     Source,
     Story,
+    ToneTerm,
     Watch,
 )
 
@@ -29,6 +30,7 @@ def test_the_corpus_is_imported_once_with_its_stories_and_watches(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     organisation_demo.load()
+    ToneTerm.objects.all().delete()  # as a transactional test's flush leaves it: refilled
     assert demo.corpus_path().is_file()
     # Stories and mentions are made after each batch's commit, as in a real run.
     with django_capture_on_commit_callbacks(execute=True):

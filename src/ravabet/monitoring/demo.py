@@ -101,12 +101,24 @@ def load() -> int:
             defaults={"kind": Source.Kind.FEED, "url": url, "site": site, "is_active": False},
         )
     _watches()
+    _lexicon()
     created = _archive()
     now = timezone.now()
     created += replay(now)
     # After the articles' own after-commit steps (their mentions and tone), in order.
     transaction.on_commit(lambda: _today(now))
     return created
+
+
+def _lexicon() -> None:
+    """Migration 0004 fills the tone lexicon; a database emptied since (a test's flush) gets
+    the seed again, so the demo's tones are decided as on a fresh machine. A lexicon people
+    have edited is left as it is."""
+    from ravabet.monitoring import tone
+    from ravabet.monitoring.models import ToneTerm
+
+    if not ToneTerm.objects.exists():
+        tone.load_lexicon_file()
 
 
 def _archive() -> int:
