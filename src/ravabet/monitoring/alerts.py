@@ -403,7 +403,9 @@ def acknowledge(*, actor: Any, alert: Alert, request: HttpRequest | None = None)
     search: its owner). Audited."""
     with transaction.atomic():
         locked = (
-            Alert.objects.select_for_update().select_related("agency", "watch").get(pk=alert.pk)
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("agency", "watch")
+            .get(pk=alert.pk)
         )
         permissions.require(
             may_acknowledge(actor, locked), "شما اجازهٔ ثبت دیدن این هشدار را ندارید."

@@ -622,7 +622,11 @@ def mention_label(
     if tone not in TONES:
         raise ValidationError({"tone": ["لحن باید منفی، خنثی یا مثبت باشد."]})
     with transaction.atomic():
-        locked = Mention.objects.select_for_update().select_related("agency").get(pk=mention.pk)
+        locked = (
+            Mention.objects.select_for_update(of=("self",))
+            .select_related("agency")
+            .get(pk=mention.pk)
+        )
         permissions.require(
             may_label(actor, locked), "شما لحن بازتاب‌های این دستگاه را تعیین نمی‌کنید."
         )
