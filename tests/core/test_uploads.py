@@ -258,3 +258,14 @@ def test_private_root_inside_media_root_is_an_error(settings: Any) -> None:
 def test_settings_as_shipped_pass_the_upload_checks() -> None:
     errors = checks.run_checks(tags=[checks.Tags.security])
     assert not [e for e in errors if e.id.startswith("ravabet.")]
+
+
+def test_a_truncated_picture_is_refused_even_after_a_library_loosened_pillow() -> None:
+    from PIL import ImageFile
+
+    import ravabet.monitoring.pdf  # noqa: F401 - imports WeasyPrint, which loosens Pillow
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint's import leaves it
+    truncated = image_bytes("PNG", (64, 64))[:60]
+    assert "خراب" in refusal(truncated, "a.png") or "تصویر نیست" in refusal(truncated, "a.png")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -16,11 +16,16 @@ from urllib.request import url2pathname
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ravabet.monitoring import bulletins
 from ravabet.monitoring.models import Bulletin
+
+# Importing WeasyPrint makes Pillow accept truncated images in the whole process; our PDFs hold
+# no raster image, and uploads must stay strict (core/uploads checks it again).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 FONT_DIR = (
     Path(__file__).resolve().parent.parent / "core" / "static" / "ravabet" / "fonts"

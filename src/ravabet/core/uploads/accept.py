@@ -196,8 +196,11 @@ def _reencode(
     spool: IO[bytes], file_type: FileType, policy: UploadPolicy, field: str | None
 ) -> tuple[bytes, int, int]:
     """Decode the image and write its pixels again: nothing but the picture survives."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+    # A library may have made Pillow accept truncated images for the whole process (WeasyPrint
+    # does so on import): an upload is never allowed that leniency.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     megapixels = to_persian_digits(str(policy.max_pixels // 1_000_000))
     too_many_pixels = _error(
         f"ابعاد تصویر بیش از حد بزرگ است (بیش از {megapixels} مگاپیکسل)؛ آن را کوچک‌تر کنید.",
