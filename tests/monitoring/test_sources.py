@@ -13,7 +13,7 @@ from django_tasks import task_backends
 
 from ravabet.core.models import AuditEntry
 from ravabet.core.permissions import AgencyPermissionDenied
-from ravabet.monitoring import feeds, sources
+from ravabet.monitoring import sources
 from ravabet.monitoring.models import IngestRun, Source
 from ravabet.monitoring.sources import SourceInput
 
@@ -152,8 +152,6 @@ def test_poll_now_claims_the_source_and_enqueues_its_poll(
 def test_internal_addresses_are_refused_by_the_feeds_guard(
     world: Any, settings: Any, url: str
 ) -> None:
-    if not hasattr(feeds, "check_feed_url"):
-        pytest.skip("feeds.check_feed_url (the SSRF guard) is not in this tree yet")
     settings.RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = False
     response = client(world.directorate_staff).post(BASE + "new/", {**GOOD, "url": url})
     assert response.status_code == 200 and 'class="field-error"' in response.content.decode()

@@ -62,13 +62,10 @@ def _url_errors(url: str) -> list[str]:
         return ["فقط نشانی‌های http یا https پذیرفته است."]
     if not host:
         return ["نشانی خوراک نام میزبان ندارد."]
-    guard = getattr(feeds, "check_feed_url", None)
-    if guard is not None:
-        try:
-            guard(url)
-        except (feeds.FeedError, ValueError, ValidationError) as exc:
-            message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            return [m[:300] for m in message]
+    try:
+        feeds.check_feed_url(url)
+    except ValidationError as exc:
+        return [m[:300] for m in exc.messages]
     return []
 
 
