@@ -166,7 +166,14 @@ def run_pipeline(path: Path, workers: int) -> tuple[float, dict[str, int]]:
     while this process stores the current batch; counts."""
     from ravabet.monitoring import importers
     from ravabet.monitoring.models import Article, Source, Story
-    from ravabet.monitoring.pipeline import IngestResult, Preparer, ahead, begin, finish
+    from ravabet.monitoring.pipeline import (
+        IngestResult,
+        Preparer,
+        ahead,
+        begin,
+        finish,
+        import_cache,
+    )
 
     source = Source.objects.create(name="bench", kind=Source.Kind.FILE, poll_minutes=0)
     total = IngestResult()
@@ -174,7 +181,7 @@ def run_pipeline(path: Path, workers: int) -> tuple[float, dict[str, int]]:
     start = time.perf_counter()
     raws = importers.articles(path)
     batches = iter(lambda: list(itertools.islice(raws, BATCH)), [])
-    with Preparer(workers) as preparer:
+    with Preparer(workers) as preparer, import_cache():
         begun = time.perf_counter()
         for _batch, pending in ahead(batches, lambda b: begin(b, preparer=preparer)):
             total.add(finish(pending, source=source, same_text=False))

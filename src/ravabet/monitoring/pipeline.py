@@ -33,9 +33,9 @@ wants the text rule, and gets it by default.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -46,12 +46,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ravabet.core import jalali
 from ravabet.core.validation import INVALID_CHARS
 from ravabet.monitoring import stories
+from ravabet.monitoring.packing import pack_json, unpack_json
 from ravabet.persian import normalize, search_key
 
 _T = TypeVar("_T")
@@ -232,7 +234,9 @@ class PreparedArticle:
     title: str
     lead: str
     body: str
-    original: dict[str, str]
+    # The texts as received, {"title", "lead", "body"}, packed here (in the worker) as
+    # Article.original keeps them.
+    original_packed: bytes
     author: str
     published_at: dt.datetime
     published_guessed: bool
@@ -240,6 +244,10 @@ class PreparedArticle:
     search_text: str
     signature: bytes = b""
     bands: list[int] = field(default_factory=list)
+
+    @property
+    def original(self) -> dict[str, str]:
+        return unpack_json(self.original_packed)  # type: ignore[no-any-return]
 
 
 def _clean(value: Any, limit: int) -> str:
@@ -312,7 +320,7 @@ def prepare(
         title=title,
         lead=lead,
         body=body,
-        original=original,
+        original_packed=pack_json(original),
         author=_one_line(normalize(_clean(raw.author, MAX_CHARS["author"])))[: MAX_CHARS["author"]],
         published_at=published_at,
         published_guessed=guessed,
@@ -384,21 +392,10 @@ def _write(
     return ids, len(unique) - len(new)
 
 
-class _Utf8Json(json.JSONEncoder):
-    """JSON with Persian letters as they are: `original` takes a third of the bytes that
-    json.dumps's default «\\u06cc» escapes take (SQLite stores the text as given)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["ensure_ascii"] = False
-        super().__init__(**kwargs)
-
-
 def _insert_articles(new: Sequence[PreparedArticle], source: Source | None) -> list[int]:
     """Article rows by executemany, each value prepared by its field as Django does, then
     their ids read back by link (one query a QUERY_CHUNK): bulk_create built a model and an
     SQL expression a row, a sixth of a batch's writing time."""
-    from django.db.models import JSONField
-
     from ravabet.monitoring.models import Article
 
     if not new:
@@ -406,6 +403,7 @@ def _insert_articles(new: Sequence[PreparedArticle], source: Source | None) -> l
     meta = Article._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     given = {"source_id": source.pk if source else None, "fetched_at": timezone.now()}
+    packed = {"original": "original_packed"}  # packed by the worker, stored as it is
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -416,14 +414,13 @@ def _insert_articles(new: Sequence[PreparedArticle], source: Source | None) -> l
         for f in fields:
             if f.attname in given:
                 value = given[f.attname]
+            elif f.attname in packed:
+                value = getattr(item, packed[f.attname])
             elif hasattr(item, f.attname):
                 value = getattr(item, f.attname)
             else:  # the story, settled_at: what the model gives a new row
                 value = f.get_default()
-            if isinstance(f, JSONField):
-                row.append(connection.ops.adapt_json_value(value, _Utf8Json))
-            else:
-                row.append(f.get_db_prep_save(value, connection))
+            row.append(f.get_db_prep_save(value, connection))
         rows.append(row)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), QUERY_CHUNK):
@@ -581,6 +578,34 @@ def settle_pending(*, now: dt.datetime | None = None, limit: int = SETTLE_BATCH)
                 )
                 return settled, len(ids) - settled
     return settled, failed
+
+
+# --- A bulk import's page cache ------------------------------------------------------------
+
+# SQLite's page cache while a bulk import runs (`ravabet ingest`, the benchmark), in MB: the
+# indexes an import writes into at random places (the bands' (band, value), the links') pass
+# the site's 32 MB cache by a few ten thousand articles, and every insert then reads its
+# pages back from the operating system. Settings: RAVABET_MONITORING_IMPORT_CACHE_MB.
+IMPORT_CACHE_MB = 256
+
+
+@contextlib.contextmanager
+def import_cache() -> Iterator[None]:
+    """A larger page cache for this process's SQLite connection while the block runs, the
+    site's own put back after (a no-op on PostgreSQL, whose cache is the server's)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    megabytes = int(getattr(settings, "RAVABET_MONITORING_IMPORT_CACHE_MB", IMPORT_CACHE_MB))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size=-{max(2, megabytes) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={before}")
 
 
 # --- Preparing in worker processes ----------------------------------------------------------

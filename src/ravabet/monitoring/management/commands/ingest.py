@@ -157,7 +157,7 @@ class Command(BaseCommand):
             file=sys.stderr,
         )
         try:
-            with pipeline.Preparer(workers) as preparer:
+            with pipeline.Preparer(workers) as preparer, pipeline.import_cache():
 
                 def begin(batch: list[importers.Entry]) -> pipeline.Pending:
                     return pipeline.begin(_articles(batch), preparer=preparer)
