@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ravabet.events",
     "ravabet.desk",
     "ravabet.monitoring",
+    "ravabet.surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -170,6 +170,24 @@ def can_edit_bulletin_for(user: Any, agency: Agency) -> bool:
     return can_write_for(user, agency)
 
 
+def can_build_surveys_for(user: Any, agency: Agency) -> bool:
+    """Draft, edit and preview the agency's surveys, see their live results, tag answers and
+    export them: its officers and head, and the directorate."""
+    return can_write_for(user, agency)
+
+
+def can_publish_survey_for(user: Any, agency: Agency) -> bool:
+    """Open a survey of the agency to its audience, close it, publish its results on the
+    portal: its head, and the directorate (what goes public is the head's word)."""
+    return can_approve_for(user, agency)
+
+
+def can_survey_network(user: Any) -> bool:
+    """Ask the whole network of PR offices (a network survey), and read any agency's needs
+    report: the directorate."""
+    return sees_all_agencies(user)
+
+
 def can_browse_audit(user: Any) -> bool:
     return sees_all_agencies(user)
 

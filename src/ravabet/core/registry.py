@@ -128,3 +128,46 @@ def dashboard_cards(user: Any) -> list[dict[str, Any]]:
         if figures:
             cards.append({"key": card.key, "title": card.title, "figures": figures})
     return cards
+
+
+@dataclass(frozen=True)
+class NeedsEvidence:
+    """One thing people want to know from an agency, as one source saw it: a topic («آب
+    شرب روستاها»), how much weight it carried there (responses, messages, articles), a line
+    of detail, and links to the evidence (label, URL) — for the needs report (surveys)."""
+
+    topic: str
+    weight: float
+    detail: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class NeedsSource:
+    """A capability's contribution to an agency's needs report: `evidence(user, agency,
+    start, end)` (aware datetimes, end exclusive) returns its findings for the period, most
+    weighty first, already cut to what `user` may see."""
+
+    key: str
+    label: str  # «نظرسنجی‌ها»، «پیشخوان مردمی»، «رسانه‌ها»
+    evidence: Callable[[Any, Any, Any, Any], list[NeedsEvidence]]
+    order: int
+
+
+_needs_sources: dict[str, NeedsSource] = {}
+
+
+def register_needs_source(
+    key: str,
+    label: str,
+    evidence: Callable[[Any, Any, Any, Any], list[NeedsEvidence]],
+    *,
+    order: int = 100,
+) -> None:
+    _needs_sources[key] = NeedsSource(key, label, evidence, order)
+
+
+def needs_sources() -> list[NeedsSource]:
+    """The registered sources in order; the surveys' own is always one of them, the citizen
+    desk's and monitoring's when those apps are installed."""
+    return sorted(_needs_sources.values(), key=lambda s: (s.order, s.key))

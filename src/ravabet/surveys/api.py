@@ -1,0 +1,5 @@
+"""(being written) The surveys' API: GET /api/v1/surveys."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])

@@ -1,0 +1,6 @@
+"""(being written)"""
+
+from typing import Any
+
+urlpatterns: list[Any] = []
+public_urlpatterns: list[Any] = []
