@@ -38,6 +38,7 @@ def test_pack_original_keeps_every_text_and_goes_back() -> None:
         assert got["https://farsnews.ir/news/2"] == {**ORIGINAL, "title": f"{ORIGINAL['title']} 2"}
         assert len(got) == 3
         back = _migrate(BEFORE).loader.project_state(BEFORE).apps.get_model("monitoring", "Article")
-        assert back.objects.get(url="https://farsnews.ir/news/0").original["body"] == ORIGINAL["body"]
+        first = back.objects.get(url="https://farsnews.ir/news/0")
+        assert first.original["body"] == ORIGINAL["body"]
     finally:
         _migrate(AFTER)

@@ -424,6 +424,10 @@ RAVABET_DESK_MIN_VOLUME = int(os.environ.get("RAVABET_DESK_MIN_VOLUME", "10"))
 # (monitoring/feeds.py's guard against requests to the internal network); on for an intranet
 # feed, and in the tests, whose feeds are served from 127.0.0.1.
 RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = env_bool("RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS")
+# SQLite's page cache (MB) for the connection of a bulk import (`ravabet ingest`) while it runs.
+RAVABET_MONITORING_IMPORT_CACHE_MB = int(
+    os.environ.get("RAVABET_MONITORING_IMPORT_CACHE_MB", "256")
+)
 # How SMS leave: the console in the demo; "ravabet.core.sms.KavenegarBackend" with
 # RAVABET_SMS_API_KEY and RAVABET_SMS_SENDER for a real provider (core/sms.py).
 RAVABET_SMS_BACKEND = os.environ.get("RAVABET_SMS_BACKEND", "ravabet.core.sms.ConsoleBackend")
