@@ -24,6 +24,7 @@ class DeskConfig(AppConfig):
             "desk", "پیام‌های مردمی", selectors.dashboard_figures, order=200
         )
         registry.register_periodic_task("ravabet.desk.tasks.check_clocks", every=900)
+        registry.register_needs_source("desk", "پیشخوان مردمی", selectors.needs_evidence, order=20)
         registry.register_router("desk", api.router)
         media.register()
         register_labels(

@@ -441,3 +441,93 @@ def dashboard_figures(user: Any) -> list[dict[str, Any]]:
             }
         )
     return figures
+
+
+# --- the needs report (surveys) -------------------------------------------------------------
+
+# The most messages read for one report, the newest first (a year of a busy agency).
+NEEDS_MAX_MESSAGES = 5000
+NEEDS_MAX_WORDS = 12
+NEEDS_SAMPLES = 3
+
+
+def _subject_words(subjects: list[tuple[int, str]]) -> list[tuple[str, int, list[int]]]:
+    """The words most subjects share: (the word as most wrote it, how many subjects, a few of
+    those messages' ids), stop words dropped and variants («قطعی‌ها», «قطعی») counted as one
+    through their lemma's search key; a word of one message alone is no topic."""
+    from ravabet.persian import lemmatize, normalize, search_key, stopwords, tokenize
+
+    counts: Counter[str] = Counter()
+    shapes: dict[str, Counter[str]] = {}
+    samples: dict[str, list[int]] = {}
+    for pk, subject in subjects:
+        seen: set[str] = set()
+        for token in tokenize(normalize(subject[:300])):
+            if not token[0].isalpha() or token in stopwords:
+                continue
+            lemma = lemmatize(token)
+            key = search_key(lemma)
+            if lemma in stopwords or len(key) < 2 or key in seen:
+                continue
+            seen.add(key)
+            counts[key] += 1
+            shapes.setdefault(key, Counter())[lemma] += 1
+            if len(samples.setdefault(key, [])) < NEEDS_SAMPLES:
+                samples[key].append(pk)
+    return [
+        (shapes[key].most_common(1)[0][0], n, samples[key])
+        for key, n in counts.most_common(NEEDS_MAX_WORDS)
+        if n >= 2
+    ]
+
+
+def needs_evidence(user: Any, agency: Agency, start: dt.datetime, end: dt.datetime) -> list[Any]:
+    """What people asked the desk of `agency` from `start` to `end` (end excluded), for the
+    needs report: one topic a kind of message («شکایت») and one a word many subjects share,
+    weighed by messages, linked to the inbox and to a few of the messages. Nothing for
+    someone who does not handle the agency's messages; merged duplicates and spam left out."""
+    from django.urls import reverse
+
+    from ravabet.core.registry import NeedsEvidence
+    from ravabet.desk.models import Kind
+
+    if not permissions.can_handle_messages_for(user, agency):
+        return []
+    messages = Message.objects.filter(
+        agency=agency, created_at__gte=start, created_at__lt=end
+    ).exclude(status__in=COUNTED_EXCLUDE)
+    inbox = reverse("desk:bo_inbox")
+    labels = dict(Kind.choices)
+    found: list[NeedsEvidence] = []
+    for row in messages.values("kind").annotate(n=Count("pk")).order_by("-n", "kind"):
+        label = str(labels.get(row["kind"], row["kind"]))
+        found.append(
+            NeedsEvidence(
+                topic=label,
+                weight=float(row["n"]),
+                detail=f"{to_persian_digits(str(row['n']))} پیام از نوع «{label}»",
+                links=(
+                    (
+                        f"پیام‌های «{label}» در صندوق پیام‌ها",
+                        f"{inbox}?agency={agency.pk}&status=all&kind={row['kind']}",
+                    ),
+                ),
+            )
+        )
+    subjects = list(
+        messages.order_by("-created_at", "-pk").values_list("pk", "subject")[:NEEDS_MAX_MESSAGES]
+    )
+    titles = dict(subjects)
+    for word, n, sample in _subject_words(subjects):
+        found.append(
+            NeedsEvidence(
+                topic=word,
+                weight=float(n),
+                detail=f"در موضوع {to_persian_digits(str(n))} پیام",
+                links=tuple(
+                    (titles[pk][:80], reverse("desk:bo_message", args=[pk])) for pk in sample
+                ),
+            )
+        )
+    found.sort(key=lambda e: (-e.weight, e.topic))
+    return found

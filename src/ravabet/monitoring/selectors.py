@@ -362,3 +362,64 @@ def big_stories(*, now: dt.datetime | None = None, days: int = 3, limit: int = 1
 
 def agencies_for_filter(user: Any, limit: int = 1000) -> list[Agency]:
     return list(permissions.visible_agencies(user).order_by("name")[:limit])
+
+
+# --- the needs report (surveys) -------------------------------------------------------------
+
+NEEDS_MAX_NARRATIVES = 20
+
+
+def needs_evidence(user: Any, agency: Agency, start: dt.datetime, end: dt.datetime) -> list[Any]:
+    """The narratives the media carried about `agency` from `start` to `end` (end excluded),
+    for the needs report: one topic a narrative of the latest build whose stories hold
+    articles published in the period that mention the agency, weighed by those mentions, its
+    detail the share of them with a negative tone, linked to the narrative's page. Nothing
+    for someone who may not monitor or may not see the agency."""
+    from django.urls import reverse
+
+    from ravabet.core.registry import NeedsEvidence
+    from ravabet.monitoring.models import Narrative
+    from ravabet.persian import to_persian_digits
+
+    if not permissions.can_monitor(user) or not permissions.can_view_agency(user, agency):
+        return []
+    rows = list(
+        Mention.objects.filter(
+            agency=agency,
+            article__published_at__gte=start,
+            article__published_at__lt=end,
+            article__story__narrative__isnull=False,
+        )
+        .values("article__story__narrative")
+        .annotate(
+            n=Count("pk"),
+            articles=Count("article", distinct=True),
+            negative=Count("pk", filter=Q(tone=Mention.Tone.NEGATIVE)),
+        )
+        .order_by("-n", "article__story__narrative")[:NEEDS_MAX_NARRATIVES]
+    )
+    narratives = Narrative.objects.in_bulk([row["article__story__narrative"] for row in rows])
+    found = []
+    for row in rows:
+        narrative = narratives.get(row["article__story__narrative"])
+        if narrative is None:
+            continue
+        share = round(100 * row["negative"] / row["n"])
+        found.append(
+            NeedsEvidence(
+                topic=narrative.label,
+                weight=float(row["n"]),
+                detail=(
+                    f"{to_persian_digits(str(row['n']))} بازتاب در "
+                    f"{to_persian_digits(str(row['articles']))} خبر؛ "
+                    f"{to_persian_digits(str(share))}٪ منفی"
+                ),
+                links=(
+                    (
+                        f"روایت «{narrative.label}»",
+                        reverse("monitoring:narrative", args=[narrative.pk]),
+                    ),
+                ),
+            )
+        )
+    return found
