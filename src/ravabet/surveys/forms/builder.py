@@ -1,0 +1,300 @@
+"""The builder's forms: a survey's settings, a section, a question (its options one a line, a
+matrix's rows and columns, and the jump of each single-choice option). They parse and show;
+every limit and refusal is the service's (services/builder.py), put back beside the field."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from ravabet.core.forms import JalaliDateTimeField
+from ravabet.core.organisation.models import Agency
+from ravabet.persian import to_latin_digits
+from ravabet.surveys.models import Option, Question, Section, Survey
+from ravabet.surveys.services import builder as services
+
+
+class NumberInput(forms.TextInput):
+    """A text box (a browser's number box refuses Persian digits) showing 120, not 120.0000."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"dir": "ltr", "inputmode": "decimal", "autocomplete": "off"}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal) and value.is_finite():
+            text = f"{value.normalize():f}"
+            return text
+        return super().format_value(value)
+
+
+class Text(forms.CharField):
+    """Text the service checks (length, characters) with its Persian message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", False)
+        if kwargs["required"]:
+            kwargs.setdefault("error_messages", {}).setdefault(
+                "required", f"«{kwargs.get('label', '')}» را بنویسید."
+            )
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class Number(forms.Field):
+    """A number in Persian or Latin digits («۱۲٫۵», "12.5"); empty is None."""
+
+    widget = NumberInput
+    default_error_messages = {"invalid": "عدد را با رقم بنویسید، مانند ۱۸ یا ۲٫۵."}
+
+    def __init__(self, *, integer: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        self.integer = integer
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | int | None:
+        if value in self.empty_values:
+            return None
+        text = to_latin_digits(str(value)).strip().replace("٫", ".").replace("٬", "")
+        text = text.replace(",", "").replace("−", "-")
+        if len(text) > 30:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if self.integer:
+            if number != number.to_integral_value():
+                raise ValidationError("عدد درست بنویسید، بی‌ممیز.", code="invalid")
+            return int(number)
+        return number
+
+
+def _lines(value: str) -> list[str]:
+    return [line for line in (value or "").splitlines() if line.strip()]
+
+
+class SurveyForm(forms.Form):
+    title = Text(label="عنوان", required=True, widget=forms.TextInput(attrs={"maxlength": 200}))
+    description = Text(
+        label="توضیح",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="بالای نخستین بخش: چرا می‌پرسید و پاسخ‌ها به چه کار می‌آید.",
+    )
+    thanks = Text(
+        label="پیام پایان", widget=forms.Textarea(attrs={"rows": 2}), help_text="پس از ارسال پاسخ."
+    )
+    agency = forms.ModelChoiceField(
+        label="دستگاه",
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "شما برای این دستگاه نظرسنجی نمی‌سازید."},
+    )
+    audience = forms.ChoiceField(
+        label="مخاطبان",
+        choices=Survey.Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Survey.Audience.PUBLIC,
+        error_messages={"invalid_choice": "این مخاطبان برای شما نیست."},
+    )
+    anonymous = forms.BooleanField(label="بی‌نام (فقط نظرسنجی عمومی)", required=False, initial=True)
+    verify_mobile = forms.BooleanField(
+        label="تأیید شمارهٔ همراه با پیامک پیش از پاسخ (فقط نظرسنجی عمومی؛ یک پاسخ هر شماره)",
+        required=False,
+    )
+    opens_at = JalaliDateTimeField(
+        label="آغاز", required=False, help_text="خالی: از هنگام انتشار. به وقت تهران."
+    )
+    closes_at = JalaliDateTimeField(
+        label="پایان", required=False, help_text="خالی: تا هنگامی که آن را ببندید."
+    )
+    target_responses = Number(label="شمار پاسخ هدف", integer=True, help_text="خالی: بی‌هدف")
+
+    def __init__(self, *args: Any, agencies: list[Agency], network: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency: Any = self.fields["agency"]
+        agency.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+        if len(agencies) == 1:
+            agency.initial = agencies[0].pk
+        if not network:
+            audience: Any = self.fields["audience"]
+            audience.choices = [
+                c for c in Survey.Audience.choices if c[0] != Survey.Audience.NETWORK
+            ]
+
+    def to_input(self) -> services.SurveyInput:
+        d = self.cleaned_data
+        return services.SurveyInput(
+            title=d["title"],
+            description=d["description"],
+            thanks=d["thanks"],
+            agency=d["agency"],
+            audience=d["audience"],
+            anonymous=d["anonymous"],
+            verify_mobile=d["verify_mobile"],
+            opens_at=d["opens_at"],
+            closes_at=d["closes_at"],
+            target_responses=d["target_responses"],
+        )
+
+    @staticmethod
+    def initial_for(survey: Survey) -> dict[str, Any]:
+        return {
+            name: getattr(survey, name)
+            for name in (
+                "title",
+                "description",
+                "thanks",
+                "audience",
+                "anonymous",
+                "verify_mobile",
+                "opens_at",
+                "closes_at",
+                "target_responses",
+            )
+        } | {"agency": survey.agency_id}
+
+
+class SectionForm(forms.Form):
+    title = Text(label="عنوان بخش", widget=forms.TextInput(attrs={"maxlength": 200}))
+    description = Text(label="توضیح بخش", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def to_input(self) -> services.SectionInput:
+        return services.SectionInput(
+            title=self.cleaned_data["title"], description=self.cleaned_data["description"]
+        )
+
+
+class QuestionForm(forms.Form):
+    """A question; for an existing single-choice question, one «پرش به بخش …» select a
+    choice (`goto_<option id>`) offering only the sections after the question's own."""
+
+    kind = forms.ChoiceField(label="نوع پرسش", choices=Question.Kind.choices)
+    text = Text(label="پرسش", required=True, widget=forms.TextInput(attrs={"maxlength": 500}))
+    help_text = Text(
+        label="راهنما", widget=forms.TextInput(attrs={"maxlength": 500}), help_text="زیر پرسش."
+    )
+    required = forms.BooleanField(label="الزامی", required=False, initial=True)
+    options = Text(
+        label="گزینه‌ها",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="هر خط یک گزینه (تک‌گزینه‌ای، چندگزینه‌ای، رتبه‌بندی).",
+    )
+    allow_other = forms.BooleanField(
+        label="گزینهٔ «سایر» با متن آزاد (تک‌گزینه‌ای و چندگزینه‌ای)", required=False
+    )
+    max_choices = Number(
+        label="بیشترین شمار انتخاب (چندگزینه‌ای)", integer=True, help_text="خالی: بی‌سقف"
+    )
+    rows = Text(
+        label="سطرهای جدول",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="هر خط یک گزاره (پرسش جدولی).",
+    )
+    columns = Text(
+        label="ستون‌های جدول",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="هر خط یک گزینه (پرسش جدولی)، مانند «کم»، «متوسط»، «زیاد».",
+    )
+    min_value = Number(label="کمینه (عدد)", help_text="خالی: بی‌کران")
+    max_value = Number(label="بیشینه (عدد)", help_text="خالی: بی‌کران")
+
+    def __init__(
+        self,
+        *args: Any,
+        question: Question | None = None,
+        section: Section | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.goto_options: list[Option] = []
+        if question is not None and question.kind == Question.Kind.SINGLE:
+            here = question.section
+            later = [
+                s
+                for s in question.survey.sections.order_by("position", "id")
+                if (s.position, s.pk) > (here.position, here.pk)
+            ]
+            choices = [("", "بخش بعدی (بی‌پرش)")] + [(str(s.pk), f"پرش به «{s}»") for s in later]
+            for option in question.options.filter(
+                role=Option.Role.CHOICE, archived_at__isnull=True
+            ):
+                name = f"goto_{option.pk}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"با پاسخ «{option.label}»",
+                    choices=choices,
+                    required=False,
+                    initial=str(option.goto_section_id or ""),
+                )
+                self.goto_options.append(option)
+
+    def goto_fields(self) -> list[Any]:
+        return [self[f"goto_{o.pk}"] for o in self.goto_options]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for option in self.goto_options:
+            value = data.get(f"goto_{option.pk}")
+            if value and not str(value).isdigit():
+                self.add_error(f"goto_{option.pk}", "این بخش در این نظرسنجی نیست.")
+        return data
+
+    def to_input(self) -> services.QuestionInput:
+        d = self.cleaned_data
+        gotos: dict[int, int | None] = {
+            o.pk: int(d[f"goto_{o.pk}"]) if d.get(f"goto_{o.pk}") else None
+            for o in self.goto_options
+        }
+        return services.QuestionInput(
+            kind=d["kind"],
+            text=d["text"],
+            help_text=d["help_text"],
+            required=d["required"],
+            allow_other=d["allow_other"],
+            min_value=d["min_value"],
+            max_value=d["max_value"],
+            max_choices=d["max_choices"],
+            options=_lines(d["options"]),
+            rows=_lines(d["rows"]),
+            columns=_lines(d["columns"]),
+            gotos=gotos,
+        )
+
+    @staticmethod
+    def initial_for(question: Question) -> dict[str, Any]:
+        active = [o for o in question.options.all() if o.archived_at is None]
+
+        def joined(role: str) -> str:
+            return "\n".join(o.label for o in active if o.role == role)
+
+        return {
+            "kind": question.kind,
+            "text": question.text,
+            "help_text": question.help_text,
+            "required": question.required,
+            "allow_other": question.allow_other,
+            "min_value": question.min_value,
+            "max_value": question.max_value,
+            "max_choices": question.max_choices,
+            "options": joined(Option.Role.CHOICE),
+            "rows": joined(Option.Role.ROW),
+            "columns": joined(Option.Role.COLUMN),
+        }
+
+
+def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for key, messages in exc.message_dict.items():
+            form.add_error(key if key in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
