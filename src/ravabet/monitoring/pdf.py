@@ -5,62 +5,23 @@ style) in the footer.
 
 Nothing is fetched from the network: the fonts are file:// URLs inside our static folder, the
 chart is inline SVG, and the URL fetcher refuses every other address (an article's link is
-only a link, never loaded)."""
+only a link, never loaded). The WeasyPrint setup is the kernel's (core/pdf.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
-
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from PIL import ImageFile
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+# Re-exported: the bulletin's tests and callers name them here.
+from ravabet.core.pdf import FONT_DIR as FONT_DIR
+from ravabet.core.pdf import FONTS as FONTS
+from ravabet.core.pdf import LocalFetcher as LocalFetcher
+from ravabet.core.pdf import RefusedFetch as RefusedFetch
+from ravabet.core.pdf import font_faces, write_pdf
 from ravabet.monitoring import bulletins
 from ravabet.monitoring.models import Bulletin
 
-# Importing WeasyPrint makes Pillow accept truncated images in the whole process; our PDFs hold
-# no raster image, and uploads must stay strict (core/uploads checks it again).
-ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-FONT_DIR = (
-    Path(__file__).resolve().parent.parent / "core" / "static" / "ravabet" / "fonts"
-).resolve()
 CACHE_SECONDS = 2 * 24 * 3600
-FONTS = {400: "Vazirmatn-Regular.woff2", 500: "Vazirmatn-Medium.woff2", 700: "Vazirmatn-Bold.woff2"}
-
-
-class RefusedFetch(ValueError):
-    """An address the PDF may not load (anything but our own font files)."""
-
-
-class LocalFetcher(URLFetcher):
-    """Loads only file:// URLs of files inside FONT_DIR; refuses the rest (WeasyPrint then
-    leaves the resource out and goes on)."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        path = Path(url2pathname(parts.path)).resolve()
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise RefusedFetch(f"refused: {url[:100]}")
-        if not path.is_relative_to(FONT_DIR) or not path.is_file():
-            raise RefusedFetch(f"refused: {url[:100]}")
-        return super().fetch(path.as_uri(), headers)
-
-
-def font_faces() -> list[dict[str, Any]]:
-    return [
-        {"weight": weight, "url": (FONT_DIR / name).as_uri()}
-        for weight, name in FONTS.items()
-        if (FONT_DIR / name).is_file()
-    ]
 
 
 def html(bulletin: Bulletin) -> str:
@@ -72,8 +33,7 @@ def html(bulletin: Bulletin) -> str:
 
 def render(bulletin: Bulletin) -> bytes:
     """The bulletin's PDF (at most MAX_ITEMS clippings)."""
-    document: bytes = HTML(string=html(bulletin), url_fetcher=LocalFetcher()).write_pdf()
-    return document
+    return write_pdf(html(bulletin))
 
 
 def cache_key(bulletin: Bulletin) -> str:
