@@ -234,6 +234,10 @@ class QuestionForm(forms.Form):
                     choices=choices,
                     required=False,
                     initial=str(option.goto_section_id or ""),
+                    error_messages={
+                        "invalid_choice": "پرش فقط به بخش‌های پس از این بخش است؛ "
+                        "پرش به همین بخش یا بخش‌های پیشین حلقه می‌سازد."
+                    },
                 )
                 self.goto_options.append(option)
 

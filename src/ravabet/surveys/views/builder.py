@@ -194,7 +194,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         agency_id = ""
     surveys = surveys.annotate(
         complete=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE))
-    )
+    ).order_by("-created_at", "-id")
     page = paginate(request, surveys, PER_PAGE)
     for item in page.object_list:
         target = item.target_responses
