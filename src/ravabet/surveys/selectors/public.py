@@ -3,6 +3,7 @@ may answer which survey, and one section's live questions (archived ones never s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,10 +11,12 @@ from django.utils import timezone
 
 from ravabet.core import permissions
 from ravabet.core.organisation.models import Agency, Membership
-from ravabet.surveys.models import Option, Question, Response, Section, Survey
+from ravabet.surveys.models import MobileCheck, Option, Question, Response, Section, Survey
 
 __all__ = [
     "may_answer",
+    "mobile_check_pending",
+    "mobile_key_verified",
     "respondent_agency",
     "section_questions",
     "survey_answerable",
@@ -131,3 +134,35 @@ def surveys_api_public() -> QuerySet[Survey]:
         audience=Survey.Audience.PUBLIC, state__in=[Survey.State.OPEN, Survey.State.CLOSED]
     )
     return _counted(qs).order_by("-published_at", "-id")
+
+
+def mobile_key_verified(survey: Survey, browser_key: str) -> str:
+    """The key of the mobile this browser verified for the survey in the last day, or ""."""
+    if not browser_key:
+        return ""
+    check = (
+        MobileCheck.objects.filter(
+            survey=survey,
+            browser_key=browser_key,
+            verified_at__gte=timezone.now() - dt.timedelta(days=1),
+        )
+        .order_by("-verified_at")
+        .first()
+    )
+    return check.mobile_key if check else ""
+
+
+def mobile_check_pending(survey: Survey, browser_key: str) -> MobileCheck | None:
+    """The code this browser was sent and has not yet typed (unexpired), if any."""
+    if not browser_key:
+        return None
+    return (
+        MobileCheck.objects.filter(
+            survey=survey,
+            browser_key=browser_key,
+            verified_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
