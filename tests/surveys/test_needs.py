@@ -151,8 +151,15 @@ def test_desk_evidence_counts_kinds_and_subject_words(world: Any) -> None:
     third = message(world.roads, "روشنایی تونل توحید", kind="complaint")
     message(world.roads, "روشنایی", kind="complaint", status=Status.SPAM)
     message(world.health, "روشنایی بیمارستان")
+    # Subjects written alike are one topic; words always together are one phrase.
+    message(world.roads, "آسفالت کوچهٔ شهید رضایی")
+    message(world.roads, "آسفالت  کوچه شهید رضایی")
+    message(world.roads, "تعمیر گاردریل جاده فیروزکوه")
+    message(world.roads, "گاردریل جاده فیروزکوه شکسته")
     found = topics(desk_selectors.needs_evidence(world.officer_roads, world.roads, *period()))
-    assert found["شکایت"].weight == 2 and found["پرسش"].weight == 1
+    assert found["شکایت"].weight == 2 and found["پرسش"].weight == 5
+    assert found["آسفالت کوچه شهید رضایی"].weight == 2
+    assert found["گاردریل جاده فیروزکوه"].weight == 2
     assert "kind=complaint" in found["شکایت"].links[0][1]
     assert f"agency={world.roads.pk}" in found["شکایت"].links[0][1]
     assert found["روشنایی"].weight == 3 and found["قطعی"].weight == 2

@@ -451,34 +451,50 @@ NEEDS_MAX_WORDS = 12
 NEEDS_SAMPLES = 3
 
 
-def _subject_words(subjects: list[tuple[int, str]]) -> list[tuple[str, int, list[int]]]:
-    """The words most subjects share: (the word as most wrote it, how many subjects, a few of
-    those messages' ids), stop words dropped and variants («قطعی‌ها», «قطعی») counted as one
-    through their lemma's search key; a word of one message alone is no topic."""
+def _subject_topics(
+    subjects: list[tuple[int, str]],
+) -> list[tuple[str, int, list[int]]]:
+    """The topics of the subjects: (topic, how many messages, a few of their ids). A subject
+    several citizens wrote alike is a topic of its own; then the words other subjects share,
+    stop words and verbs dropped and variants («قطعی‌ها», «قطعی») counted as one through
+    their lemma's search key. A word of one message alone is no topic."""
     from ravabet.persian import lemmatize, normalize, search_key, stopwords, tokenize
 
-    counts: Counter[str] = Counter()
-    shapes: dict[str, Counter[str]] = {}
-    samples: dict[str, list[int]] = {}
+    alike: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
     for pk, subject in subjects:
+        key = search_key(subject[:300])
+        alike.setdefault(key, []).append(pk)
+        shown.setdefault(key, normalize(subject[:200]))
+    found = [
+        (shown[key], len(pks), pks[:NEEDS_SAMPLES]) for key, pks in alike.items() if len(pks) > 1
+    ]
+    # Words by the messages that hold them; words always found together are one topic.
+    holders: dict[str, list[int]] = {}
+    shapes: dict[str, Counter[str]] = {}
+    for pk, subject in subjects:
+        if len(alike[search_key(subject[:300])]) > 1:
+            continue
         seen: set[str] = set()
         for token in tokenize(normalize(subject[:300])):
             if not token[0].isalpha() or token in stopwords:
                 continue
-            lemma = lemmatize(token)
+            lemma = lemmatize(token).rstrip("\u0654")
             key = search_key(lemma)
             if lemma in stopwords or len(key) < 2 or key in seen:
                 continue
+            if lemma != token and lemma.endswith(("دن", "تن")):
+                continue  # a verb: no topic
             seen.add(key)
-            counts[key] += 1
+            holders.setdefault(key, []).append(pk)
             shapes.setdefault(key, Counter())[lemma] += 1
-            if len(samples.setdefault(key, [])) < NEEDS_SAMPLES:
-                samples[key].append(pk)
-    return [
-        (shapes[key].most_common(1)[0][0], n, samples[key])
-        for key, n in counts.most_common(NEEDS_MAX_WORDS)
-        if n >= 2
-    ]
+    together: dict[tuple[int, ...], list[str]] = {}
+    for key, pks in holders.items():
+        if len(pks) >= 2:
+            together.setdefault(tuple(pks), []).append(shapes[key].most_common(1)[0][0])
+    words = sorted(together.items(), key=lambda item: -len(item[0]))[:NEEDS_MAX_WORDS]
+    found += [(" ".join(shown), len(pks), list(pks[:NEEDS_SAMPLES])) for pks, shown in words]
+    return found
 
 
 def needs_evidence(user: Any, agency: Agency, start: dt.datetime, end: dt.datetime) -> list[Any]:
@@ -518,7 +534,7 @@ def needs_evidence(user: Any, agency: Agency, start: dt.datetime, end: dt.dateti
         messages.order_by("-created_at", "-pk").values_list("pk", "subject")[:NEEDS_MAX_MESSAGES]
     )
     titles = dict(subjects)
-    for word, n, sample in _subject_words(subjects):
+    for word, n, sample in _subject_topics(subjects):
         found.append(
             NeedsEvidence(
                 topic=word,

@@ -49,10 +49,36 @@ MAX_TEXT_CHARS = 2000
 MAX_WORDS = 10
 # A word of fewer answers than this is no finding (and could point at one respondent).
 MIN_WORD_ANSWERS = 3
-# Words every answer to a government survey is full of: no topic on their own.
+# Words every answer to a government survey is full of (question words, "sooner", "day"):
+# no topic on their own.
 GENERIC_WORDS = frozenset(
     search_key(w)
-    for w in ("دستگاه", "مردم", "سوال", "پرسش", "لطفا", "خیلی", "چیزی", "کار", "وقت", "شما")
+    for w in (
+        "دستگاه",
+        "مردم",
+        "سوال",
+        "پرسش",
+        "لطفا",
+        "خیلی",
+        "چیزی",
+        "کار",
+        "وقت",
+        "شما",
+        "کی",
+        "کجا",
+        "چطور",
+        "چگونه",
+        "چقدر",
+        "چرا",
+        "زودتر",
+        "دیرتر",
+        "روز",
+        "دست‌کم",
+        "کاش",
+        "فقط",
+        "همه",
+        "اعلام",
+    )
 )
 TEXT_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 
@@ -82,28 +108,32 @@ def _responses(agency: Any, start: dt.datetime, end: dt.datetime) -> Any:
 def frequent_words(
     texts: Iterable[str], *, limit: int = MAX_WORDS, minimum: int = MIN_WORD_ANSWERS
 ) -> list[tuple[str, int]]:
-    """The words most texts share: (the word as most wrote it, in how many texts), stop words
-    and GENERIC_WORDS dropped, variants («قطعی‌ها»، «قطعي») counted as one through the
-    search key of their lemma."""
-    counts: Counter[str] = Counter()
+    """The words most texts share: (the word as most wrote it, in how many texts), stop words,
+    verbs and GENERIC_WORDS dropped, variants («قطعی‌ها»، «قطعي») counted as one through the
+    search key of their lemma, and words always found together joined into one topic."""
+    holders: dict[str, list[int]] = {}
     shapes: dict[str, Counter[str]] = {}
-    for text in texts:
+    for index, text in enumerate(texts):
         seen: set[str] = set()
         for token in tokenize(normalize(text[:MAX_TEXT_CHARS])):
             if not token[0].isalpha() or token in stopwords:
                 continue
-            lemma = lemmatize(token)
+            lemma = lemmatize(token).rstrip("\u0654")
             key = search_key(lemma)
             if lemma in stopwords or len(key) < 2 or key in GENERIC_WORDS or key in seen:
                 continue
+            if lemma != token and lemma.endswith(("دن", "تن")):
+                continue  # a verb («می‌گیرید» → «گرفتن»): no topic
             seen.add(key)
-            counts[key] += 1
+            holders.setdefault(key, []).append(index)
             shapes.setdefault(key, Counter())[lemma] += 1
-    return [
-        (shapes[key].most_common(1)[0][0], n)
-        for key, n in counts.most_common(limit)
-        if n >= minimum
-    ]
+    # Words always found in the same texts are one topic («انشعاب فاضلاب»).
+    together: dict[tuple[int, ...], list[str]] = {}
+    for key, indexes in holders.items():
+        if len(indexes) >= minimum:
+            together.setdefault(tuple(indexes), []).append(shapes[key].most_common(1)[0][0])
+    ranked = sorted(together.items(), key=lambda item: -len(item[0]))[:limit]
+    return [(" ".join(words), len(indexes)) for indexes, words in ranked]
 
 
 def survey_evidence(
