@@ -13,7 +13,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from ravabet.core.forms import JalaliDateTimeField
 from ravabet.core.organisation.models import Agency
-from ravabet.persian import to_latin_digits
+from ravabet.persian import to_latin_digits, to_persian_digits
 from ravabet.surveys.models import Option, Question, Section, Survey
 from ravabet.surveys.services import builder as services
 
@@ -77,6 +77,11 @@ class Number(forms.Field):
                 raise ValidationError("عدد درست بنویسید، بی‌ممیز.", code="invalid")
             return int(number)
         return number
+
+
+def section_name(section: Section) -> str:
+    """A section's title, or «بخش ۲» (its place) when it has none."""
+    return section.title or f"بخش {to_persian_digits(str(section.position + 1))}"
 
 
 def _lines(value: str) -> list[str]:
@@ -224,7 +229,9 @@ class QuestionForm(forms.Form):
                 for s in question.survey.sections.order_by("position", "id")
                 if (s.position, s.pk) > (here.position, here.pk)
             ]
-            choices = [("", "بخش بعدی (بی‌پرش)")] + [(str(s.pk), f"پرش به «{s}»") for s in later]
+            choices = [("", "بخش بعدی (بی‌پرش)")] + [
+                (str(s.pk), f"پرش به «{section_name(s)}»") for s in later
+            ]
             for option in question.options.filter(
                 role=Option.Role.CHOICE, archived_at__isnull=True
             ):

@@ -38,6 +38,7 @@ from ravabet.core import audit, pagecache, permissions, validation
 from ravabet.core.organisation.models import Agency
 from ravabet.persian import normalize, to_persian_digits
 from ravabet.surveys.models import CHOICE_KINDS, Answer, Option, Question, Section, Survey
+from ravabet.surveys.services.results import results_topic
 
 __all__ = [
     "BUILDER_LIMITS",
@@ -335,8 +336,15 @@ def _require_publisher(actor: Any, survey: Survey) -> None:
 
 
 def _changed_public(survey: Survey) -> None:
+    """A published survey's public pages (its results page shows the questions' wording)."""
     if survey.state != Survey.State.DRAFT:
-        transaction.on_commit(lambda: pagecache.bump(_PUBLIC_TOPIC))
+        topics = (_PUBLIC_TOPIC, results_topic(survey.pk))
+
+        def bump() -> None:
+            for topic in topics:
+                pagecache.bump(topic)
+
+        transaction.on_commit(bump)
 
 
 def _edited(
@@ -513,7 +521,7 @@ def survey_open(*, actor: Any, survey: Survey, request: HttpRequest | None = Non
             to_state=Survey.State.OPEN,
             request=request,
         )
-        transaction.on_commit(lambda: pagecache.bump(_PUBLIC_TOPIC))
+        _changed_public(survey)
     return survey
 
 
@@ -534,7 +542,7 @@ def survey_close(*, actor: Any, survey: Survey, request: HttpRequest | None = No
             to_state=Survey.State.CLOSED,
             request=request,
         )
-        transaction.on_commit(lambda: pagecache.bump(_PUBLIC_TOPIC))
+        _changed_public(survey)
     return survey
 
 
@@ -560,7 +568,7 @@ def survey_reopen(*, actor: Any, survey: Survey, request: HttpRequest | None = N
             to_state=Survey.State.OPEN,
             request=request,
         )
-        transaction.on_commit(lambda: pagecache.bump(_PUBLIC_TOPIC))
+        _changed_public(survey)
     return survey
 
 
