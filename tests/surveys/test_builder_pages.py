@@ -272,3 +272,37 @@ def test_edit_settings_page(world: Any) -> None:
     assert response.status_code == 302
     survey.refresh_from_db()
     assert (survey.title, survey.audience, survey.anonymous) == ("عنوان تازه", "agency", False)
+
+
+def test_inline_question_edit_through_htmx(world: Any) -> None:
+    survey = make_survey(world.roads, state="draft", kinds=["short_text", "rating5"])
+    question = survey.questions.get(kind="short_text")
+    client = client_for(world.officer_roads)
+    url = f"/backoffice/surveys/{survey.pk}/questions/{question.pk}/edit/"
+    htmx = {"HX-Request": "true"}
+    form = client.get(url, headers=htmx)
+    assert form["HX-Retarget"] == f"#question-{question.pk}"
+    assert "<html" not in text(form) and 'name="text"' in text(form)
+    refused = client.post(url, {"kind": "short_text", "text": ""}, headers=htmx)
+    assert refused["HX-Retarget"] == f"#question-{question.pk}"
+    assert "«پرسش» را بنویسید." in text(refused)
+    saved = client.post(url, {"kind": "short_text", "text": "استان محل زندگی"}, headers=htmx)
+    assert "HX-Retarget" not in saved
+    assert 'id="structure"' in text(saved) and "استان محل زندگی" in text(saved)
+    assert "پرسش ذخیره شد." in text(saved)
+    question.refresh_from_db()
+    assert (question.text, question.required) == ("استان محل زندگی", False)
+
+
+def test_inline_section_edit_through_htmx(world: Any) -> None:
+    survey = make_survey(world.roads, state="draft", kinds=["rating5"])
+    section = survey.sections.get()
+    client = client_for(world.officer_roads)
+    url = f"/backoffice/surveys/{survey.pk}/sections/{section.pk}/edit/"
+    form = client.get(url, headers={"HX-Request": "true"})
+    assert form["HX-Retarget"] == f"#section-{section.pk}-body"
+    assert client.get(url).status_code == 200  # its own page without JavaScript
+    saved = client.post(url, {"title": "پرسش‌های آغازین"}, headers={"HX-Request": "true"})
+    assert "پرسش‌های آغازین" in text(saved)
+    section.refresh_from_db()
+    assert section.title == "پرسش‌های آغازین"

@@ -173,6 +173,19 @@ def _after_step(request: HttpRequest, survey: Survey, anchor: str = "") -> HttpR
     return _back(survey, anchor)
 
 
+def _form_page(
+    request: HttpRequest, page: str, partial: str, target: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A section's or question's form: its own page without JavaScript; through htmx, the
+    form alone, put in place of the item in the structure (and back there when refused)."""
+    if not request.headers.get("HX-Request"):
+        return render(request, page, {**context, "inline": False})
+    response = render(request, partial, {**context, "inline": True})
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
 # --- the list ----------------------------------------------------------------------------
 
 
@@ -315,11 +328,18 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         ),
         "بخش ذخیره شد.",
     ):
-        return _back(survey, f"section-{section.pk}")
-    return render(
+        return _after_step(request, survey, f"section-{section.pk}")
+    return _form_page(
         request,
         "surveys/bo_edit_section.html",
-        {"form": form, "survey": survey, "section": section},
+        "surveys/_bo_build_section_form.html",
+        f"#section-{section.pk}-body",
+        {
+            "form": form,
+            "survey": survey,
+            "section": section,
+            "form_action": reverse("surveys:bo_section_edit", args=[survey.pk, section.pk]),
+        },
     )
 
 
@@ -377,7 +397,13 @@ def question_add(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     return render(
         request,
         "surveys/bo_edit_question.html",
-        {"form": form, "survey": survey, "section": section, "question": None},
+        {
+            "form": form,
+            "survey": survey,
+            "section": section,
+            "question": None,
+            "form_action": reverse("surveys:bo_question_add", args=[survey.pk, section.pk]),
+        },
     )
 
 
@@ -395,10 +421,12 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         ),
         "پرسش ذخیره شد.",
     ):
-        return _back(survey, f"question-{question.pk}")
-    return render(
+        return _after_step(request, survey, f"question-{question.pk}")
+    return _form_page(
         request,
         "surveys/bo_edit_question.html",
+        "surveys/_bo_build_question_form.html",
+        f"#question-{question.pk}",
         {
             "form": form,
             "survey": survey,
@@ -406,6 +434,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             "question": question,
             "answered": question.answers.exists(),
             "archived_options": question.options.filter(archived_at__isnull=False),
+            "form_action": reverse("surveys:bo_question_edit", args=[survey.pk, question.pk]),
         },
     )
 
