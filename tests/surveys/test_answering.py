@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -286,6 +287,7 @@ def own_cache(settings: Any) -> None:
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    caches["default"].clear()
 
 
 def test_new_responses_from_one_address_are_limited(settings: Any, survey: Survey) -> None:

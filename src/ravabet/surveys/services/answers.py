@@ -560,15 +560,20 @@ def mobile_check_confirm(*, survey: Survey, browser: str, code: str) -> str:
             raise ValidationError({"code": "این کد دیگر معتبر نیست؛ کد تازه‌ای بخواهید."})
         if check.attempts >= CODE_ATTEMPTS:
             raise ValidationError({"code": "کد را چند بار نادرست نوشته‌اید؛ کد تازه‌ای بخواهید."})
-        if not hmac.compare_digest(check.code_hash, _code_hash(check.pk, typed)):
+        right = hmac.compare_digest(check.code_hash, _code_hash(check.pk, typed))
+        if right:
+            check.verified_at = now
+            check.save(update_fields=["verified_at"])
+        else:
+            # Counted before refusing: the refusal is raised outside the block, which would
+            # otherwise roll the count back.
             check.attempts += 1
             check.save(update_fields=["attempts"])
-            left = CODE_ATTEMPTS - check.attempts
-            raise ValidationError(
-                {"code": f"کد درست نیست؛ {_fa(left)} بار دیگر می‌توانید امتحان کنید."}
-                if left
-                else {"code": "کد را چند بار نادرست نوشته‌اید؛ کد تازه‌ای بخواهید."}
-            )
-        check.verified_at = now
-        check.save(update_fields=["verified_at"])
+    if not right:
+        left = CODE_ATTEMPTS - check.attempts
+        raise ValidationError(
+            {"code": f"کد درست نیست؛ {_fa(left)} بار دیگر می‌توانید امتحان کنید."}
+            if left
+            else {"code": "کد را چند بار نادرست نوشته‌اید؛ کد تازه‌ای بخواهید."}
+        )
     return check.mobile_key
