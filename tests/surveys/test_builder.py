@@ -571,3 +571,28 @@ def test_builder_permission_matrix(world: Any, role: str, action: str) -> None:
         with pytest.raises(AgencyPermissionDenied):
             call()
         assert _fingerprint(survey) == before
+
+
+def test_options_of_the_wrong_role_are_refused(world: Any) -> None:
+    survey = make_survey(world.roads, kinds=["likert", "matrix"], state="draft")
+    likert = survey.questions.get(kind="likert")
+    matrix = survey.questions.get(kind="matrix")
+    for question, role in ((likert, "choice"), (matrix, "choice")):
+        with pytest.raises(ValidationError) as exc:
+            services.question_options_set(
+                actor=world.officer_roads, question=question, options=["الف", "ب"], role=role
+            )
+        assert exc.value.message_dict["options"] == ["این پرسش چنین گزینه‌هایی نمی‌گیرد."]
+    assert not likert.options.exists()
+    assert not matrix.options.filter(role="choice").exists()
+
+
+def test_a_changed_kind_ignores_the_other_kinds_boxes(world: Any) -> None:
+    survey = new_survey(world)
+    question = add_question(world, survey)
+    data = services.QuestionInput(
+        kind="likert", text="موافقید؟", options=["تکرار", "تکرار"], rows=["x"] * 2
+    )
+    services.question_update(actor=world.officer_roads, question=question, data=data)
+    question.refresh_from_db()
+    assert question.kind == "likert" and not question.options.exists()

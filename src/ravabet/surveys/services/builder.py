@@ -264,15 +264,17 @@ class QuestionInput:
         if self.kind not in Question.Kind.values:
             errors.setdefault("kind", []).append("نوع پرسش شناخته نیست.")
         kind = self.kind
+        # Only the lists the kind uses are read (a kind changed in the form leaves the other
+        # boxes filled: they are ignored, not refused).
+        if kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING):
+            self.options = []
+        if kind != Question.Kind.MATRIX:
+            self.rows, self.columns = [], []
         for key in ("options", "rows", "columns"):
             try:
                 setattr(self, key, _labels(key, getattr(self, key)))
             except ValidationError as exc:
                 _merge(errors, exc)
-        if kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING):
-            self.options = []
-        if kind != Question.Kind.MATRIX:
-            self.rows, self.columns = [], []
         if kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
             self.allow_other = False
         if kind != Question.Kind.SINGLE:
@@ -642,7 +644,9 @@ def section_move(
         survey = _lock(section.survey_id)
         _require_builder(actor, survey)
         sections = list(survey.sections.order_by("position", "id"))
-        index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+        index = next((i for i, s in enumerate(sections) if s.pk == section.pk), None)
+        if index is None:
+            raise SurveyBuildError("این بخش دیگر در نظرسنجی نیست.")
         other = index - 1 if direction == "up" else index + 1
         if not 0 <= other < len(sections):
             return sections[index]
@@ -864,6 +868,9 @@ def question_options_set(
         survey = _lock(question.survey_id)
         _require_builder(actor, survey)
         question = Question.objects.get(pk=question.pk, survey=survey, archived_at__isnull=True)
+        matrix = question.kind == Question.Kind.MATRIX
+        if (role == Option.Role.CHOICE) == matrix or question.kind not in CHOICE_KINDS:
+            raise ValidationError({"options": "این پرسش چنین گزینه‌هایی نمی‌گیرد."})
         counts = _set_options(question, role, labels, timezone.now())
         _edited(actor, survey, "options_set", request, question=question.pk, **counts)
     return question
@@ -884,7 +891,9 @@ def question_move(
                 section_id=question.section_id, archived_at__isnull=True
             ).order_by("position", "id")
         )
-        index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+        index = next((i for i, q in enumerate(siblings) if q.pk == question.pk), None)
+        if index is None:
+            raise SurveyBuildError("این پرسش دیگر در نظرسنجی نیست.")
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(siblings):
             siblings[index], siblings[other] = siblings[other], siblings[index]
