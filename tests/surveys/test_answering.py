@@ -4,6 +4,7 @@ resuming a draft, one response a browser, the rate limit, closed surveys, stale 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
+from ravabet.core.permissions import AgencyPermissionDenied
+from ravabet.surveys import services
 from ravabet.surveys.models import Answer, Option, Question, Response, Section, Survey
 from ravabet.surveys.tasks import drop_stale_drafts
 from tests.surveys.conftest import make_survey
@@ -347,3 +350,41 @@ def test_drop_stale_drafts_deletes_old_drafts_only(client: Client, world: Any) -
     assert Response.objects.filter(survey=survey).count() == 1
     assert Response.objects.filter(survey=complete).count() == 1
     assert drop_stale_drafts.call() == 0
+
+
+def test_numbers_in_arabic_digits_and_a_persian_decimal_point_are_read(
+    client: Client, world: Any
+) -> None:
+    survey = make_survey(world.directorate, kinds=["number"])
+    section, number = survey.sections.get(), q(survey, "number")
+    page = client.post(url(survey), {"section": section.pk, f"q{number.pk}": "٤٢٫٥"})
+    assert page.status_code == 302
+    assert Answer.objects.get().number == Decimal("42.5")
+
+
+def test_other_text_written_without_ticking_counts_as_other(client: Client, world: Any) -> None:
+    survey = make_survey(world.directorate, kinds=["multiple"])
+    multiple = q(survey, "multiple")
+    Question.objects.filter(pk=multiple.pk).update(allow_other=True)
+    data = {
+        "section": survey.sections.get().pk,
+        f"q{multiple.pk}": [opt(multiple, "ایتا").pk],
+        f"q{multiple.pk}_other": "سروش",
+    }
+    assert client.post(url(survey), data).status_code == 302
+    assert sorted(Answer.objects.values_list("text", flat=True)) == ["", "سروش"]
+
+
+def test_the_service_refuses_a_stranger_on_a_staff_survey(world: Any) -> None:
+    survey = make_survey(world.roads, kinds=["rating5"], audience=Survey.Audience.AGENCY)
+    section = survey.sections.get()
+    questions = list(section.questions.all())
+    with pytest.raises(AgencyPermissionDenied):
+        services.section_answer(
+            survey=survey,
+            who=services.Respondent(user=world.officer_health, agency=world.health),
+            section=section,
+            questions=questions,
+            raw={questions[0].pk: services.RawAnswer(value="3")},
+        )
+    assert not Response.objects.exists()

@@ -7,6 +7,7 @@ Usage:
     form = SectionForm(section, initial=initial_from_answers(answers))   # resumed draft
     form = SectionForm(section, data=request.POST)    # a POST: form.raw() → services
     form.add_service_errors(exc)                      # ValidationError keyed q<id>
+    services.answers_check(form.questions, form.raw())  # check a preview, save nothing
     {% include "surveys/_section_form.html" with form=form %}
 
 The partial renders the error summary and the questions, no <form> tag and no buttons: the
@@ -190,7 +191,7 @@ class SectionForm:
                 item = RawAnswer()
                 if q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
                     item.choices = self._getlist(name)
-                    if OTHER in item.choices:
+                    if q.allow_other:
                         item.other = self._get(f"{name}_other")
                 elif q.kind == Question.Kind.RANKING:
                     for option in q.options.all():

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ravabet.core import jalali, sms
+from ravabet.core import jalali, permissions, sms
 from ravabet.core.forms import JalaliDateField
 from ravabet.core.validation import text_error
 from ravabet.persian import normalize, to_latin_digits, to_persian_digits
@@ -37,6 +37,7 @@ from ravabet.surveys.models import (
     Section,
     Survey,
 )
+from ravabet.surveys.selectors.public import may_answer
 
 __all__ = [
     "CODE_ATTEMPTS",
@@ -176,7 +177,7 @@ def _live(options: list[Option], role: str) -> dict[int, Option]:
 
 def _check_text(question: Question, text: str, limit: int) -> str:
     text = normalize(text).strip()
-    problem = text_error(text, label=question.text[:40], limit=limit)
+    problem = text_error(text, label="پاسخ شما", limit=limit)
     if problem:
         raise ValidationError(problem)
     return text
@@ -200,8 +201,14 @@ def _check_one(question: Question, raw: RawAnswer) -> list[Answer]:
         picked = [c.strip() for c in raw.choices if c.strip()]
         if len(set(picked)) != len(picked) or (kind == Question.Kind.SINGLE and len(picked) > 1):
             raise ValidationError("تنها یک گزینه برگزینید.")
-        if not picked and raw.other.strip() and question.allow_other:
-            picked = [OTHER]
+        # «سایر» written in without its box ticked (no script ticks it) counts as chosen.
+        if (
+            question.allow_other
+            and raw.other.strip()
+            and OTHER not in picked
+            and (kind == Question.Kind.MULTIPLE or not picked)
+        ):
+            picked.append(OTHER)
         if not picked:
             raise ValidationError("یکی از گزینه‌ها را برگزینید.")
         if (
@@ -336,6 +343,7 @@ def _require_open(survey: Survey) -> None:
 
 
 def _identity(survey: Survey, who: Respondent) -> dict[str, Any]:
+    permissions.require(may_answer(who.user, survey), "این نظرسنجی برای کارکنان دستگاه دیگری است.")
     if survey.audience == Survey.Audience.PUBLIC:
         if not who.browser_key:
             raise AnswerError("مرورگر شما شناخته نشد؛ کوکی‌ها را روشن کنید و دوباره بیایید.")
@@ -480,8 +488,10 @@ def section_answer(
 
 
 def drafts_drop_stale(now: dt.datetime | None = None) -> int:
-    """Delete drafts not touched for more than a day; how many were deleted."""
+    """Delete drafts not touched for more than a day (and the day-old mobile codes, used or
+    not: only hashes, but of no use any more); how many drafts were deleted."""
     cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    MobileCheck.objects.filter(created_at__lt=cutoff).delete()
     _, per_model = Response.objects.filter(
         status=Response.Status.DRAFT, updated_at__lt=cutoff
     ).delete()
