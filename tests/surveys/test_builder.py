@@ -596,3 +596,30 @@ def test_a_changed_kind_ignores_the_other_kinds_boxes(world: Any) -> None:
     services.question_update(actor=world.officer_roads, question=question, data=data)
     question.refresh_from_db()
     assert question.kind == "likert" and not question.options.exists()
+
+
+def test_question_moves_across_sections(world: Any) -> None:
+    survey = make_survey(world.roads, kinds=["rating5", "short_text"], sections=2, state="draft")
+    first, second = survey.sections.order_by("position")
+    rating = survey.questions.get(kind="rating5")  # alone in the first section
+    services.question_move(actor=world.officer_roads, question=rating, direction="down")
+    rating.refresh_from_db()
+    assert rating.section == second
+    assert list(second.questions.order_by("position").values_list("kind", flat=True)) == [
+        "rating5",
+        "short_text",
+    ]
+    services.question_move(actor=world.officer_roads, question=rating, direction="up")
+    rating.refresh_from_db()
+    assert rating.section == first
+
+
+def test_moving_a_question_cannot_turn_its_jump_backwards(world: Any) -> None:
+    _survey, question, sections = branching_survey(world)
+    no = question.options.get(label="خیر")
+    Option.objects.filter(pk=no.pk).update(goto_section=sections[2])
+    with pytest.raises(services.SurveyBuildError) as exc:
+        services.question_move(actor=world.officer_roads, question=question, direction="down")
+    assert "حلقه" in str(exc.value)
+    question.refresh_from_db()
+    assert question.section == sections[1]

@@ -879,18 +879,24 @@ def question_options_set(
 def question_move(
     *, actor: Any, question: Question, direction: str, request: HttpRequest | None = None
 ) -> Question:
-    """One place up or down within its section."""
+    """One place up or down; from the top of a section up to the end of the section before,
+    from its bottom down to the start of the next. Refused if the question's own jumps would
+    then point to its new section or an earlier one."""
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "جهت جابه‌جایی «بالا» یا «پایین» است."})
     with transaction.atomic():
         survey = _lock(question.survey_id)
         _require_builder(actor, survey)
         question = Question.objects.get(pk=question.pk, survey=survey)
-        siblings = list(
-            Question.objects.filter(
-                section_id=question.section_id, archived_at__isnull=True
-            ).order_by("position", "id")
-        )
+
+        def live(section_id: int) -> list[Question]:
+            return list(
+                Question.objects.filter(section_id=section_id, archived_at__isnull=True).order_by(
+                    "position", "id"
+                )
+            )
+
+        siblings = live(question.section_id)
         index = next((i for i, q in enumerate(siblings) if q.pk == question.pk), None)
         if index is None:
             raise SurveyBuildError("این پرسش دیگر در نظرسنجی نیست.")
@@ -898,9 +904,28 @@ def question_move(
         if 0 <= other < len(siblings):
             siblings[index], siblings[other] = siblings[other], siblings[index]
             _renumber(siblings)
-            _edited(
-                actor, survey, "question_move", request, question=question.pk, direction=direction
-            )
+        else:
+            sections = list(survey.sections.order_by("position", "id"))
+            here = next(i for i, s in enumerate(sections) if s.pk == question.section_id)
+            there = here - 1 if direction == "up" else here + 1
+            if not 0 <= there < len(sections):
+                return question
+            target = sections[there]
+            moved = live(target.pk)
+            moved.insert(len(moved) if direction == "up" else 0, question)
+            sid = transaction.savepoint()
+            Question.objects.filter(pk=question.pk).update(section=target)
+            question.section = target
+            _renumber(moved)
+            _renumber([q for q in siblings if q.pk != question.pk])
+            problems = _backward_jumps(survey)
+            if problems:
+                transaction.savepoint_rollback(sid)
+                raise SurveyBuildError(
+                    "این جابه‌جایی پرش را به عقب می‌برد و حلقه می‌سازد: " + " ".join(problems)
+                )
+            transaction.savepoint_commit(sid)
+        _edited(actor, survey, "question_move", request, question=question.pk, direction=direction)
         question.refresh_from_db()
     return question
 
