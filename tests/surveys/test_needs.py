@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ravabet.core import registry
+from ravabet.core import jalali, registry
 from ravabet.core.registry import NeedsEvidence, NeedsSource
 from ravabet.desk import selectors as desk_selectors
 from ravabet.desk import tracking
@@ -259,6 +259,10 @@ def test_page_for_the_agency_staff_and_the_directorate(
     merged = next(t for t in topic if t.name == "قطعی")
     assert {"نظرسنجی‌ها", "پیشخوان مردمی"} <= set(merged.source_labels)
     assert "chart-needs" in html and "<table" in html
+    # The default period: the last 90 days, today included.
+    today = jalali.to_local(timezone.now()).date()
+    assert page.context["end_day"] == today
+    assert page.context["start_day"] == today - dt.timedelta(days=89)
     client.force_login(world.directorate_staff)
     page = client.get(URL, {"agency": world.roads.pk})
     assert page.status_code == 200 and "کندی پاسخ به شکایت‌ها" in page.content.decode()
