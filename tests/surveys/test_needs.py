@@ -235,6 +235,26 @@ def test_topics_sharing_words_merge_across_sources() -> None:
     assert {t.name for t in merged[1:]} == {"شکایت", "تلگرام"}
 
 
+def test_what_a_source_returns_is_bounded() -> None:
+    items = [
+        NeedsEvidence("", 5),
+        NeedsEvidence("نامعتبر", float("nan")),
+        NeedsEvidence("بی‌نهایت", float("inf")),
+        NeedsEvidence(
+            "آب" * 500,
+            3,
+            "ش" * 1000,
+            (("بیرونی", "//evil.example/"), ("اسکریپت", "javascript:alert(1)"), ("خودی", "/x/")),
+        ),
+        *[NeedsEvidence(f"موضوع {n}", n) for n in range(100)],
+    ]
+    kept = needs._bounded(items)
+    assert len(kept) == needs.MAX_ITEMS - 3
+    first = kept[0]
+    assert len(first.topic) == needs.MAX_TOPIC_CHARS and len(first.detail) == needs.MAX_DETAIL_CHARS
+    assert first.links == (("خودی", "/x/"),)
+
+
 # --- the page --------------------------------------------------------------------------------
 
 URL = "/backoffice/surveys/needs/"

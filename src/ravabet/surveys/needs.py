@@ -301,7 +301,8 @@ def _bounded(items: Any) -> list[NeedsEvidence]:
         links = tuple(
             (str(label)[:120], str(url)[:500])
             for label, url in list(item.links)[:MAX_LINKS]
-            if str(url).startswith("/")
+            # The platform's own pages only: never another site («//…», «javascript:»).
+            if str(url).startswith("/") and not str(url).startswith(("//", "/\\"))
         )
         kept.append(
             NeedsEvidence(
