@@ -153,3 +153,13 @@ def test_a_wrong_number_is_refused_in_persian(
     page = ask_code(client, verified_survey, django_capture_on_commit_callbacks, mobile="۰۲۱۸۸")
     assert "شمارهٔ همراه را با یازده رقم بنویسید" in page.content.decode()
     assert not sms.outbox and not MobileCheck.objects.exists()
+
+
+def test_the_code_is_sent_only_once_the_transaction_is_committed(
+    client: Client, verified_survey: Survey, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(f"/surveys/{verified_survey.pk}/verify/", {"mobile": NUMBER})
+    assert not sms.outbox and len(callbacks) == 1
+    callbacks[0]()
+    assert len(sms.outbox) == 1 and sms.outbox[0].to == NUMBER

@@ -104,6 +104,12 @@ class QuestionItem:
         ids = []
         if self.question.help_text:
             ids.append(f"{self.id}_help")
+        if self.kind == "date" or (
+            self.kind == "number"
+            and self.question.min_value is not None
+            and self.question.max_value is not None
+        ):
+            ids.append(f"{self.id}_format")
         if self.errors:
             ids.append(f"{self.id}_error")
         return " ".join(ids)
