@@ -306,3 +306,45 @@ def test_inline_section_edit_through_htmx(world: Any) -> None:
     assert "پرسش‌های آغازین" in text(saved)
     section.refresh_from_db()
     assert section.title == "پرسش‌های آغازین"
+
+
+def test_hostile_posts_get_persian_refusals_never_500(world: Any) -> None:
+    survey = make_survey(world.roads, state="draft", kinds=["single", "number"])
+    single = survey.questions.get(kind="single")
+    number = survey.questions.get(kind="number")
+    section = survey.sections.get()
+    client = client_for(world.officer_roads)
+    base = f"/backoffice/surveys/{survey.pk}/"
+    body = text(client.post(base + f"questions/{single.pk}/move/", {"direction": "x"}, follow=True))
+    assert "جهت جابه‌جایی" in body
+    response = client.post(
+        base + f"questions/{single.pk}/edit/",
+        {"kind": "single", "text": "پرسش", "options": "\n".join(f"گزینه {i}" for i in range(60))},
+    )
+    assert response.status_code == 200 and "۵۰ گزینه" in text(response)
+    response = client.post(
+        base + f"questions/{single.pk}/edit/",
+        {"kind": "single", "text": "پرسش\x00", "options": "الف\nب"},
+    )
+    assert response.status_code == 200 and "نویسهٔ نامعتبر" in text(response)
+    option = single.options.first()
+    assert option is not None
+    response = client.post(
+        base + f"questions/{single.pk}/edit/",
+        {"kind": "single", "text": "پرسش", "options": "الف\nب", f"goto_{option.pk}": "<x>"},
+    )
+    assert response.status_code == 200 and "حلقه می‌سازد" in text(response)
+    response = client.post(
+        base + f"questions/{number.pk}/edit/",
+        {"kind": "number", "text": "سن", "min_value": "۱e۹۹۹", "max_value": "abc"},
+    )
+    assert response.status_code == 200
+    assert "عدد را با رقم بنویسید" in text(response) or "بیش از اندازه بزرگ" in text(response)
+    response = client.post(
+        base + f"sections/{section.pk}/questions/new/",
+        {"kind": "<script>", "text": "پرسش"},
+    )
+    assert response.status_code == 200
+    assert survey.questions.count() == 2
+    assert client.get(base + "questions/999999/edit/").status_code == 404
+    assert client.get("/backoffice/surveys/999999/").status_code == 404
