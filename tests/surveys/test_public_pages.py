@@ -132,3 +132,17 @@ def test_the_thanks_page_shows_the_owners_words(client: Client, world: Any) -> N
     )
     plain = make_survey(world.roads, kinds=["rating5"])
     assert "سپاسگزاریم" in client.get(f"/surveys/{plain.pk}/thanks/").content.decode()
+
+
+def test_a_public_survey_not_anonymous_is_tied_to_the_account(world: Any) -> None:
+    survey = make_survey(world.roads, kinds=["rating5"], anonymous=False)
+    anonymous = Client().get(f"/surveys/{survey.pk}/")
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    citizen = logged_in(world.outsider)
+    html = citizen.get(f"/surveys/{survey.pk}/").content.decode()
+    assert "پاسخ شما به حساب کاربری‌تان" in html and "بی‌نام است" not in html
+    assert rate(citizen, survey)["Location"].endswith("/thanks/")
+    response = Response.objects.get()
+    assert response.respondent == world.outsider and response.browser_key == ""
+    assert "پیش‌تر" in rate(logged_in(world.outsider), survey).content.decode()
+    assert Response.objects.count() == 1

@@ -78,12 +78,14 @@ def surveys_open_for_staff(user: Any, limit: int = 100) -> QuerySet[Survey]:
 
 
 def may_answer(user: Any, survey: Survey) -> bool:
-    """Whether this person is in the survey's audience (public: anyone; a staff survey: the
+    """Whether this person is in the survey's audience (public: anyone, or anyone signed in
+    when the survey is not anonymous; a staff survey: the
     agency's members and the directorate; a network survey: anyone with a role in an
     agency). Says nothing of the survey being open."""
+    signed_in = getattr(user, "is_authenticated", False)
     if survey.audience == Survey.Audience.PUBLIC:
-        return True
-    if not getattr(user, "is_authenticated", False):
+        return survey.anonymous or signed_in
+    if not signed_in:
         return False
     if survey.audience == Survey.Audience.AGENCY:
         return permissions.role_in(user, survey.agency) is not None or (

@@ -53,6 +53,7 @@ __all__ = [
     "answers_check",
     "browser_key",
     "drafts_drop_stale",
+    "known_by_browser",
     "mobile_check_confirm",
     "mobile_check_start",
     "mobile_key",
@@ -342,13 +343,19 @@ def _require_open(survey: Survey) -> None:
         raise SurveyNotOpen("این نظرسنجی بسته شده است و پاسخ تازه نمی‌پذیرد.")
 
 
+def known_by_browser(survey: Survey) -> bool:
+    """Anonymous public surveys know a respondent by a browser (and a verified mobile); every
+    other survey (staff, network, a public survey asking for an account) by the account."""
+    return survey.audience == Survey.Audience.PUBLIC and survey.anonymous
+
+
 def _identity(survey: Survey, who: Respondent) -> dict[str, Any]:
     permissions.require(may_answer(who.user, survey), "این نظرسنجی برای کارکنان دستگاه دیگری است.")
-    if survey.audience == Survey.Audience.PUBLIC:
+    if survey.verify_mobile and not who.mobile_key:
+        raise AnswerError("پیش از پاسخ دادن، شمارهٔ همراه خود را تأیید کنید.")
+    if known_by_browser(survey):
         if not who.browser_key:
             raise AnswerError("مرورگر شما شناخته نشد؛ کوکی‌ها را روشن کنید و دوباره بیایید.")
-        if survey.verify_mobile and not who.mobile_key:
-            raise AnswerError("پیش از پاسخ دادن، شمارهٔ همراه خود را تأیید کنید.")
         return {"browser_key": who.browser_key}
     if who.user is None or not getattr(who.user, "is_authenticated", False):
         raise AnswerError("برای پاسخ به این نظرسنجی وارد حساب خود شوید.")
@@ -359,14 +366,13 @@ def response_find(survey: Survey, who: Respondent) -> Response | None:
     """This person's response to the survey (a draft or complete), or None. A draft not
     touched for a day is dropped here (it will not be resumed)."""
     qs = Response.objects.filter(survey=survey)
-    if survey.audience == Survey.Audience.PUBLIC:
+    found = None
+    if known_by_browser(survey):
         found = qs.filter(browser_key=who.browser_key).first() if who.browser_key else None
-        if found is None and who.mobile_key:
-            found = qs.filter(mobile_key=who.mobile_key).first()
     elif who.user is not None and getattr(who.user, "is_authenticated", False):
         found = qs.filter(respondent=who.user).first()
-    else:
-        found = None
+    if found is None and who.mobile_key:
+        found = qs.filter(mobile_key=who.mobile_key).first()
     if (
         found is not None
         and found.status == Response.Status.DRAFT
@@ -420,7 +426,7 @@ def _save(
         response.agency = who.agency
     if who.mobile_key:
         response.mobile_key = who.mobile_key
-    if who.browser_key:
+    if who.browser_key and known_by_browser(survey):
         response.browser_key = who.browser_key
     path = [pk for pk in response.path if pk in {s.pk for s in sections}]
     if section.pk in path:

@@ -2,9 +2,10 @@
 /surveys/<id>/ (an intro saying what is collected, mobile verification when asked, a back
 link, branching, resume within a day), and the thank-you page.
 
-Public surveys know a browser by a signed cookie (a random token; only a keyed hash of it and
-the survey's id is stored) and limit new responses per address; staff and network surveys are
-tied to the account (a stranger gets 404; a visitor without an account is sent to log in).
+Anonymous public surveys know a browser by a signed cookie (a random token; only a keyed hash
+of it and the survey's id is stored) and limit new responses per address; staff and network
+surveys (and a public survey its owner made not anonymous) are tied to the account: a
+stranger gets 404, a visitor without an account is sent to log in.
 """
 
 from __future__ import annotations
@@ -69,14 +70,21 @@ class _Visit:
     def __init__(self, request: HttpRequest, survey: Survey) -> None:
         self.survey = survey
         self.token, self.new_token = ("", False)
+        self.browser = ""  # the browser's key: mobile checks are this browser's
+        self.anonymous = services.known_by_browser(survey)
+        mobile = ""
         if survey.audience == Survey.Audience.PUBLIC:
             self.token, self.new_token = _token(request)
-            key = services.browser_key(survey, self.token)
-            mobile = selectors.mobile_key_verified(survey, key) if survey.verify_mobile else ""
-            self.who = services.Respondent(browser_key=key, mobile_key=mobile)
+            self.browser = services.browser_key(survey, self.token)
+            if survey.verify_mobile:
+                mobile = selectors.mobile_key_verified(survey, self.browser)
+        if self.anonymous:
+            self.who = services.Respondent(browser_key=self.browser, mobile_key=mobile)
         else:
             self.who = services.Respondent(
-                user=request.user, agency=selectors.respondent_agency(request.user, survey)
+                user=request.user,
+                agency=selectors.respondent_agency(request.user, survey),
+                mobile_key=mobile,
             )
         self.response = services.response_find(survey, self.who)
 
@@ -104,7 +112,7 @@ def _survey_for(request: HttpRequest, pk: int) -> Survey | HttpResponse:
     survey = selectors.survey_answerable(pk)
     if survey is None:
         raise Http404("نظرسنجی پیدا نشد.")
-    if survey.audience != Survey.Audience.PUBLIC:
+    if not services.known_by_browser(survey):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not selectors.may_answer(request.user, survey):
@@ -265,9 +273,7 @@ def _intro(
     status: int = 200,
 ) -> HttpResponse:
     pending = (
-        selectors.mobile_check_pending(visit.survey, visit.who.browser_key)
-        if visit.needs_mobile
-        else None
+        selectors.mobile_check_pending(visit.survey, visit.browser) if visit.needs_mobile else None
     )
     return visit.render(
         request,
@@ -291,7 +297,7 @@ def _answer_post(request: HttpRequest, visit: _Visit, sections: list[Section]) -
         # An old tab or a typed address: back to where this person is due.
         flash.error(request, "این بخش اکنون در مسیر پاسخ شما نیست؛ از همین‌جا ادامه دهید.")
         return visit.finish(request, redirect("surveys:answer", survey.pk))
-    if visit.response is None and survey.audience == Survey.Audience.PUBLIC:
+    if visit.response is None and visit.anonymous:
         limit = _per_hour("RAVABET_SURVEY_RESPONSES_PER_IP_HOUR", 20)
         if _over(f"surveys:new:{survey.pk}:{_address(request)}", limit):
             return _limited(
@@ -342,7 +348,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     sections = _sections(survey)
     if not sections:
         raise Http404("نظرسنجی پیدا نشد.")
-    key = visit.who.browser_key
+    key = visit.browser
     try:
         if "code" in request.POST:
             services.mobile_check_confirm(survey=survey, browser=key, code=request.POST["code"])
