@@ -348,3 +348,14 @@ def test_hostile_posts_get_persian_refusals_never_500(world: Any) -> None:
     assert survey.questions.count() == 2
     assert client.get(base + "questions/999999/edit/").status_code == 404
     assert client.get("/backoffice/surveys/999999/").status_code == 404
+
+
+def test_huge_numbers_in_the_question_form_are_refused(world: Any) -> None:
+    survey = make_survey(world.roads, state="draft", kinds=["multiple"])
+    question = survey.questions.get()
+    response = client_for(world.officer_roads).post(
+        f"/backoffice/surveys/{survey.pk}/questions/{question.pk}/edit/",
+        {"kind": "multiple", "text": "کدام‌ها؟", "options": "", "max_choices": "1e999"},
+    )
+    assert response.status_code == 200
+    assert "بیشترین شمار انتخاب از شمار گزینه‌ها" in text(response)

@@ -308,7 +308,7 @@ class QuestionInput:
                 errors.setdefault("max_choices", []).append(
                     "بیشترین شمار انتخاب دست‌کم ۱ است (برای بی‌سقف خالی بگذارید)."
                 )
-            elif count and self.max_choices > count:
+            elif self.max_choices > max(count, 1) or self.max_choices > BUILDER_LIMITS["options"]:
                 errors.setdefault("max_choices", []).append(
                     f"بیشترین شمار انتخاب از شمار گزینه‌ها ({_fa(count)}) بیشتر است."
                 )
