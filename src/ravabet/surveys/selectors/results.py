@@ -13,20 +13,24 @@ Publishing on the portal (`published_results`) keeps fewer figures, and suppress
 counts with `suppress()`, one pure function over a question's counts:
 
 1. **Primary suppression**: every count under SMALL_COUNT (5), zero included, is shown as
-   «کمتر از ۵» and its percentage hidden.
+   «کمتر از ۵» and its percentage hidden (the count is dropped from the page's data, not
+   only from its text).
 2. **No recovery by subtraction**: where a question's cells add up to its shown total (one
    choice, a scale, months, a histogram, a matrix row), the suppressed cells' sum is known
-   (total minus the shown cells). As long as some suppressed cell could be worked out from
-   that sum (what a reader knows: a small cell is 0–4, a hidden larger one 5 or more and no
-   larger than the smallest shown cell), the next smallest shown cell is hidden as well
-   (secondary suppression, shown as «پنهان»). If no cell is left to hide (every cell small:
-   say all 4s), the question shows no figure at all, its total being known from the survey's.
-   Where the cells do not add up (several choices a person, theme tags), only step 1 applies.
-3. A question with a suppressed cell shows no mean (a mean with the shown counts is another
-   sum a small cell could be solved from). Numbers show no minimum or maximum on the portal
-   (one person's answer), free-text answers are never published (their theme counts are,
-   suppressed as above), and a survey with fewer than SMALL_COUNT complete responses shows
-   only «پاسخ‌ها برای انتشار کم است».
+   (total minus the shown cells). As long as some small cell could be worked out exactly
+   from that sum (what a reader knows: a small cell is 0–4, a hidden larger one 5 or more and
+   no larger than the smallest shown cell), the next smallest shown cell is hidden as well
+   (secondary suppression, shown as «پنهان»). A small cell worked out to be 0 is no
+   disclosure (nobody chose it), so empty cells do not wipe out a question's figures. If no
+   cell is left to hide (every cell small: say all 4s), the question shows no figure at all,
+   its total being known from the survey's. Where the cells do not add up (several choices a
+   person, theme tags), only step 1 applies.
+3. A question whose hidden cells hold answers shows no mean (a mean with the shown counts is
+   another sum a small cell could be solved from). Numbers show no median, minimum or maximum
+   on the portal (each is one person's answer), and their bins follow the question's own
+   range in round steps, not the answers' extremes. Free-text answers are never published
+   (their theme counts are, from SMALL_COUNT answers up), and a survey with fewer than
+   SMALL_COUNT complete responses shows only «پاسخ‌ها برای انتشار کم است».
 """
 
 from __future__ import annotations
@@ -117,11 +121,12 @@ class Suppressed:
 
 
 def _determined(counts: Sequence[int], marks: Sequence[str], total: int) -> bool:
-    """Whether a reader who sees the shown cells and the total could work out some hidden cell:
-    each small cell lies in 0..SMALL_COUNT-1, each secondary one in SMALL_COUNT..(the smallest
-    shown cell, or the total), and together they make total − shown. Integer ranges under a
-    fixed sum: a cell's possible values are one range, so it is determined when that range is
-    a single value."""
+    """Whether a reader who sees the shown cells and the total could work out a small cell
+    (1 to 4 people): each small cell lies in 0..SMALL_COUNT-1, each secondary one in
+    SMALL_COUNT..(the smallest shown cell, or the total), and together they make total − shown.
+    Integer ranges under a fixed sum: a cell's possible values are one range, so it is worked
+    out when that range is a single value. A small cell worked out to be 0 gives no one away
+    (nobody chose it), so it needs no more hiding."""
     hidden = [i for i, mark in enumerate(marks) if mark]
     if not hidden:
         return False
@@ -134,10 +139,10 @@ def _determined(counts: Sequence[int], marks: Sequence[str], total: int) -> bool
     ]
     low_sum = sum(r[0] for r in ranges)
     high_sum = sum(r[1] for r in ranges)
-    for low, high in ranges:
+    for i, (low, high) in zip(hidden, ranges, strict=True):
         least = max(low, rest - (high_sum - high))
         most = min(high, rest - (low_sum - low))
-        if least >= most:
+        if marks[i] == SMALL and least >= most and most > 0:
             return True
     return False
 
@@ -291,37 +296,52 @@ def _scale(kind: str) -> list[tuple[int, str]]:
     return [(n, to_persian_digits(str(n))) for n in range(1, top + 1)]
 
 
-def _histogram(values: list[tuple[float, int]]) -> list[Cell]:
-    """Up to HISTOGRAM_BINS equal bins from the smallest value to the largest."""
+def _nice_width(raw: float, *, whole: bool) -> float:
+    """The bin width: 1, 2 or 5 times a power of ten, at least `raw` (whole numbers: at least 1)."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        width = factor * power
+        if width >= raw - 1e-9:
+            break
+    return max(1.0, float(math.ceil(width))) if whole else float(width)
+
+
+def _histogram(
+    values: list[tuple[float, int]], *, low: float | None = None, high: float | None = None
+) -> list[Cell]:
+    """About HISTOGRAM_BINS bins of a round width («۲۰ تا ۳۹»), over the question's own range
+    when it has one (so the edges do not give the smallest and largest answers away),
+    otherwise over the answers', rounded outwards."""
     if not values:
         return []
-    low = min(v for v, _ in values)
-    high = max(v for v, _ in values)
-    if low == high:
-        return [
-            Cell(
-                charts.decimal(low, 0) if low == int(low) else charts.decimal(low),
-                sum(n for _, n in values),
-            )
-        ]
-    width = (high - low) / HISTOGRAM_BINS
     whole = all(v == int(v) for v, _ in values)
-    if whole:
-        width = max(1.0, math.ceil(width))
-    bins = [0] * HISTOGRAM_BINS
+    answers_low = min(v for v, _ in values)
+    answers_high = max(v for v, _ in values)
+    low = answers_low if low is None or low > answers_low else low
+    high = answers_high if high is None or high < answers_high else high
+    width = _nice_width((high - low) / HISTOGRAM_BINS, whole=whole)
+    start = math.floor(low / width) * width
+    bins = int((high - start) // width) + 1
+    counts = [0] * bins
     for value, n in values:
-        index = min(int((value - low) // width), HISTOGRAM_BINS - 1)
-        bins[index] += n
+        counts[min(int((value - start) // width), bins - 1)] += n
+
+    digits = min(4, max(1, -math.floor(math.log10(width))))
+
+    def fmt(x: float) -> str:
+        return charts.number(x) if whole and x == int(x) else charts.decimal(x, digits)
+
     cells = []
-    for i, n in enumerate(bins):
-        start = low + i * width
-        end = start + width - (1 if whole else 0)
-        if start > high:
-            break
-        if i == HISTOGRAM_BINS - 1 or (whole and end > high):
-            end = high
-        fmt = (lambda x: charts.number(x)) if whole else (lambda x: charts.decimal(x))
-        label = fmt(start) if whole and start == end else f"{fmt(start)} تا {fmt(end)}"
+    for i, n in enumerate(counts):
+        edge = start + i * width
+        if whole and width == 1:
+            label = fmt(edge)
+        elif whole:
+            label = f"{fmt(edge)} تا {fmt(edge + width - 1)}"
+        else:
+            label = f"{fmt(edge)} تا کمتر از {fmt(edge + width)}"
         cells.append(Cell(label, n))
     return cells
 
@@ -458,7 +478,11 @@ def results_for(
                 result.median = _median(pairs)
                 result.minimum = min(v for v, _ in pairs)
                 result.maximum = max(v for v, _ in pairs)
-            result.cells = _histogram(pairs)
+            result.cells = _histogram(
+                pairs,
+                low=float(question.min_value) if question.min_value is not None else None,
+                high=float(question.max_value) if question.max_value is not None else None,
+            )
             for cell in result.cells:
                 cell.share = _share(cell.count, count)
         elif kind == Question.Kind.DATE:
@@ -641,19 +665,23 @@ def response_rate(survey: Survey) -> RateFigures:
 # --- published figures -------------------------------------------------------------------------
 
 
-def _suppress_cells(cells: list[Cell], total: int | None) -> bool:
-    """Mark the cells in place; True when the total must be hidden too."""
+def _suppress_cells(cells: list[Cell], total: int | None) -> tuple[bool, bool]:
+    """Mark the cells in place (a hidden cell's count and share are dropped, not only not
+    shown). Returns whether the total must be hidden too, and whether some hidden cell holds
+    answers (then a mean could give it away)."""
     decision = suppress([c.count for c in cells], total=total)
+    holds_answers = False
     for cell, mark in zip(cells, decision.marks, strict=True):
         cell.mark = mark
         cell.texts = []
         if mark:
+            holds_answers = holds_answers or cell.count > 0
             cell.count = 0
             cell.share = None
     if decision.total_hidden:
         for cell in cells:
             cell.share = None
-    return decision.total_hidden
+    return decision.total_hidden, holds_answers
 
 
 def published_results(survey: Survey) -> Results | None:
@@ -669,10 +697,10 @@ def published_results(survey: Survey) -> Results | None:
         result.minimum = result.maximum = None
         if result.kind == Question.Kind.MATRIX:
             for row in result.rows:
-                row.total_hidden = _suppress_cells(row.cells, row.total)
+                row.total_hidden, hid = _suppress_cells(row.cells, row.total)
                 if row.total_hidden:
-                    row.total = 0
-                result.suppressed = result.suppressed or any(c.mark for c in row.cells)
+                    row.cells, row.total = [], 0
+                result.suppressed = result.suppressed or hid or row.total_hidden
         elif result.kind == Question.Kind.RANKING:
             for rank in result.ranks:
                 if rank.count < SMALL_COUNT:
@@ -681,8 +709,8 @@ def published_results(survey: Survey) -> Results | None:
                     result.suppressed = True
         else:
             total = result.answered if result.additive else None
-            result.total_hidden = _suppress_cells(result.cells, total)
-            result.suppressed = any(c.mark for c in result.cells) or result.total_hidden
+            result.total_hidden, hid = _suppress_cells(result.cells, total)
+            result.suppressed = hid or result.total_hidden
         if result.answered < SMALL_COUNT or result.total_hidden:
             # Too few answered this question, or its figures could not be shown without giving
             # a small one away (the total is known from the survey's): nothing of it at all.
@@ -690,8 +718,10 @@ def published_results(survey: Survey) -> Results | None:
             result.total_hidden = result.suppressed = True
         if result.total_hidden:
             result.answered = 0
+        # The median is one respondent's own answer: never on the portal.
+        result.median = None
         if result.suppressed:
-            result.mean = result.median = None
+            result.mean = None
         kept.append(result)
     results.questions = kept
     return results

@@ -205,9 +205,6 @@ def bo_theme_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"مضمون «{theme.name}» ساخته شد.")
     else:
         messages.error(request, "نام مضمون را بنویسید (تا ۱۰۰ نویسه).")
-    back = request.POST.get("next", "")
-    if back.startswith(f"/backoffice/surveys/{survey.pk}/results/"):
-        return redirect(back)
     return _back(survey, "themes")
 
 
