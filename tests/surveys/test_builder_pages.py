@@ -359,3 +359,13 @@ def test_huge_numbers_in_the_question_form_are_refused(world: Any) -> None:
     )
     assert response.status_code == 200
     assert "بیشترین شمار انتخاب از شمار گزینه‌ها" in text(response)
+
+
+def test_delete_a_draft_through_htmx_redirects_the_browser(world: Any) -> None:
+    survey = make_survey(world.roads, state="draft")
+    response = client_for(world.officer_roads).post(
+        f"/backoffice/surveys/{survey.pk}/delete/", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/backoffice/surveys/"
+    assert not Survey.objects.exists()

@@ -545,8 +545,14 @@ def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.survey_delete(actor=request.user, survey=survey, request=request),
         f"پیش‌نویس «{title}» حذف شد.",
     ):
-        return redirect("surveys:bo_list")
-    return _back(survey)
+        target = reverse("surveys:bo_list")
+    else:
+        target = reverse("surveys:bo_survey", args=[survey.pk])
+    if request.headers.get("HX-Request"):  # asked to confirm in the browser first
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 urlpatterns = [
