@@ -8,10 +8,14 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
+from ravabet.surveys.forms.answer import SectionForm
 from ravabet.surveys.models import Response, Survey
+from ravabet.surveys.services import answers_check
 from tests.surveys.conftest import make_survey
 
 
@@ -146,3 +150,19 @@ def test_a_public_survey_not_anonymous_is_tied_to_the_account(world: Any) -> Non
     assert response.respondent == world.outsider and response.browser_key == ""
     assert "پیش‌تر" in rate(logged_in(world.outsider), survey).content.decode()
     assert Response.objects.count() == 1
+
+
+def test_the_section_form_renders_a_preview_and_checks_without_saving(survey: Survey) -> None:
+    section = survey.sections.get()
+    preview = SectionForm(section, preview=True)
+    html = render_to_string("surveys/_section_form.html", {"form": preview})
+    assert "<form" not in html and "خبرهای دولتی را بیشتر از کجا می‌گیرید؟" in html
+    number = survey.questions.get(kind="number")
+    form = SectionForm(section, data={f"q{number.pk}": "۲۰۰"}, preview=True)
+    try:
+        answers_check(form.questions, form.raw())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+    html = render_to_string("surveys/_section_form.html", {"form": form})
+    assert "عددی میان ۰ و ۱۲۰ بنویسید." in html and 'value="۲۰۰"' in html
+    assert not Response.objects.exists()
