@@ -623,3 +623,16 @@ def test_moving_a_question_cannot_turn_its_jump_backwards(world: Any) -> None:
     assert "حلقه" in str(exc.value)
     question.refresh_from_db()
     assert question.section == sections[1]
+
+
+def test_open_refuses_an_empty_section(world: Any) -> None:
+    survey = new_survey(world)
+    add_question(world, survey)
+    services.section_add(
+        actor=world.officer_roads, survey=survey, data=services.SectionInput(title="خالی")
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.survey_open(actor=world.head_roads, survey=survey)
+    assert "«خالی» پرسشی ندارد" in " ".join(exc.value.messages)
+    survey.refresh_from_db()
+    assert survey.state == "draft"

@@ -482,6 +482,14 @@ def _open_problems(survey: Survey) -> list[str]:
     questions = list(survey.questions.filter(archived_at__isnull=True).prefetch_related("options"))
     if not questions:
         problems.append("نظرسنجی هنوز پرسشی ندارد؛ دست‌کم یک پرسش بیفزایید.")
+    else:
+        used = {q.section_id for q in questions}
+        for section in survey.sections.order_by("position", "id"):
+            if section.pk not in used:
+                problems.append(
+                    f"«{_section_name(section)}» پرسشی ندارد؛ پاسخ‌دهنده صفحهٔ خالی می‌بیند. "
+                    "پرسشی به آن بیفزایید یا حذفش کنید."
+                )
     for question in questions:
         active = [o for o in question.options.all() if o.archived_at is None]
         if question.kind == Question.Kind.MATRIX:
@@ -501,8 +509,8 @@ def _open_problems(survey: Survey) -> list[str]:
 
 def survey_open(*, actor: Any, survey: Survey, request: HttpRequest | None = None) -> Survey:
     """Publish a draft to its audience. Refused (every reason listed) without a question, with
-    a choice question of fewer than two options, a matrix without rows or columns, or an end
-    already past."""
+    a section without questions (an empty page), a choice question of fewer than two options,
+    a matrix without rows or columns, or an end already past."""
     with transaction.atomic():
         survey = _lock(survey.pk)
         _require_publisher(actor, survey)
