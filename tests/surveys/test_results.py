@@ -365,3 +365,19 @@ def test_theme_names_are_checked(world: Any, answered: Survey) -> None:
         services.theme_create(actor=world.directorate_staff, survey=answered, name="")
     with pytest.raises(ValidationError):
         services.theme_create(actor=world.directorate_staff, survey=answered, name="ب" * 101)
+
+
+def test_only_this_surveys_themes_on_text_answers(world: Any, answered: Survey) -> None:
+    other = make_survey(world.directorate, kinds=["long_text"], title="دیگری")
+    foreign = services.theme_create(actor=world.directorate_staff, survey=other, name="بیگانه")
+    own = services.theme_create(actor=world.directorate_staff, survey=answered, name="خودی")
+    text = Answer.objects.filter(question__survey=answered, question__kind="long_text").first()
+    assert text is not None
+    tagged = services.answer_set_themes(
+        actor=world.directorate_staff, answer=text, theme_ids=[foreign.pk, own.pk]
+    )
+    assert tagged == [own] and list(text.themes.all()) == [own]
+    choice = Answer.objects.filter(question__survey=answered, question__kind="single").first()
+    assert choice is not None
+    with pytest.raises(services.ResultsError):
+        services.answer_set_themes(actor=world.directorate_staff, answer=choice, theme_ids=[own.pk])
