@@ -239,6 +239,10 @@ def test_a_draft_resumes_where_it_was_left_within_a_day(client: Client, world: A
     assert "بخش ۲ از ۲" in html and "پاسخ‌های پیشین شما نگه داشته شده است" in html
     # Back to the first section: the saved answer is shown again.
     assert 'value="شهریار"' in client.get(url(survey) + f"?section={first.pk}").content.decode()
+    # Changed there, the answer is replaced, not doubled.
+    client.post(url(survey), {"section": first.pk, f"q{short.pk}": "قدس"})
+    assert list(Answer.objects.values_list("text", flat=True)) == ["قدس"]
+    draft.refresh_from_db()
     # A day later the draft is gone and the survey starts over.
     Response.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
     assert "آغاز پاسخ" in client.get(url(survey)).content.decode()

@@ -155,8 +155,8 @@ def _fa(value: int | Decimal) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return _fa(Decimal(text)) if "." not in text else to_persian_digits(text)
+    """«۱۲۰» for 120.0000, «۲٫۵» for 2.5000."""
+    return to_persian_digits(format(value.normalize(), "f")).replace(".", "٫")
 
 
 def _int_choice(text: str) -> int | None:
@@ -436,7 +436,10 @@ def _save(
     response.path = path
     response.current_section = next_section or section
     response.save()
-    Answer.objects.filter(response=response, question__section=section).delete()
+    # This section's answers replace what it held (a respondent who came back to change them).
+    Answer.objects.filter(
+        response=response, question_id__in=[item.question.pk for item in checked]
+    ).delete()
     rows = []
     for item in checked:
         for answer in item.answers:
