@@ -636,3 +636,16 @@ def test_open_refuses_an_empty_section(world: Any) -> None:
     assert "«خالی» پرسشی ندارد" in " ".join(exc.value.messages)
     survey.refresh_from_db()
     assert survey.state == "draft"
+
+
+def test_anonymity_is_fixed_once_answered(world: Any) -> None:
+    survey = make_survey(world.roads)
+    Response.objects.create(survey=survey, status=Response.Status.COMPLETE)
+    data = services.SurveyInput(
+        title=survey.title, agency=world.roads, anonymous=False, closes_at=survey.closes_at
+    )
+    with pytest.raises(services.SurveyBuildError) as exc:
+        services.survey_update(actor=world.officer_roads, survey=survey, data=data)
+    assert "بی‌نامی" in str(exc.value)
+    survey.refresh_from_db()
+    assert survey.anonymous is True

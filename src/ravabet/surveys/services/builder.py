@@ -432,9 +432,9 @@ def survey_create(*, actor: Any, data: SurveyInput, request: HttpRequest | None 
 def survey_update(
     *, actor: Any, survey: Survey, data: SurveyInput, request: HttpRequest | None = None
 ) -> Survey:
-    """The survey's settings. Its audience and agency are fixed once it has responses (who
-    answered would no longer match who was asked); an open survey's end is not put in the
-    past here (close it instead)."""
+    """The survey's settings. Its audience, agency, anonymity and mobile check are fixed once
+    it has responses (who answered, and on what terms, would no longer match what is shown);
+    an open survey's end is not put in the past here (close it instead)."""
     data.check()
     permissions.require(permissions.can_build_surveys_for(actor, data.agency), _NOT_BUILDER)
     if data.audience == Survey.Audience.NETWORK:
@@ -442,10 +442,16 @@ def survey_update(
     with transaction.atomic():
         survey = _lock(survey.pk)
         _require_builder(actor, survey)
-        changed_who = data.audience != survey.audience or data.agency.pk != survey.agency_id
+        changed_who = (
+            data.audience != survey.audience
+            or data.agency.pk != survey.agency_id
+            or data.anonymous != survey.anonymous
+            or data.verify_mobile != survey.verify_mobile
+        )
         if changed_who and survey.responses.exists():
             raise SurveyBuildError(
-                "این نظرسنجی پاسخ گرفته است؛ مخاطبان و دستگاه آن دیگر تغییر نمی‌کند."
+                "این نظرسنجی پاسخ گرفته است؛ مخاطبان، دستگاه، بی‌نامی و تأیید شمارهٔ همراه "
+                "آن دیگر تغییر نمی‌کند (پاسخ‌دهندگان با همین شرط‌ها پاسخ داده‌اند)."
             )
         if (
             survey.state == Survey.State.OPEN
