@@ -649,3 +649,14 @@ def test_anonymity_is_fixed_once_answered(world: Any) -> None:
     assert "بی‌نامی" in str(exc.value)
     survey.refresh_from_db()
     assert survey.anonymous is True
+
+
+def test_an_open_survey_keeps_a_question(world: Any) -> None:
+    survey = make_survey(world.roads, kinds=["rating5"])
+    question = survey.questions.get()
+    with pytest.raises(services.SurveyBuildError) as exc:
+        services.question_delete(actor=world.officer_roads, question=question)
+    assert "دست‌کم یک پرسش" in str(exc.value)
+    with pytest.raises(services.SurveyBuildError):
+        services.section_delete(actor=world.officer_roads, section=question.section)
+    assert Question.objects.filter(pk=question.pk, archived_at__isnull=True).exists()

@@ -15,7 +15,8 @@ What is never lost:
 
 Editing a survey that is no longer a draft (open, or closed and perhaps reopened): wording
 (titles, texts, help, option labels, new options) may change, and a question may be deleted
-(archived if answered; people half-way through simply no longer see it). What would make
+(archived if answered; people half-way through simply no longer see it), though an open survey
+keeps at least one. What would make
 earlier responses incomplete is refused: adding a REQUIRED question, or making an optional
 question required (earlier respondents could not have answered it). A new question is added
 as optional there, or the survey is closed and a new one made.
@@ -365,6 +366,18 @@ def _edited(
     _changed_public(survey)
 
 
+def _keep_a_question(survey: Survey) -> None:
+    """An open survey keeps at least one live question (raised inside the transaction, so the
+    deletion that emptied it is rolled back)."""
+    if (
+        survey.state == Survey.State.OPEN
+        and not survey.questions.filter(archived_at__isnull=True).exists()
+    ):
+        raise SurveyBuildError(
+            "نظرسنجی منتشرشده دست‌کم یک پرسش می‌خواهد؛ برای پایان آن، نظرسنجی را ببندید."
+        )
+
+
 def _answered(question: Question) -> bool:
     return Answer.objects.filter(question=question).exists()
 
@@ -694,6 +707,7 @@ def section_delete(*, actor: Any, section: Section, request: HttpRequest | None 
         jumps = Option.objects.filter(goto_section=section).count()
         title = _section_name(section)
         section.delete()
+        _keep_a_question(survey)
         _renumber(list(survey.sections.order_by("position", "id")))
         _edited(actor, survey, "section_delete", request, section=title, jumps_to_next=jumps)
 
@@ -954,6 +968,7 @@ def question_delete(*, actor: Any, question: Question, request: HttpRequest | No
         if _answered(question):
             question.archived_at = timezone.now()
             question.save(update_fields=["archived_at"])
+            _keep_a_question(survey)
             audit.record(
                 actor=actor,
                 action="survey.question_archive",
@@ -966,5 +981,6 @@ def question_delete(*, actor: Any, question: Question, request: HttpRequest | No
             return "archived"
         text = question.text
         question.delete()
+        _keep_a_question(survey)
         _edited(actor, survey, "question_delete", request, text=text)
     return "deleted"
