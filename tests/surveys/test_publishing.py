@@ -281,3 +281,37 @@ def test_number_bins_do_not_give_the_extremes_away(world: Any) -> None:
     assert shown == ["۲۰ تا ۳۹"]  # not «۲۳ تا ۲۸»
     assert number.mean == pytest.approx(25.5)  # no hidden cell holds an answer
     assert number.median is None
+
+
+def test_a_new_response_renews_the_cached_public_results(
+    world: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.RAVABET_PAGE_CACHE_SECONDS = 300
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "surveys-results-new-response",
+        },
+    }
+    survey = _published_survey(world, **_labels(tv=6))
+    url = reverse("surveys:results", args=[survey.pk])
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    respondent = Client()
+    single = survey.questions.get(kind="single")
+    tv = single.options.get(label="تلویزیون")
+    data = {
+        f"q{single.pk}": str(tv.pk),
+        f"q{survey.questions.get(kind='likert').pk}": "4",
+        f"q{survey.questions.get(kind='number').pk}": "30",
+        "section": str(single.section_id),
+    }
+    respondent.get(f"/surveys/{survey.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = respondent.post(f"/surveys/{survey.pk}/", data)
+    assert answered.status_code == 302, answered.content.decode()[-3000:]
+    assert Response.objects.filter(survey=survey, status=Response.Status.COMPLETE).count() == 7
+    fresh = Client().get(url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "۷" in fresh.content.decode()

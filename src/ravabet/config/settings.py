@@ -428,6 +428,12 @@ RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = env_bool("RAVABET_MONITORING_ALLOW_PRIV
 RAVABET_MONITORING_IMPORT_CACHE_MB = int(
     os.environ.get("RAVABET_MONITORING_IMPORT_CACHE_MB", "256")
 )
+# Surveys: new responses to one survey from one address an hour, and mobile codes asked for
+# from one address an hour (surveys/views/public.py; a Persian 429 page past them).
+RAVABET_SURVEY_RESPONSES_PER_IP_HOUR = int(
+    os.environ.get("RAVABET_SURVEY_RESPONSES_PER_IP_HOUR", "20")
+)
+RAVABET_SURVEY_CODES_PER_IP_HOUR = int(os.environ.get("RAVABET_SURVEY_CODES_PER_IP_HOUR", "10"))
 # How SMS leave: the console in the demo; "ravabet.core.sms.KavenegarBackend" with
 # RAVABET_SMS_API_KEY and RAVABET_SMS_SENDER for a real provider (core/sms.py).
 RAVABET_SMS_BACKEND = os.environ.get("RAVABET_SMS_BACKEND", "ravabet.core.sms.ConsoleBackend")

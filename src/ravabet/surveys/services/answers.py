@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ravabet.core import jalali, permissions, sms
+from ravabet.core import jalali, pagecache, permissions, sms
 from ravabet.core.forms import JalaliDateField
 from ravabet.core.validation import text_error
 from ravabet.persian import normalize, to_latin_digits, to_persian_digits
@@ -38,6 +38,7 @@ from ravabet.surveys.models import (
     Survey,
 )
 from ravabet.surveys.selectors.public import may_answer
+from ravabet.surveys.services.results import results_topic
 
 __all__ = [
     "CODE_ATTEMPTS",
@@ -470,6 +471,10 @@ def _submit(response: Response, survey: Survey) -> None:
     response.submitted_at = timezone.now()
     response.current_section = None
     response.save(update_fields=["status", "submitted_at", "current_section", "updated_at"])
+    if survey.results_published:
+        # Its published results (a cached public page) count this response too.
+        topic = results_topic(survey.pk)
+        transaction.on_commit(lambda: pagecache.bump(topic))
 
 
 def section_answer(
