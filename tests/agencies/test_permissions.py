@@ -133,6 +133,9 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/monitoring/narratives/": STAFF,
     "/backoffice/monitoring/alerts/": STAFF,
     "/backoffice/monitoring/bulletins/": STAFF,
+    "/backoffice/surveys/": STAFF,
+    "/backoffice/surveys/new/": STAFF,
+    "/backoffice/surveys/needs/": STAFF,
     "/accounts/profile/": {
         "outsider",
         "officer_roads",
@@ -142,7 +145,7 @@ MATRIX: dict[str, set[str]] = {
         "admin",
     },
 }
-PUBLIC = ["/", "/agencies/", "/agencies/roads/", "/api/v1/agencies"]
+PUBLIC = ["/", "/agencies/", "/agencies/roads/", "/api/v1/agencies", "/surveys/", "/api/v1/surveys"]
 
 
 def _client_for(world: Any, role: str) -> Client:
