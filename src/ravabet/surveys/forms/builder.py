@@ -88,6 +88,36 @@ def _lines(value: str) -> list[str]:
     return [line for line in (value or "").splitlines() if line.strip()]
 
 
+_K = Question.Kind
+# The question form's field groups, each with the kinds that use it (the service ignores the
+# rest). The template marks each group with `data-kinds`; builder.js shows only the groups of
+# the chosen kind, and without JavaScript every group stays visible with a hint saying whom
+# it is for.
+KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    "choices": (_K.SINGLE, _K.MULTIPLE, _K.RANKING),
+    "other": (_K.SINGLE, _K.MULTIPLE),
+    "max_choices": (_K.MULTIPLE,),
+    "branching": (_K.SINGLE,),
+    "matrix": (_K.MATRIX,),
+    "range": (_K.NUMBER,),
+}
+_FIELD_GROUP = {
+    "options": "choices",
+    "allow_other": "other",
+    "max_choices": "max_choices",
+    "rows": "matrix",
+    "columns": "matrix",
+    "min_value": "range",
+    "max_value": "range",
+}
+
+
+def _kinds_hint(kinds: tuple[str, ...]) -> str:
+    labels = [str(Question.Kind(k).label) for k in kinds]
+    joined = labels[0] if len(labels) == 1 else "، ".join(labels[:-1]) + " و " + labels[-1]
+    return f"فقط برای پرسش {joined}."
+
+
 class SurveyForm(forms.Form):
     title = Text(label="عنوان", required=True, widget=forms.TextInput(attrs={"maxlength": 200}))
     description = Text(
@@ -183,7 +213,11 @@ class QuestionForm(forms.Form):
     """A question; for an existing single-choice question, one «پرش به بخش …» select a
     choice (`goto_<option id>`) offering only the sections after the question's own."""
 
-    kind = forms.ChoiceField(label="نوع پرسش", choices=Question.Kind.choices)
+    kind = forms.ChoiceField(
+        label="نوع پرسش",
+        choices=Question.Kind.choices,
+        widget=forms.Select(attrs={"data-question-kind": ""}),
+    )
     text = Text(label="پرسش", required=True, widget=forms.TextInput(attrs={"maxlength": 500}))
     help_text = Text(
         label="راهنما", widget=forms.TextInput(attrs={"maxlength": 500}), help_text="زیر پرسش."
@@ -220,7 +254,15 @@ class QuestionForm(forms.Form):
         section: Section | None = None,
         **kwargs: Any,
     ) -> None:
+        if question is not None:
+            # Unique ids when several questions are open for editing in one page (the names,
+            # and so what is posted, stay the same).
+            kwargs.setdefault("auto_id", f"id_q{question.pk}_%s")
         super().__init__(*args, **kwargs)
+        self.groups = {
+            name: {"kinds": " ".join(kinds), "hint": _kinds_hint(kinds)}
+            for name, kinds in KIND_GROUPS.items()
+        }
         self.goto_options: list[Option] = []
         if question is not None and question.kind == Question.Kind.SINGLE:
             here = question.section
@@ -251,34 +293,59 @@ class QuestionForm(forms.Form):
     def goto_fields(self) -> list[Any]:
         return [self[f"goto_{o.pk}"] for o in self.goto_options]
 
+    def _unused(self, kind: str) -> list[str]:
+        """The fields the kind does not use: ignored, never refused (a kind changed in the
+        form leaves the other boxes as they were)."""
+        names = [f for f, group in _FIELD_GROUP.items() if kind not in KIND_GROUPS[group]]
+        if kind not in KIND_GROUPS["branching"]:
+            names += [f"goto_{o.pk}" for o in self.goto_options]
+        return names
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        kind = data.get("kind")
+        if kind in Question.Kind.values:
+            for name in self._unused(kind):
+                self.errors.pop(name, None)
+                data[name] = self.fields[name].clean(None) if name in self.fields else None
         for option in self.goto_options:
             value = data.get(f"goto_{option.pk}")
             if value and not str(value).isdigit():
                 self.add_error(f"goto_{option.pk}", "این بخش در این نظرسنجی نیست.")
+        # The service's own checks on what could be read, so that every refusal shows in one
+        # pass (the service runs them again when it saves; the checks that need the database
+        # (a published survey, an answered question) come only then).
+        try:
+            self._input(data).check()
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                if key in self.fields and key in self.errors:
+                    continue  # the field's own refusal says it already
+                self.add_error(key if key in self.fields else None, messages)
         return data
 
-    def to_input(self) -> services.QuestionInput:
-        d = self.cleaned_data
+    def _input(self, d: dict[str, Any]) -> services.QuestionInput:
         gotos: dict[int, int | None] = {
-            o.pk: int(d[f"goto_{o.pk}"]) if d.get(f"goto_{o.pk}") else None
+            o.pk: int(d[f"goto_{o.pk}"]) if str(d.get(f"goto_{o.pk}") or "").isdigit() else None
             for o in self.goto_options
         }
         return services.QuestionInput(
-            kind=d["kind"],
-            text=d["text"],
-            help_text=d["help_text"],
-            required=d["required"],
-            allow_other=d["allow_other"],
-            min_value=d["min_value"],
-            max_value=d["max_value"],
-            max_choices=d["max_choices"],
-            options=_lines(d["options"]),
-            rows=_lines(d["rows"]),
-            columns=_lines(d["columns"]),
+            kind=d.get("kind") or "",
+            text=d.get("text") or "",
+            help_text=d.get("help_text") or "",
+            required=bool(d.get("required")),
+            allow_other=bool(d.get("allow_other")),
+            min_value=d.get("min_value"),
+            max_value=d.get("max_value"),
+            max_choices=d.get("max_choices"),
+            options=_lines(d.get("options") or ""),
+            rows=_lines(d.get("rows") or ""),
+            columns=_lines(d.get("columns") or ""),
             gotos=gotos,
         )
+
+    def to_input(self) -> services.QuestionInput:
+        return self._input(self.cleaned_data)
 
     @staticmethod
     def initial_for(question: Question) -> dict[str, Any]:

@@ -319,7 +319,11 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     survey = _survey_for(request, pk)
     section = _section_of(survey, section_pk)
     data = request.POST if request.method == "POST" else None
-    form = SectionForm(data, initial={"title": section.title, "description": section.description})
+    form = SectionForm(
+        data,
+        initial={"title": section.title, "description": section.description},
+        auto_id=f"id_s{section.pk}_%s",  # unique beside the other open forms of the page
+    )
     if data is not None and _submit(
         request,
         form,

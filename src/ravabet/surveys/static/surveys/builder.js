@@ -1,0 +1,44 @@
+/* The survey builder's question form (surveys/_bo_build_question_form.html): show only the
+   groups of fields the chosen kind uses. Each group carries data-kinds="single multiple …";
+   without this script every group stays visible with its hint (data-kinds-hint). Forms that
+   htmx puts into the page later are handled too (delegated change, and after each swap).
+   Hidden fields keep what was typed: the server ignores the ones the kind does not use. */
+(function () {
+  "use strict";
+
+  function apply(form) {
+    var select = form.querySelector("[data-question-kind]");
+    if (!select) {
+      return;
+    }
+    var kind = select.value;
+    form.querySelectorAll("[data-kinds]").forEach(function (group) {
+      var kinds = (group.getAttribute("data-kinds") || "").split(" ");
+      group.hidden = kinds.indexOf(kind) === -1;
+    });
+    form.querySelectorAll("[data-kinds-hint]").forEach(function (hint) {
+      hint.hidden = true;
+    });
+  }
+
+  function applyAll() {
+    document.querySelectorAll("form[data-question-form]").forEach(apply);
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.matches("[data-question-kind]")) {
+      var form = target.closest("form[data-question-form]");
+      if (form) {
+        apply(form);
+      }
+    }
+  });
+  document.addEventListener("htmx:load", applyAll);
+  document.addEventListener("htmx:afterSettle", applyAll);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", applyAll);
+  } else {
+    applyAll();
+  }
+})();
