@@ -6,6 +6,7 @@ one pass, and several forms open inline in one page keep their ids unique."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -261,3 +262,105 @@ def test_inline_forms_open_together_have_unique_ids_and_labels_that_point_at_the
     assert f'href="#id_q{number.pk}_text"' in parts[2]  # the summary leads to the field
     # The names (what is posted) are unchanged.
     assert 'name="text"' in parts[0] and 'name="kind"' in parts[1]
+
+
+# --- in a browser, on a phone-sized window --------------------------------------------------
+
+
+@pytest.fixture
+def phone(live_server: Any, settings: Any, world: Any) -> Iterator[Any]:
+    """Chromium at 360 px, logged in as the roads officer; fails on anything the CSP blocks."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    client = Client()
+    client.force_login(world.officer_roads)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        context = browser.new_context(
+            locale="fa-IR", viewport={"width": 360, "height": 740}, is_mobile=True
+        )
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        page = context.new_page()
+        blocked: list[str] = []
+        page.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        yield page
+        browser.close()
+    assert blocked == [], blocked
+
+
+def _fits(page: Any) -> None:
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], (page.url, width)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_only_the_chosen_kinds_fields_show_even_inline(
+    world: Any, live_server: Any, phone: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    survey = make_survey(world.roads, state="draft", kinds=["single", "matrix"], sections=2)
+    single = survey.questions.get(kind="single")
+    matrix = survey.questions.get(kind="matrix")
+    section = survey.sections.order_by("position")[0]
+    base = f"{live_server.url}/backoffice/surveys/{survey.pk}/"
+    phone.goto(base)
+    _fits(phone)
+    # Two questions opened inline at once (htmx), each showing its own kind's fields.
+    for question in (single, matrix):
+        item = phone.locator(f"#question-{question.pk}")
+        item.get_by_role("link", name="ویرایش").click()
+        expect(item.locator("form[data-question-form]")).to_be_visible()
+    one = phone.locator(f"#question-{single.pk}")
+    two = phone.locator(f"#question-{matrix.pk}")
+    expect(one.get_by_label("گزینه‌ها", exact=True)).to_be_visible()
+    expect(one.get_by_label("با پاسخ «تلویزیون»")).to_be_visible()
+    expect(one.get_by_label("سطرهای جدول")).to_be_hidden()
+    expect(one.get_by_label("کمینه (عدد)")).to_be_hidden()
+    expect(one.get_by_text("فقط برای پرسش", exact=False).first).to_be_hidden()
+    expect(two.get_by_label("سطرهای جدول")).to_be_visible()
+    expect(two.get_by_label("گزینه‌ها", exact=True)).to_be_hidden()
+    _fits(phone)
+    # Changing the kind changes the fields; a refusal comes back in place, still so.
+    one.get_by_label("نوع پرسش").select_option(label="چندگزینه‌ای")
+    expect(one.get_by_label("بیشترین شمار انتخاب (چندگزینه‌ای)")).to_be_visible()
+    expect(one.get_by_label("با پاسخ «تلویزیون»")).to_be_hidden()
+    one.get_by_label("نوع پرسش").select_option(label="عدد")
+    expect(one.get_by_label("کمینه (عدد)")).to_be_visible()
+    expect(one.get_by_label("گزینه‌ها", exact=True)).to_be_hidden()
+    one.locator("[name=text]").fill("")
+    one.get_by_role("button", name="ذخیرهٔ پرسش").click()
+    expect(one.locator(".error-summary")).to_be_visible()
+    expect(one.get_by_label("کمینه (عدد)")).to_be_visible()
+    expect(one.get_by_label("سطرهای جدول")).to_be_hidden()
+    _fits(phone)
+    # The pages of their own (no htmx) fit the phone too.
+    for url in (
+        f"questions/{single.pk}/edit/",
+        f"sections/{section.pk}/questions/new/",
+        f"sections/{section.pk}/edit/",
+        "edit/",
+        "preview/",
+    ):
+        phone.goto(base + url)
+        _fits(phone)
+    phone.goto(base + f"sections/{section.pk}/questions/new/")
+    expect(phone.get_by_label("سطرهای جدول")).to_be_hidden()
+    phone.get_by_label("نوع پرسش").select_option(label="جدولی (ماتریسی)")
+    expect(phone.get_by_label("سطرهای جدول")).to_be_visible()
+    expect(phone.get_by_label("گزینه‌ها", exact=True)).to_be_hidden()
