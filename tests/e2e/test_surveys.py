@@ -110,6 +110,19 @@ def test_directorate_builds_citizen_answers_on_a_phone_owner_exports(
     assert axe_violations(page) == []
     screenshot(page, "surveys-builder")
 
+    # A question edited in place (htmx): the form opens inside the structure and saves there.
+    likert = survey.questions.get(kind="likert")
+    page.locator(f"#question-{likert.pk}").get_by_role("link", name=re.compile("^ویرایش")).click()
+    inline = page.locator(f"#question-{likert.pk} form.form--wide")
+    expect(inline).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/backoffice/surveys/{survey.pk}/(#[\w-]+)?$"))
+    inline.locator("input[name=help_text]").fill("دربارهٔ طرح‌های همین سال.")
+    inline.get_by_role("button", name="ذخیرهٔ پرسش").click()
+    expect(page.get_by_text("پرسش ذخیره شد.")).to_be_visible()
+    expect(page.locator(f"#question-{likert.pk}")).to_contain_text("دربارهٔ طرح‌های همین سال.")
+    likert.refresh_from_db()
+    assert likert.help_text == "دربارهٔ طرح‌های همین سال." and likert.kind == "likert"
+
     # The preview: every section as a respondent sees it, with nothing to send.
     page.get_by_role("link", name="پیش‌نمایش").first.click()
     expect(page).to_have_url(re.compile(rf"/backoffice/surveys/{survey.pk}/preview/$"))
@@ -135,6 +148,7 @@ def test_directorate_builds_citizen_answers_on_a_phone_owner_exports(
     try:
         phone.goto(base + "/surveys/")
         _no_sideways_scroll(phone)
+        assert axe_violations(phone) == []
         phone.get_by_role("link", name=TITLE).first.click()
         expect(phone).to_have_url(re.compile(rf"/surveys/{survey.pk}/$"))
         expect(phone.get_by_text("چه چیزی از شما نگه داشته می‌شود؟")).to_be_visible()
@@ -144,14 +158,35 @@ def test_directorate_builds_citizen_answers_on_a_phone_owner_exports(
         phone.get_by_role("link", name="آغاز پاسخ").click()
 
         expect(phone.locator("#progress-label")).to_have_text("بخش ۱ از ۲")
+        # Sent with nothing chosen: both required questions are named, on the phone too.
+        phone.get_by_role("button", name="ذخیره و بخش بعد").click()
+        summary = phone.locator("#error-summary")
+        expect(summary).to_be_visible()
+        expect(summary).to_contain_text(CHANNEL[:40])
+        expect(summary).to_contain_text(TIMELY[:40])
+        _no_sideways_scroll(phone)
+        assert axe_violations(phone) == []
         phone.get_by_label("پیام‌رسان‌ها", exact=True).check()
         phone.get_by_label("موافقم", exact=True).check()
         _no_sideways_scroll(phone)
         assert axe_violations(phone) == []
-        screenshot(phone, "surveys-answer-phone")
         phone.get_by_role("button", name="ذخیره و بخش بعد").click()
 
         expect(phone.locator("#progress-label")).to_have_text("بخش ۲ از ۲")
+        # Back to the first section: what was chosen is still chosen.
+        phone.get_by_role("link", name="بخش پیشین").click()
+        expect(phone.locator("#progress-label")).to_have_text("بخش ۱ از ۲")
+        expect(phone.get_by_label("پیام‌رسان‌ها", exact=True)).to_be_checked()
+        expect(phone.get_by_label("موافقم", exact=True)).to_be_checked()
+        screenshot(phone, "surveys-answer-phone")
+        phone.get_by_role("button", name="ذخیره و بخش بعد").click()
+        expect(phone.locator("#progress-label")).to_have_text("بخش ۲ از ۲")
+        # The connection drops; the survey's address again resumes at the second section.
+        phone.goto(base + f"/surveys/{survey.pk}/")
+        expect(phone.locator("#progress-label")).to_have_text("بخش ۲ از ۲")
+        expect(
+            phone.get_by_text("پاسخ‌های پیشین شما نگه داشته شده است", exact=False)
+        ).to_be_visible()
         phone.get_by_label(WISH).fill("زمان پایان کار خیابان و مسیرهای جایگزین در این مدت.")
         _no_sideways_scroll(phone)
         assert axe_violations(phone) == []
@@ -187,6 +222,15 @@ def test_directorate_builds_citizen_answers_on_a_phone_owner_exports(
     expect(page.get_by_text("۱ پاسخ کامل", exact=False).first).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "surveys-results")
+
+    # Filtered by an answer: only the responses that chose it.
+    page.locator("#results-filter").select_option(label="پیام‌رسان‌ها")
+    page.get_by_role("button", name="نمایش").click()
+    expect(page.locator(".notice", has_text="پیام‌رسان‌ها")).to_contain_text("۱ پاسخ")
+    page.locator("#results-filter").select_option(label="تلویزیون استانی")
+    page.get_by_role("button", name="نمایش").click()
+    expect(page.locator(".notice", has_text="تلویزیون استانی")).to_contain_text("۰ پاسخ")
+    page.goto(base + f"/backoffice/surveys/{survey.pk}/results/")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").click()
