@@ -64,3 +64,31 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """Something a person should know about, in the back office (the bell and its list) and,
+    when asked, by e-mail: «خبر شما برای تأیید فرستاده شد», «خبر شما بازگردانده شد: …».
+    Written by `core.notifications.notify`; capabilities never write the table themselves."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # What happened, as «<entity>.<event>» (release.submitted): for filtering and the e-mail's
+    # subject line; the text says it in Persian.
+    kind = models.CharField(max_length=64)
+    text = models.CharField(_("متن"), max_length=300)
+    # A path on this site (never another site's address): where the person acts on it.
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("زمان"), auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the e-mail left (or null when none was asked for or it has not left yet).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text
