@@ -249,6 +249,27 @@ def test_directorate_builds_citizen_answers_on_a_phone_owner_exports(
     assert row[header.index(TIMELY)] == 4
     assert "مسیرهای جایگزین" in row[header.index(WISH)]
 
+    # The citizen's wish tagged with a theme, in place (htmx).
+    page.get_by_label("مضمون تازه").fill("زمان پایان کار")
+    page.get_by_role("button", name="افزودن مضمون").click()
+    expect(page.get_by_text("مضمون «زمان پایان کار» ساخته شد.")).to_be_visible()
+    page.get_by_role("link", name="همهٔ پاسخ‌ها و برچسب مضمون").click()
+    wish = Answer.objects.get(response__survey=survey, question__kind="long_text")
+    item = page.locator(f"#answer-{wish.pk}")
+    item.get_by_label("زمان پایان کار").check()
+    item.get_by_role("button", name="ذخیرهٔ مضمون‌ها").click()
+    expect(page.locator(f"#answer-{wish.pk}").get_by_role("status")).to_have_text("ذخیره شد.")
+    assert list(wish.themes.values_list("name", flat=True)) == ["زمان پایان کار"]
+    assert axe_violations(page) == []
+
+    # Published on the portal: one response is too few to show anything.
+    page.goto(base + f"/backoffice/surveys/{survey.pk}/results/")
+    page.get_by_role("button", name="انتشار نتایج").click()
+    page.get_by_role("link", name="صفحهٔ عمومی نتایج").click()
+    expect(page).to_have_url(re.compile(rf"/surveys/{survey.pk}/results/$"))
+    expect(page.get_by_text("پاسخ‌ها برای انتشار کم است.")).to_be_visible()
+    assert "مسیرهای جایگزین" not in page.content()
+
 
 def _answer(survey: Survey, choices: list[str], scores: list[int]) -> None:
     """Complete responses straight through the models: one a (choice, score) pair."""
@@ -267,7 +288,7 @@ def _answer(survey: Survey, choices: list[str], scores: list[int]) -> None:
 
 
 def test_the_published_results_suppress_a_small_count(
-    live_server: Any, page: Any, people: None
+    live_server: Any, browser: Any, page: Any, people: None
 ) -> None:
     directorate = Agency.objects.get(slug="pr-directorate")
     survey = make_survey(directorate, kinds=["single", "likert"])
@@ -292,6 +313,22 @@ def test_the_published_results_suppress_a_small_count(
     assert "پیام‌رسان‌ها: ۴" not in chart and "۲۹٪" not in page.locator("main").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "surveys-public-results")
+
+    # The PDF summary (shown in the browser, not downloaded): the same published figures.
+    href = page.get_by_role("link", name="خلاصهٔ نتایج (PDF)").get_attribute("href")
+    pdf = page.request.get(live_server.url + str(href))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF-")
+
+    # On a phone the charts and tables fit the screen (a table scrolls in its own frame).
+    phone_context = browser.new_context(**PHONE)
+    try:
+        phone = phone_context.new_page()
+        phone.goto(live_server.url + f"/surveys/{survey.pk}/results/")
+        expect(phone.locator("svg[role=img]").first).to_be_visible()
+        _no_sideways_scroll(phone)
+    finally:
+        phone_context.close()
 
 
 def test_the_needs_report_joins_the_sources(live_server: Any, page: Any, people: None) -> None:
