@@ -5,6 +5,7 @@ one pass, and several forms open inline in one page keep their ids unique."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -14,7 +15,7 @@ import pytest
 from django.test import Client
 
 from ravabet.surveys.forms.builder import QuestionForm
-from ravabet.surveys.models import Question, Survey
+from ravabet.surveys.models import Answer, Question, Response, Survey
 from tests.surveys.conftest import make_survey
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +212,46 @@ def test_the_form_alone_collects_the_checks_before_anything_is_saved(world: Any)
     )
     assert valid.is_valid(), valid.errors
     assert valid.to_input().max_choices == 2
+
+
+def test_what_the_service_would_refuse_is_not_offered(world: Any) -> None:
+    """An answered question's kind, and «الزامی» for an optional or new question of a published
+    survey, are shown but locked: a changed value posted anyway is ignored, the rest saved."""
+    survey = make_survey(world.roads, kinds=["rating5", "short_text"])  # open
+    rating = survey.questions.get(kind="rating5")
+    optional = survey.questions.get(kind="short_text")
+    Question.objects.filter(pk=optional.pk).update(required=False)
+    row = Response.objects.create(survey=survey, status=Response.Status.COMPLETE)
+    Answer.objects.create(response=row, question=rating, number=4)
+    client = client_for(world.head_roads)
+    page = text(client.get(edit_url(survey, rating)))
+    assert re.search(r'<select[^>]*name="kind"[^>]*disabled', page)
+    assert "این پرسش پاسخ گرفته است و نوعش تغییر نمی‌کند." in page
+    assert not re.search(r'name="required"[^>]*disabled', page)  # a required one may relax
+    response = client.post(
+        edit_url(survey, rating),
+        {"kind": "number", "text": "امتیاز شما به پاسخ‌گویی؟", "required": "on"},
+    )
+    assert response.status_code == 302, text(response)
+    rating.refresh_from_db()
+    assert (rating.kind, rating.text) == ("rating5", "امتیاز شما به پاسخ‌گویی؟")
+
+    page = text(client.get(edit_url(survey, optional)))
+    assert re.search(r'name="required"[^>]*disabled', page)
+    assert "این پرسش اختیاری می‌ماند" in page
+    response = client.post(
+        edit_url(survey, optional),
+        {"kind": "short_text", "text": "شهر محل زندگی شما", "required": "on"},
+    )
+    assert response.status_code == 302, text(response)
+    optional.refresh_from_db()
+    assert (optional.text, optional.required) == ("شهر محل زندگی شما", False)
+
+    new = f"/backoffice/surveys/{survey.pk}/sections/{optional.section_id}/questions/new/"
+    assert re.search(r'name="required"[^>]*disabled', text(client.get(new)))
+    response = client.post(new, {"kind": "short_text", "text": "نام محله", "required": "on"})
+    assert response.status_code == 302, text(response)
+    assert survey.questions.get(text="نام محله").required is False
 
 
 # --- several forms open in one page -------------------------------------------------------------

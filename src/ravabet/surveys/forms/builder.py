@@ -263,6 +263,21 @@ class QuestionForm(forms.Form):
             name: {"kinds": " ".join(kinds), "hint": _kinds_hint(kinds)}
             for name, kinds in KIND_GROUPS.items()
         }
+        # What the service would refuse is not offered: an answered question keeps its kind,
+        # and in a published survey an optional (or new) question stays optional.
+        self.kind_locked = question is not None and question.answers.exists()
+        survey = question.survey if question else section.survey if section else None
+        self.required_locked = (
+            survey is not None
+            and survey.state != Survey.State.DRAFT
+            and not (question is not None and question.required)
+        )
+        if self.kind_locked:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = "این پرسش پاسخ گرفته است و نوعش تغییر نمی‌کند."
+        if self.required_locked:
+            self.fields["required"].disabled = True
+            self.fields["required"].initial = False
         self.goto_options: list[Option] = []
         if question is not None and question.kind == Question.Kind.SINGLE:
             here = question.section
