@@ -270,6 +270,23 @@ def test_directorate_builds_citizen_answers_on_a_phone_owner_exports(
     expect(page.get_by_text("پاسخ‌ها برای انتشار کم است.")).to_be_visible()
     assert "مسیرهای جایگزین" not in page.content()
 
+    # Closed a month early: a newcomer is told so, with no deadline «that was» still to come.
+    page.goto(base + f"/backoffice/surveys/{survey.pk}/")
+    page.get_by_role("button", name="بستن نظرسنجی").click()
+    expect(page.get_by_text("نظرسنجی بسته شد؛ پاسخ‌هایش می‌ماند.")).to_be_visible()
+    late_context = browser.new_context(**PHONE)
+    try:
+        late = late_context.new_page()
+        late.goto(base + f"/surveys/{survey.pk}/")
+        expect(late.get_by_text("این نظرسنجی بسته شده است و پاسخ تازه نمی‌پذیرد.")).to_be_visible()
+        expect(late.get_by_text("مهلت پاسخ", exact=False)).to_have_count(0)
+        expect(late.get_by_role("link", name="نتایج این نظرسنجی را ببینید")).to_be_visible()
+        assert late.get_by_role("button").filter(has_text="بخش").count() == 0
+        assert axe_violations(late) == []
+    finally:
+        late_context.close()
+    assert Response.objects.filter(survey=survey).count() == 1
+
 
 def _answer(survey: Survey, choices: list[str], scores: list[int]) -> None:
     """Complete responses straight through the models: one a (choice, score) pair."""

@@ -210,11 +210,15 @@ def _section_page(
 
 def _closed(request: HttpRequest, visit: _Visit, status: int = 200) -> HttpResponse:
     survey = visit.survey
-    not_yet = bool(
-        survey.state == Survey.State.OPEN and survey.opens_at and timezone.now() < survey.opens_at
-    )
+    now = timezone.now()
+    not_yet = bool(survey.state == Survey.State.OPEN and survey.opens_at and now < survey.opens_at)
+    # Closed by its owner before its closing time: that time is no deadline that passed.
+    deadline_passed = bool(survey.closes_at and survey.closes_at <= now)
     return visit.render(
-        request, "surveys/public_closed.html", {"not_yet_open": not_yet}, status=status
+        request,
+        "surveys/public_closed.html",
+        {"not_yet_open": not_yet, "deadline_passed": deadline_passed},
+        status=status,
     )
 
 
