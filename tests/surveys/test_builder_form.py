@@ -369,6 +369,7 @@ def test_in_a_browser_only_the_chosen_kinds_fields_show_even_inline(
         expect(item.locator("form[data-question-form]")).to_be_visible()
     one = phone.locator(f"#question-{single.pk}")
     two = phone.locator(f"#question-{matrix.pk}")
+    expect(two.get_by_label("نوع پرسش")).to_be_focused()  # the last one opened
     expect(one.get_by_label("گزینه‌ها", exact=True)).to_be_visible()
     expect(one.get_by_label("با پاسخ «تلویزیون»")).to_be_visible()
     expect(one.get_by_label("سطرهای جدول")).to_be_hidden()
@@ -386,9 +387,12 @@ def test_in_a_browser_only_the_chosen_kinds_fields_show_even_inline(
     expect(one.get_by_label("گزینه‌ها", exact=True)).to_be_hidden()
     one.locator("[name=text]").fill("")
     one.get_by_role("button", name="ذخیرهٔ پرسش").click()
-    expect(one.locator(".error-summary")).to_be_visible()
+    expect(one.locator(".error-summary")).to_be_focused()
     expect(one.get_by_label("کمینه (عدد)")).to_be_visible()
     expect(one.get_by_label("سطرهای جدول")).to_be_hidden()
+    _fits(phone)
+    phone.locator(f"#section-{section.pk}").get_by_role("link", name="ویرایش بخش").click()
+    expect(phone.locator(f"#section-{section.pk}-body").get_by_label("عنوان بخش")).to_be_focused()
     _fits(phone)
     # The pages of their own (no htmx) fit the phone too.
     for url in (

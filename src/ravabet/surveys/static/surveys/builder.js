@@ -34,8 +34,30 @@
       }
     }
   });
+  /* A section's or question's form opened in place (or sent back refused) takes the focus
+     from the link or button it replaced: its error summary if it has one, else its first
+     field. */
+  function focusInline(event) {
+    var target = event.detail && event.detail.target;
+    if (!(target instanceof Element)) {
+      return;
+    }
+    var form = target.querySelector("form[data-inline-form]");
+    if (!form || form.contains(document.activeElement)) {
+      return;
+    }
+    var summary = target.querySelector(".error-summary");
+    var first = form.querySelector(
+      "select:not([disabled]), input:not([type=hidden]):not([disabled]), textarea"
+    );
+    (summary || first || form).focus();
+  }
+
   document.addEventListener("htmx:load", applyAll);
-  document.addEventListener("htmx:afterSettle", applyAll);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    applyAll();
+    focusInline(event);
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", applyAll);
   } else {
