@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,10 +14,28 @@ from ravabet.core.organisation import selectors as agency_selectors
 from ravabet.core.pagination import paginate
 
 
+def _split_cards(cards: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(to-do cards, figure cards): a card's figures that carry `entries` (a list of items,
+    each {label, url, meta, detail}, with `empty` said when there are none) are to-do lists,
+    shown first and in full; the others are counts with a link."""
+    todo, figures = [], []
+    for card in cards:
+        lists = [f for f in card["figures"] if "entries" in f]
+        counts = [f for f in card["figures"] if "entries" not in f]
+        if lists:
+            todo.append({**card, "figures": lists})
+        if counts:
+            figures.append({**card, "figures": counts})
+    return todo, figures
+
+
 @login_required
 def backoffice(request: HttpRequest) -> HttpResponse:
+    """The person's home: what waits for them first (the to-do lists the capabilities
+    register as dashboard cards), then their agencies, and the latest audit entries last."""
     user = request.user
     permissions.require(permissions.is_staff_member(user), "این بخش ویژهٔ کارکنان روابط عمومی است.")
+    todo, cards = _split_cards(registry.dashboard_cards(user))
     return render(
         request,
         "core/backoffice.html",
@@ -24,7 +44,8 @@ def backoffice(request: HttpRequest) -> HttpResponse:
             "sees_all": permissions.sees_all_agencies(user),
             "agencies": permissions.visible_agencies(user).select_related("county"),
             "recent": selectors.audit_list_for(user)[:8],
-            "cards": registry.dashboard_cards(user),
+            "todo": todo,
+            "cards": cards,
         },
     )
 

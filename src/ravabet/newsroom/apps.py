@@ -11,7 +11,7 @@ class NewsroomConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.newsroom import demo, media, search
+        from ravabet.newsroom import demo, media, search, selectors
         from ravabet.newsroom.api import router
         from ravabet.newsroom.models import Release
 
@@ -29,6 +29,10 @@ class NewsroomConfig(AppConfig):
         registry.register_periodic_task("ravabet.newsroom.tasks.publish_due_releases", every=60)
         registry.register_periodic_task("ravabet.newsroom.tasks.send_daily_digests", at="07:00")
         media.register()
+        # The officer's day: the to-do lists first on the back-office home.
+        registry.register_dashboard_card(
+            "newsroom", "اخبار و اطلاعیه‌ها", selectors.todo_lists, order=50
+        )
 
         register_labels(
             actions={

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from ravabet.core import permissions, search
 from ravabet.core.jalali import start_of_day
@@ -143,3 +144,110 @@ def release_search(query: SearchQuery, per_page: int = 20) -> tuple[search.Resul
     results = search.search(SCOPE, query.q, filters=filters, page=query.page, per_page=per_page)
     by_id = release_list_published().in_bulk([h.object_id for h in results.hits])
     return results, [by_id[h.object_id] for h in results.hits if h.object_id in by_id]
+
+
+# --- the officer's day: what waits for this person (the back-office home) ----------------
+
+# The most items listed per to-do list on the home; the badge still counts them all.
+TODO_LIMIT = 10
+
+
+def approvable_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies whose submitted releases this person approves (permissions.can_approve_for)."""
+    agencies = permissions.visible_agencies(user)
+    if permissions.sees_all_agencies(user):
+        return agencies
+    return agencies.filter(pk__in=[a.pk for a in agencies if permissions.can_approve_for(user, a)])
+
+
+def _todo_item(release: Release, detail: str = "") -> dict[str, Any]:
+    return {
+        "label": release.headline or "(بی‌تیتر)",
+        "url": release.get_backoffice_url(),
+        "meta": release.agency.short_name or release.agency.name,
+        "detail": detail,
+    }
+
+
+def _todo_list(
+    label: str,
+    status: str,
+    releases: QuerySet[Release],
+    empty: str,
+    detail: Any = None,
+    *,
+    urgent: bool = False,
+) -> dict[str, Any]:
+    """One list of the home's card: its total in the badge, its first TODO_LIMIT items."""
+    items = [
+        _todo_item(r, detail(r) if detail else "")
+        for r in releases.select_related("agency")[:TODO_LIMIT]
+    ]
+    count = len(items) if len(items) < TODO_LIMIT else releases.count()
+    return {
+        "label": label,
+        "count": count,
+        "entries": items,
+        "empty": empty,
+        "urgent": urgent and count > 0,
+        # The whole list when the home shows only its first items.
+        "url": reverse("newsroom:bo_list") + f"?status={status}",
+    }
+
+
+def todo_lists(user: Any) -> list[dict[str, Any]]:
+    """The newsroom's to-do lists for the back-office home (a dashboard card's figures): my
+    drafts, returned to me with the reason, awaiting my approval, scheduled. Only releases of
+    agencies the person may see; nothing for someone who does not work in the back office."""
+    from ravabet.core.jalali import format_datetime
+
+    if not permissions.is_staff_member(user):
+        return []
+    visible = Release.objects.filter(agency__in=permissions.visible_agencies(user))
+    mine = visible.filter(created_by=user)
+    lists = [
+        _todo_list(
+            "پیش‌نویس‌های من",
+            S.DRAFT,
+            mine.filter(status=S.DRAFT).order_by("-updated_at", "-id"),
+            "پیش‌نویسی ندارید.",
+        ),
+        _todo_list(
+            "بازگشته به من برای اصلاح",
+            S.RETURNED,
+            mine.filter(status=S.RETURNED).order_by("-updated_at", "-id"),
+            "خبری به شما بازنگشته است.",
+            detail=lambda r: f"دلیل: {r.return_reason}" if r.return_reason else "",
+            urgent=True,
+        ),
+    ]
+    approvable = approvable_agencies(user)
+    can_approve = permissions.sees_all_agencies(user) or approvable.exists()
+    if can_approve:
+        lists.append(
+            _todo_list(
+                "در انتظار تأیید من",
+                S.SUBMITTED,
+                visible.filter(status=S.SUBMITTED, agency__in=approvable).order_by(
+                    "updated_at", "id"
+                ),
+                "خبری در انتظار تأیید شما نیست.",
+            )
+        )
+    scheduled = visible.filter(status=S.SCHEDULED)
+    if can_approve:
+        scheduled = scheduled.filter(Q(created_by=user) | Q(agency__in=approvable))
+    else:
+        scheduled = scheduled.filter(created_by=user)
+    lists.append(
+        _todo_list(
+            "زمان‌بندی‌شده",
+            S.SCHEDULED,
+            scheduled.order_by("scheduled_for", "id"),
+            "خبر زمان‌بندی‌شده‌ای نیست.",
+            detail=lambda r: (
+                f"انتشار: {format_datetime(r.scheduled_for)}" if r.scheduled_for else ""
+            ),
+        )
+    )
+    return lists
