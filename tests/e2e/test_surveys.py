@@ -29,6 +29,7 @@ CHANNELS = ["تلویزیون استانی", "پیام‌رسان‌ها", "تا
 TIMELY = "خبر آغاز و پایان طرح‌ها به‌موقع اعلام می‌شود."
 WISH = "چه چیزی را دربارهٔ طرح‌های عمرانی محله‌تان می‌خواهید بدانید؟"
 DIRECTORATE = "اداره‌کل روابط عمومی و امور بین‌الملل استانداری تهران"
+FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 PHONE = {
     "locale": "fa-IR",
     "viewport": {"width": 360, "height": 740},
@@ -365,3 +366,58 @@ def test_the_needs_report_joins_the_sources(live_server: Any, page: Any, people:
         expect(page.get_by_role("heading", name=source, exact=True)).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "surveys-needs")
+
+
+def test_a_citizen_verifies_a_mobile_on_a_phone_and_answers_once(
+    live_server: Any, browser: Any, people: None
+) -> None:
+    from ravabet.core import sms
+
+    sms.outbox.clear()
+    directorate = Agency.objects.get(slug="pr-directorate")
+    survey = make_survey(directorate, kinds=["rating5"], verify_mobile=True)
+    question = survey.questions.get()
+    url = live_server.url + f"/surveys/{survey.pk}/"
+
+    def ask_code(phone: Any) -> None:
+        phone.goto(url)
+        expect(phone.get_by_role("link", name="آغاز پاسخ")).to_have_count(0)
+        phone.get_by_label("شمارهٔ همراه").fill("۰۹۱۲ ۱۲۳ ۴۵۶۷")
+        phone.get_by_role("button", name="فرستادن کد تأیید").click()
+
+    context = browser.new_context(**PHONE)
+    try:
+        phone = context.new_page()
+        ask_code(phone)
+        expect(phone.get_by_text("کد تأیید به شمارهٔ همراه شما پیامک شد.")).to_be_visible()
+        assert len(sms.outbox) == 1 and sms.outbox[0].to == "09121234567"
+        code = re.search(r"\d{6}", sms.outbox[0].text)
+        assert code is not None
+        _no_sideways_scroll(phone)
+        assert axe_violations(phone) == []
+        # Typed as the phone's keyboard gives it: Persian digits.
+        phone.get_by_label("کد شش‌رقمی که پیامک شد").fill(code.group(0).translate(FA_DIGITS))
+        phone.get_by_role("button", name="تأیید کد و آغاز پاسخ").click()
+        expect(phone.get_by_text("شمارهٔ همراه شما تأیید شد", exact=False)).to_be_visible()
+        phone.get_by_label("۴", exact=True).check()
+        phone.get_by_role("button", name="ثبت پاسخ‌ها").click()
+        expect(phone.get_by_role("heading", name="پاسخ شما ثبت شد")).to_be_visible()
+    finally:
+        context.close()
+    response = Response.objects.get(survey=survey)
+    assert response.mobile_key and "09121234567" not in response.mobile_key
+    assert Answer.objects.get(response=response, question=question).number == 4
+
+    # Another browser, the same number: no second response.
+    context = browser.new_context(**PHONE)
+    try:
+        phone = context.new_page()
+        ask_code(phone)
+        expect(
+            phone.get_by_text("با این شمارهٔ همراه پیش‌تر به این نظرسنجی پاسخ داده شده است.")
+        ).to_be_visible()
+        assert axe_violations(phone) == []
+    finally:
+        context.close()
+    assert Response.objects.filter(survey=survey).count() == 1
+    assert len(sms.outbox) == 1
