@@ -7,12 +7,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ravabet.core.organisation.ordering import PersianNameQuerySet
+
 
 class County(models.Model):
     """A county (شهرستان) of the province."""
 
     slug = models.SlugField(unique=True, max_length=64)
     name = models.CharField(_("نام"), max_length=100, unique=True)
+
+    # Listed in Persian alphabetical order (پ after ب), not by code point.
+    objects = PersianNameQuerySet["County"].as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +65,9 @@ class Agency(models.Model):
     is_active = models.BooleanField(_("فعال"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Listed in Persian alphabetical order (پ after ب), not by code point.
+    objects = PersianNameQuerySet["Agency"].as_manager()
 
     class Meta:
         ordering = ["name"]
