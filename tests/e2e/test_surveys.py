@@ -421,3 +421,38 @@ def test_a_citizen_verifies_a_mobile_on_a_phone_and_answers_once(
         context.close()
     assert Response.objects.filter(survey=survey).count() == 1
     assert len(sms.outbox) == 1
+
+
+def test_a_pr_officer_answers_the_network_survey_under_the_account(
+    live_server: Any, page: Any, people: None
+) -> None:
+    directorate = Agency.objects.get(slug="pr-directorate")
+    survey = make_survey(
+        directorate,
+        title="نیازسنجی آموزشی روابط عمومی‌ها",
+        audience=Survey.Audience.NETWORK,
+        kinds=["single", "short_text"],
+    )
+    base = live_server.url
+
+    # Without an account: sent to log in, and the survey is not on the public list.
+    page.goto(base + "/surveys/")
+    expect(page.get_by_role("link", name=survey.title)).to_have_count(0)
+    page.goto(base + f"/surveys/{survey.pk}/")
+    expect(page).to_have_url(re.compile("/accounts/login/"))
+
+    login(page, base, "officer.roads")
+    page.goto(base + "/surveys/")
+    page.get_by_role("link", name=survey.title).click()
+    expect(page.get_by_text("پاسخ شما به حساب کاربری‌تان", exact=False)).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="آغاز پاسخ").click()
+    page.get_by_label("سایت‌ها", exact=True).check()
+    page.get_by_role("textbox", name=re.compile("^شهر محل زندگی")).fill("ورامین")
+    page.get_by_role("button", name="ثبت پاسخ‌ها").click()
+    expect(page.get_by_role("heading", name="پاسخ شما ثبت شد")).to_be_visible()
+    response = Response.objects.get(survey=survey)
+    assert response.respondent is not None and response.respondent.username == "officer.roads"
+    assert response.agency is not None and response.agency.slug == "roads"
+    page.goto(base + f"/surveys/{survey.pk}/")
+    expect(page.get_by_text("شما پیش‌تر به این نظرسنجی پاسخ داده‌اید.")).to_be_visible()
