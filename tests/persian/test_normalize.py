@@ -280,8 +280,8 @@ PROTECTED = [
     "www.ostan-th.ir",
     "info@ostan-th.ir",
     "pr.office@gmail.com",
-    "12.5",
     "۱۲٫۵",
+    "1.2.3",
     "021-88776655",
     "1404/02/30",
     "۱۴۰۴/۰۲/۳۰",
@@ -328,6 +328,27 @@ def test_non_str_raises_type_error(value: object) -> None:
 def test_degenerate_input(text: str) -> None:
     assert isinstance(normalize(text), str)
     assert len(normalize(text)) <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("دما به 12.6 درجه رسید", "دما به ۱۲٫۶ درجه رسید"),
+        ("رشد 18.3 درصدی.", "رشد ۱۸٫۳ درصدی."),
+        ("نرخ ۱۲.۵ و ١٢٫٥", "نرخ ۱۲٫۵ و ۱۲٫۵"),
+        # Not decimals: a version, a date, a time, thousands, a URL, Latin text.
+        ("نسخهٔ 1.2.3 آمد", "نسخهٔ 1.2.3 آمد"),
+        ("روز 1404/02/30 ساعت 10:30", "روز 1404/02/30 ساعت 10:30"),
+        ("مبلغ 1,250,000 ریال", "مبلغ 1,250,000 ریال"),
+        ("در https://a.ir/x?id=12.5 آمد", "در https://a.ir/x?id=12.5 آمد"),
+        ("سامانهٔ Windows 11.2 نصب شد", "سامانهٔ Windows 11.2 نصب شد"),
+    ],
+)
+def test_a_decimal_in_persian_prose_gets_persian_digits_and_separator(
+    given: str, expected: str
+) -> None:
+    assert normalize(given) == expected
+    assert normalize(expected) == expected
 
 
 def test_private_use_character_survives() -> None:

@@ -50,6 +50,8 @@ _PROTECT = re.compile(
     + ")"
 )
 _URL_TAIL = ".,;:!?،؛؟)]}'\"»"
+# A decimal number: digits, one point, digits (12.6, ۱۲.۶, ۱۲٫۶).
+_DECIMAL = re.compile(f"[{_D}]+[.٫][{_D}]+")
 _HAS_LATIN_LETTER = re.compile("[A-Za-z]")
 
 _BLANK_LINES = re.compile("\n{3,}")
@@ -174,7 +176,12 @@ def _protect(match: re.Match[str], kept: list[str]) -> str:
         tail = span[len(stripped) :]
         span = stripped
     elif kind == "number":
-        span = span.translate(_ARABIC_TO_PERSIAN_DIGITS)
+        if _DECIMAL.fullmatch(span):
+            # A decimal in Persian prose is written «۱۲٫۶»: Persian digits, the Persian
+            # decimal separator. Dates, times, versions (1.2.3), phones and thousands stay.
+            span = span.translate(_TO_PERSIAN_DIGITS).replace(".", "٫")
+        else:
+            span = span.translate(_ARABIC_TO_PERSIAN_DIGITS)
     kept.append(span)
     return _HOLE + tail
 
