@@ -7,7 +7,20 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from ravabet.core import permissions
+from ravabet.core import notifications, permissions
+
+
+class _UnreadCount:
+    """The bell's number, counted (one indexed query) only when a page shows it, and once."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.value: int | None = None
+
+    def __call__(self) -> int:
+        if self.value is None:
+            self.value = notifications.unread_count(self.user)
+        return self.value
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +29,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.RAVABET_SITE_NAME,
         "is_staff_member": permissions.is_staff_member(user),
         "can_browse_audit": permissions.can_browse_audit(user),
+        # Templates call it: {% with n=unread_notifications %} (the back office's bell).
+        "unread_notifications": _UnreadCount(user),
     }

@@ -1,15 +1,21 @@
-"""Public home page, the back-office dashboard, the audit log and the Persian error pages."""
+"""Public home page, the back-office dashboard, the person's notifications, the audit log and
+the Persian error pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from ravabet.core import permissions, registry, selectors
+from ravabet.core import jalali, permissions, registry, selectors
 from ravabet.core.audit import ACTION_LABELS
+from ravabet.core.models import Notification
 from ravabet.core.organisation import selectors as agency_selectors
 from ravabet.core.pagination import paginate
 
@@ -68,6 +74,49 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "actions": sorted(ACTION_LABELS.items(), key=lambda kv: kv[1]),
         },
     )
+
+
+# --- notifications: the bell's list ---------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's own notifications, newest first, a page at a time."""
+    me: Any = request.user  # logged in (login_required)
+    mine = Notification.objects.filter(user=me).order_by("-created_at", "-id")
+    return render(
+        request,
+        "core/notifications.html",
+        {"page": paginate(request, mine, 30), "unread": mine.filter(read_at__isnull=True).exists()},
+    )
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one: it is read from now on, and the person goes where it points (their list when
+    it points nowhere). Another person's notification does not exist here."""
+    me: Any = request.user
+    note = get_object_or_404(Notification, pk=pk, user=me)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    link = note.link
+    if link and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(link)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    me: Any = request.user
+    count = Notification.objects.filter(user=me, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if count:
+        messages.success(request, f"{jalali.format_number(count)} اعلان خوانده‌شده شد.")
+    return redirect("core:notifications")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
