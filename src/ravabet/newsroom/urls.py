@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ravabet.core.pagecache import cached_page
-from ravabet.newsroom import feeds, views
+from ravabet.newsroom import feeds, sharing, views
 
 # Feed readers poll: the feeds come from the page cache like the portal's pages.
 _cached = cached_page(topics=views.PORTAL)
@@ -14,6 +14,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("news/", views.release_list, name="list"),
     path("news/<int:pk>/", views.release_detail, name="release"),
+    # The link preview's picture of a release without one of its own (sharing.py).
+    path("news/<int:pk>/share.png", sharing.share_image, name="release_share_image"),
     path("news/<int:pk>/print/", views.release_detail, {"printable": True}, name="release_print"),
     # path, not str: a tag may contain «/» (خبر/گزارش); reverse() still escapes ? # and %.
     path("tags/<path:name>/", views.tag_detail, name="tag"),
