@@ -456,3 +456,40 @@ def test_a_pr_officer_answers_the_network_survey_under_the_account(
     assert response.agency is not None and response.agency.slug == "roads"
     page.goto(base + f"/surveys/{survey.pk}/")
     expect(page.get_by_text("شما پیش‌تر به این نظرسنجی پاسخ داده‌اید.")).to_be_visible()
+
+
+def test_the_owner_crosses_two_questions(live_server: Any, page: Any, people: None) -> None:
+    directorate = Agency.objects.get(slug="pr-directorate")
+    survey = make_survey(directorate, kinds=["single", "multiple"])
+    single = survey.questions.get(kind="single")
+    multiple = survey.questions.get(kind="multiple")
+    label = {o.label: o for o in Option.objects.filter(question__survey=survey)}
+    # Three watch television and use Eitaa and Bale; two read websites and use Bale.
+    for i, (channel, networks) in enumerate(
+        [("تلویزیون", ["ایتا", "بله"])] * 3 + [("سایت‌ها", ["بله"])] * 2
+    ):
+        response = Response.objects.create(
+            survey=survey,
+            status=Response.Status.COMPLETE,
+            browser_key=f"browser-{i}",
+            submitted_at=timezone.now(),
+        )
+        Answer.objects.create(response=response, question=single, option=label[channel])
+        for name in networks:
+            Answer.objects.create(response=response, question=multiple, option=label[name])
+
+    login(page, live_server.url, "directorate")
+    page.goto(live_server.url + f"/backoffice/surveys/{survey.pk}/results/")
+    page.get_by_role("link", name="جدول توافقی").click()
+    page.get_by_label("سطرها").select_option(str(single.pk))
+    page.get_by_label("ستون‌ها").select_option(str(multiple.pk))
+    page.get_by_role("button", name="نمایش جدول").click()
+    table = page.locator("table.survey-crosstab")
+    television = table.get_by_role("row", name=re.compile("^تلویزیون"))
+    expect(television.locator("td").nth(0)).to_contain_text("۳")  # ایتا
+    expect(television.locator("td").nth(1)).to_contain_text("۳")  # بله
+    websites = table.get_by_role("row", name=re.compile("^سایت‌ها"))
+    expect(websites.locator("td").nth(0)).to_contain_text("۰")
+    expect(websites.locator("td").nth(1)).to_contain_text("۲")
+    expect(websites.locator("td").last).to_have_text("۲")
+    assert axe_violations(page) == []
