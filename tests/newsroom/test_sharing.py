@@ -5,8 +5,10 @@ drawn once per headline."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,9 @@ from tests.factories import make_release
 pytestmark = pytest.mark.django_db
 
 BASE = "https://ravabet.tehran.example"
+SCREENSHOT = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "newsroom-share-image.png"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -276,3 +281,53 @@ def test_share_image_accepts_only_reading(world: Any) -> None:
     release = make_release(actor=world.head_roads, agency=world.roads, status="published")
     assert Client().post(f"/news/{release.pk}/share.png").status_code == 405
     assert Client().head(f"/news/{release.pk}/share.png").status_code == 200
+
+
+def test_a_request_that_finds_the_card_being_drawn_waits_for_it_instead_of_drawing(
+    world: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "w"},
+    }
+    from django.core.cache import cache
+
+    release = make_release(
+        actor=world.head_roads, agency=world.roads, headline="تیتر پرخواننده", status="published"
+    )
+    key = f"newsroom:share:{release.pk}:{sharing.share_version(release)}"
+    cache.set(f"{key}:drawing", 1)  # another request is drawing it
+    drawn: list[int] = []
+    monkeypatch.setattr(sharing, "render_share_image", lambda r: drawn.append(1) or b"")
+
+    def other_request_finishes(seconds: float) -> None:
+        cache.set(key, b"\x89PNG drawn elsewhere")
+
+    monkeypatch.setattr(sharing.time, "sleep", other_request_finishes)
+    response = Client().get(f"/news/{release.pk}/share.png")
+    assert response.content == b"\x89PNG drawn elsewhere" and drawn == []
+
+    # A drawer that never finishes holds no one up for ever: after the wait, draw.
+    cache.delete(key)
+    cache.set(f"{key}:drawing", 1)
+    monkeypatch.setattr(sharing.time, "sleep", lambda seconds: None)
+    assert Client().get(f"/news/{release.pk}/share.png").status_code == 200
+    assert drawn == [1]
+
+
+def test_the_directorate_card_is_in_the_site_colour(world: Any) -> None:
+    """Also draws docs/screenshots/newsroom-share-image.png with RAVABET_SCREENSHOTS=1."""
+    release = make_release(
+        actor=world.directorate_staff,
+        agency=world.directorate,
+        kicker="همزمان با هفته ارتباطات و روابط عمومی",
+        headline="نخستین نشست روابط عمومیهای استان تهران در سال ۱۴۰۴ برگزار میشود",
+        status="draft",
+    )
+    release.status = Release.Status.PUBLISHED  # drawn as the public sees it
+    picture = sharing.render_share_image(release)
+    image = Image.open(io.BytesIO(picture))
+    assert image.size == (1200, 630)
+    assert image.convert("RGB").getpixel((20, 300)) == ImageColor.getrgb(sharing.SITE_COLOUR)
+    if os.environ.get("RAVABET_SCREENSHOTS"):
+        SCREENSHOT.write_bytes(picture)

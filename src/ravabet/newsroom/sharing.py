@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,6 +61,8 @@ MAX_NAME_CHARS = 120
 # Bump when the drawing changes, so cached images and the crawlers' copies are replaced.
 RENDERER_VERSION = "1"
 CACHE_SECONDS = 30 * 24 * 3600
+DRAW_LOCK_SECONDS = 2.0  # a drawing takes about a tenth of a second
+DRAW_POLL_SECONDS = 0.05
 
 FONTS = Path(__file__).resolve().parent.parent / "core" / "static" / "ravabet" / "fonts"
 
@@ -336,9 +339,19 @@ def share_image_bytes(release: Release) -> tuple[bytes, str]:
     version = share_version(release)
     key = f"newsroom:share:{release.pk}:{version}"
     png = default_cache.get(key)
-    if png is None:
-        png = render_share_image(release)
-        default_cache.set(key, png, CACHE_SECONDS)
+    if png is not None:
+        return png, version
+    # A link just posted in a channel brings many crawlers at once: one request draws, the
+    # others wait a little for its result (and draw themselves only if it never comes).
+    if not default_cache.add(f"{key}:drawing", 1, DRAW_LOCK_SECONDS):
+        for _ in range(int(DRAW_LOCK_SECONDS / DRAW_POLL_SECONDS)):
+            time.sleep(DRAW_POLL_SECONDS)
+            png = default_cache.get(key)
+            if png is not None:
+                return png, version
+    png = render_share_image(release)
+    default_cache.set(key, png, CACHE_SECONDS)
+    default_cache.delete(f"{key}:drawing")
     return png, version
 
 
