@@ -361,6 +361,7 @@ def test_in_a_browser_only_the_chosen_kinds_fields_show_even_inline(
     section = survey.sections.order_by("position")[0]
     base = f"{live_server.url}/backoffice/surveys/{survey.pk}/"
     phone.goto(base)
+    expect(phone.get_by_role("heading", name=survey.title)).to_be_visible()
     _fits(phone)
     # Two questions opened inline at once (htmx), each showing its own kind's fields.
     for question in (single, matrix):
@@ -391,6 +392,13 @@ def test_in_a_browser_only_the_chosen_kinds_fields_show_even_inline(
     expect(one.get_by_label("کمینه (عدد)")).to_be_visible()
     expect(one.get_by_label("سطرهای جدول")).to_be_hidden()
     _fits(phone)
+    # Moving the matrix up redraws the structure; the focus stays with the matrix question.
+    phone.goto(base)
+    phone.evaluate("document.getElementById('structure').dataset.old = 'yes'")
+    phone.locator(f"#question-{matrix.pk}").get_by_role("button", name=re.compile("بالا")).click()
+    expect(phone.locator("#structure:not([data-old])")).to_be_visible()  # redrawn
+    focused = f"#question-{matrix.pk}:focus, #question-{matrix.pk} :focus"
+    expect(phone.locator(focused)).to_have_count(1)
     phone.locator(f"#section-{section.pk}").get_by_role("link", name="ویرایش بخش").click()
     expect(phone.locator(f"#section-{section.pk}-body").get_by_label("عنوان بخش")).to_be_focused()
     _fits(phone)

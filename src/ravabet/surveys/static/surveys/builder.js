@@ -53,10 +53,69 @@
     (summary || first || form).focus();
   }
 
+  /* A step on the structure (move, delete, save) redraws it all: the focus goes back to the
+     same button of the same item when it is still there, else to the item, else to the
+     structure's heading, rather than being lost with the old page. */
+  var remembered = null;
+
+  function remember(event) {
+    var elt = event.detail && event.detail.elt;
+    if (!(elt instanceof Element) || !elt.closest("#structure")) {
+      return;
+    }
+    var item = elt.closest("li[id^='question-'], section[id^='section-']");
+    var direction = elt.querySelector("[name=direction]");
+    remembered = {
+      item: item ? item.id : "",
+      action: elt.getAttribute("hx-post") || "",
+      direction: direction ? direction.value : "",
+    };
+  }
+
+  function focusable(element) {
+    if (!element.hasAttribute("tabindex") && !element.matches("a, button, input, select")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  function restoreFocus() {
+    var r = remembered;
+    remembered = null;
+    var active = document.activeElement;
+    var structure = document.getElementById("structure");
+    if (!r || !structure || (active && active !== document.body && document.body.contains(active))) {
+      return;
+    }
+    var item = r.item ? document.getElementById(r.item) : null;
+    if (item) {
+      var forms = item.querySelectorAll("form[hx-post]");
+      for (var i = 0; i < forms.length; i += 1) {
+        var direction = forms[i].querySelector("[name=direction]");
+        if (
+          forms[i].getAttribute("hx-post") === r.action &&
+          (direction ? direction.value : "") === r.direction &&
+          forms[i].querySelector("button")
+        ) {
+          forms[i].querySelector("button").focus();
+          return;
+        }
+      }
+      focusable(item);
+      return;
+    }
+    var heading = structure.querySelector("h2");
+    if (heading) {
+      focusable(heading);
+    }
+  }
+
+  document.addEventListener("htmx:beforeRequest", remember);
   document.addEventListener("htmx:load", applyAll);
   document.addEventListener("htmx:afterSettle", function (event) {
     applyAll();
     focusInline(event);
+    restoreFocus();
   });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", applyAll);
