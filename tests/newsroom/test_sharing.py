@@ -331,3 +331,15 @@ def test_the_directorate_card_is_in_the_site_colour(world: Any) -> None:
     assert image.convert("RGB").getpixel((20, 300)) == ImageColor.getrgb(sharing.SITE_COLOUR)
     if os.environ.get("RAVABET_SCREENSHOTS"):
         SCREENSHOT.write_bytes(picture)
+
+
+def test_a_headline_without_spaces_is_broken_between_letters_within_the_margins() -> None:
+    headline = "ب" * 300  # the model's longest, with nowhere to wrap
+    width = sharing.WIDTH - 2 * sharing.MARGIN
+    layout = sharing.layout_headline(headline, width)
+    face = sharing.font("Bold", layout.size)
+    assert len(layout.lines) == sharing.MAX_LINES and layout.lines[-1].endswith("…")
+    assert all(sharing.text_width(line, face) <= width for line in layout.lines)
+    # Each full line is filled: the break is at the last letter that fits, not early.
+    assert all(sharing.text_width(line + "ب", face) > width for line in layout.lines[:-1])
+    assert len(layout.lines[-1]) > 20  # the letters that fit, then «…»

@@ -223,12 +223,18 @@ def _wrap(words: list[str], face: ImageFont.FreeTypeFont, width: float) -> list[
             continue
         if line:
             lines.append(line)
-        while text_width(word, face) > width:
-            cut = len(word) - 1
-            while cut > 1 and text_width(word[:cut], face) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        while len(word) > 1 and text_width(word, face) > width:
+            # The longest start of the word that fits, by bisection: a headline of one long
+            # "word" costs a few dozen measurements per line, not one per letter.
+            low, high = 1, len(word) - 1
+            while low < high:
+                middle = (low + high + 1) // 2
+                if text_width(word[:middle], face) <= width:
+                    low = middle
+                else:
+                    high = middle - 1
+            lines.append(word[:low])
+            word = word[low:]
         line = word
     if line:
         lines.append(line)
@@ -237,12 +243,21 @@ def _wrap(words: list[str], face: ImageFont.FreeTypeFont, width: float) -> list[
 
 def _with_ellipsis(line: str, face: ImageFont.FreeTypeFont, width: float) -> str:
     words = line.split(" ")
-    while words:
+    while len(words) > 1:
         candidate = " ".join(words).rstrip(" ،,.؛:") + ELLIPSIS
         if text_width(candidate, face) <= width:
             return candidate
         words.pop()
-    return ELLIPSIS
+    # One word left: keep as many of its letters as fit before the ellipsis.
+    word = words[0] if words else ""
+    low, high = 0, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_width(word[:middle] + ELLIPSIS, face) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return word[:low] + ELLIPSIS
 
 
 def line_height(size: int) -> int:
