@@ -1,6 +1,8 @@
 """The builder's forms: a survey's settings, a section, a question (its options one a line, a
 matrix's rows and columns, and the jump of each single-choice option). They parse and show;
-every limit and refusal is the service's (services/builder.py), put back beside the field."""
+every limit and refusal is the service's (services/builder.py), put back beside the field.
+The question form runs the service's own checks (QuestionInput.check) beside its parsing, so
+every refusal shows in one pass, and ignores the fields the chosen kind does not use."""
 
 from __future__ import annotations
 
