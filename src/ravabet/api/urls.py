@@ -2,7 +2,8 @@
 
 Every capability registers its router in core.registry from its AppConfig.ready(); this module
 mounts them all (URLs are imported after the apps are ready) and maps refusals to 403 once;
-bodies too big or not storable are answered in parsing.py.
+bodies too big or not storable are answered in parsing.py; validation errors (422) keep ninja's
+shape (type, loc, msg) with the message in Persian; the docs page is docs.py's.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from ravabet.api import parsing
+from ravabet.api.docs import PersianSwagger, script, stylesheet
 from ravabet.api.me import router as me_router
 from ravabet.core import registry
+from ravabet.core.schemas import persian_errors
 
 api = NinjaAPI(
     title="Ravabet API — روابط",
@@ -22,10 +26,23 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=PersianSwagger(),
     parser=parsing.JsonParser(),
 )
 parsing.install(api)
 api.add_router("", me_router)
+
+
+@api.get("/docs.css", include_in_schema=False, url_name="docs-css")
+def docs_css(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(stylesheet(), content_type="text/css; charset=utf-8")
+
+
+@api.get("/docs.js", include_in_schema=False, url_name="docs-js")
+def docs_js(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(script(), content_type="text/javascript; charset=utf-8")
+
+
 for mounted in registry.api_routers():
     api.add_router(mounted.prefix, mounted.router)
 
@@ -35,3 +52,8 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     return api.create_response(
         request, {"detail": str(exc) or "اجازهٔ این کار را ندارید."}, status=403
     )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": persian_errors(exc.errors)}, status=422)

@@ -245,9 +245,9 @@ def load() -> int:
     for article in _corpus_articles():
         paragraphs = [str(p) for p in article["paragraphs"]]
         text = f"{article['abstract']} {' '.join(paragraphs)}"
-        slug = attribute(str(article["title"]), text, set(agencies))
-        if slug is not None:
-            attributed.append((article, paragraphs, agencies[slug]))
+        owner = attribute(str(article["title"]), text, set(agencies))
+        if owner is not None:
+            attributed.append((article, paragraphs, agencies[owner]))
     attributed = attributed[:45]
     for i, (article, paragraphs, agency) in enumerate(
         tqdm(attributed, desc="demo releases", unit="release", disable=None)
