@@ -493,3 +493,22 @@ def test_the_owner_crosses_two_questions(live_server: Any, page: Any, people: No
     expect(websites.locator("td").nth(1)).to_contain_text("۲")
     expect(websites.locator("td").last).to_have_text("۲")
     assert axe_violations(page) == []
+
+
+def test_a_survey_past_its_closing_time_says_when_it_closed(
+    live_server: Any, page: Any, people: None
+) -> None:
+    directorate = Agency.objects.get(slug="pr-directorate")
+    now = timezone.now()
+    survey = make_survey(
+        directorate,
+        kinds=["rating5"],
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now - dt.timedelta(days=2),
+    )
+    page.goto(live_server.url + f"/surveys/{survey.pk}/")
+    expect(page.get_by_text("این نظرسنجی بسته شده است", exact=False)).to_contain_text(
+        f"مهلت پاسخ {jalali.format_datetime(survey.closes_at)} بود."
+    )
+    expect(page.get_by_role("link", name="آغاز پاسخ")).to_have_count(0)
+    assert axe_violations(page) == []
