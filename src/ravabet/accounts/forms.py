@@ -1,4 +1,5 @@
-"""Login forms (the site's page and the admin's: rate limited and audited) and the token form.
+"""Login forms (the site's page and the admin's: rate limited and audited), the token form and
+the password forms (change, reset request, new password) in Persian.
 
 The limit and the audit live in the form's clean(), the one step every login view runs before it
 logs a person in, so a new login page gets them by using one of these forms.
@@ -11,7 +12,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -106,3 +112,57 @@ class TokenForm(forms.Form):
         if day is None:
             return None
         return make_aware_local(dt.datetime.combine(day, dt.time.max))
+
+
+# --- passwords: change one's own, reset a forgotten one by e-mail ----------------------------
+
+_NEW_PASSWORD_MESSAGES = {"password_mismatch": "دو گذرواژهٔ تازه یکی نیستند. دوباره بنویسید."}
+_STRENGTH_HINT = "دست‌کم ۸ نویسه، نه فقط عدد، نه شبیه نام کاربری و نه از گذرواژه‌های رایج."
+
+
+def _persian_new_password_fields(form: forms.Form) -> None:
+    form.fields["new_password1"].label = "گذرواژهٔ تازه"
+    form.fields["new_password1"].help_text = _STRENGTH_HINT
+    form.fields["new_password2"].label = "تکرار گذرواژهٔ تازه"
+    form.fields["new_password2"].help_text = ""
+    for name in ("new_password1", "new_password2"):
+        form.fields[name].widget.attrs.update({"dir": "ltr", "autocomplete": "new-password"})
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """A person changes their own password: the current one first."""
+
+    error_messages = {
+        **_NEW_PASSWORD_MESSAGES,
+        "password_incorrect": "گذرواژهٔ کنونی درست نیست. دوباره بنویسید.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "گذرواژهٔ کنونی"
+        self.fields["old_password"].widget.attrs.update({"dir": "ltr"})
+        _persian_new_password_fields(self)
+
+
+class ResetRequestForm(PasswordResetForm):
+    """The address a forgotten password's link goes to (nothing tells whether it is known)."""
+
+    email = forms.EmailField(
+        label="نشانی ایمیل",
+        max_length=254,
+        error_messages={
+            "required": "نشانی ایمیل حساب خود را بنویسید.",
+            "invalid": "این نشانی ایمیل درست نیست؛ مانند name@example.ir بنویسید.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The new password, from the link in the reset e-mail."""
+
+    error_messages = {**SetPasswordForm.error_messages, **_NEW_PASSWORD_MESSAGES}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _persian_new_password_fields(self)

@@ -1,4 +1,5 @@
-"""Login attempt limiting, counted in the shared cache (Redis in scale-out)."""
+"""Login attempt limiting and password-reset request limiting, counted in the shared cache
+(Redis in scale-out)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,18 @@ def register_failure(ip: str, username: str) -> None:
 
 def reset(ip: str, username: str) -> None:
     cache.delete(_keys(ip, username)[1])
+
+
+# Password-reset e-mails asked for, per address typed and per client IP, within the window
+# (settings may override both). The count does not depend on whether the address is known.
+RESET_LIMIT = 5
+RESET_WINDOW_SECONDS = 3600
+
+
+def reset_request_allowed(ip: str, email: str) -> bool:
+    """Count one reset request; False once the address or the IP is past the limit."""
+    limit = int(getattr(settings, "RAVABET_PASSWORD_RESET_LIMIT", RESET_LIMIT))
+    window = int(getattr(settings, "RAVABET_PASSWORD_RESET_WINDOW", RESET_WINDOW_SECONDS))
+    by_email = counters.increment(f"pwreset:email:{counters.key_part(email)}", window=window)
+    by_ip = counters.increment(f"pwreset:ip:{ip}", window=window)
+    return by_email <= limit and by_ip <= limit

@@ -1,20 +1,33 @@
-"""Log in (rate limited and audited), log out, and the person's own page with API tokens."""
+"""Log in (rate limited and audited), log out, the person's own page with API tokens, and
+passwords: change one's own, reset a forgotten one by e-mail (rate limited, audited)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from ravabet.accounts.forms import LoginForm, TokenForm
+from ravabet.accounts import ratelimit
+from ravabet.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    TokenForm,
+)
 from ravabet.core import audit
 from ravabet.core.organisation import selectors as agency_selectors
 from ravabet.core.tokens import services as api_services
@@ -114,3 +127,93 @@ def profile(request: HttpRequest) -> HttpResponse:
             "token_form": token_form,
         },
     )
+
+
+# --- passwords ------------------------------------------------------------------------------
+
+RESET_BLOCKED_MESSAGE = (
+    "درخواست بازنشانی گذرواژه برای این نشانی یا از این رایانه زیاد بود. "
+    "یک ساعت دیگر دوباره امتحان کنید."
+)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """A person changes their own password (the current one first); audited, and the
+    session stays logged in."""
+
+    form_class = ChangePasswordForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        with transaction.atomic():
+            audit.record(
+                actor=form.user, action="password.change", obj=form.user, request=self.request
+            )
+        messages.success(self.request, "گذرواژهٔ شما تغییر کرد.")
+        return response
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """A forgotten password: a link by e-mail to the address, if it is an active account's.
+    The answer is the same whether or not it is; requests are limited per address and IP."""
+
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        ip = audit.client_ip(self.request) or "unknown"
+        if not ratelimit.reset_request_allowed(ip, email):
+            return self.render_to_response(
+                self.get_context_data(form=form, blocked=True), status=429
+            )
+        users = list(form.get_users(email))
+        # The link in the e-mail is absolute on the site's public address, not the request's Host.
+        self.extra_email_context = {
+            "base_url": settings.RAVABET_BASE_URL,
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        response = super().form_valid(form)
+        if users:
+            with transaction.atomic():
+                for user in users:
+                    audit.record(
+                        actor=None, action="password.reset_request", obj=user, request=self.request
+                    )
+        return response
+
+
+class PasswordResetSent(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: a new password, once (the link stops working after)."""
+
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        with transaction.atomic():
+            audit.record(
+                actor=form.user, action="password.reset", obj=form.user, request=self.request
+            )
+        return response
+
+
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+password_change = PasswordChange.as_view()
+password_reset = PasswordReset.as_view()
+password_reset_sent = PasswordResetSent.as_view()
+password_reset_confirm = PasswordResetConfirm.as_view()
+password_reset_complete = PasswordResetComplete.as_view()
