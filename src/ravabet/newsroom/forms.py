@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 from django import forms
@@ -9,10 +10,60 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from ravabet.core.forms import JalaliDateField, JalaliDateTimeField
 from ravabet.core.organisation.models import Agency, County
+from ravabet.core.richtext import looks_like_html
 from ravabet.newsroom.models import Category, Release, Subscription
 from ravabet.newsroom.services import ReleaseInput, max_chars, split_tags
 
 TEXT_RTL = {"dir": "rtl"}
+
+
+class _PlainBody(HTMLParser):
+    """A stored body's text for the editor: <p> starts a paragraph, <br> is one line break.
+    `plain` turns False at any other markup (lists, bold, links, tables)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.plain = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and not attrs:
+            self.paragraphs.append("")
+        elif tag == "br" and not attrs and self.paragraphs:
+            self.paragraphs[-1] += "\n"
+        else:
+            self.plain = False
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in {"p", "br"}:
+            self.plain = False
+
+    def handle_data(self, data: str) -> None:
+        if not data.strip():
+            return
+        if not self.paragraphs or "\n" in data or "\r" in data:
+            self.plain = False  # text outside a paragraph, or a line break that is no <br>
+            return
+        self.paragraphs[-1] += data
+
+
+def editable_body(body_html: str) -> str:
+    """The stored body as the editor shows it, such that saving it unchanged stores the same
+    body (a save is a fixed point): paragraphs separated by a blank line, a line break inside a
+    paragraph as one newline. A body with other markup (a list, bold, a link) is shown as its
+    HTML, which the editor accepts and keeps as it is."""
+    if not body_html.strip():
+        return ""
+    parser = _PlainBody()
+    parser.feed(body_html)
+    parser.close()
+    text = "\n\n".join(p.strip() for p in parser.paragraphs if p.strip())
+    if not parser.plain or looks_like_html(text) or "\n\n" in "".join(parser.paragraphs):
+        return body_html
+    return text
 
 
 class CheckedText(forms.CharField):
@@ -83,6 +134,23 @@ class ReleaseForm(forms.Form):
     responds_to_title = CheckedText(
         label="عنوان گزارش پاسخ‌داده‌شده", limit="responds_to_title", required=False
     )
+    # The saved version the form was opened on (services.release_version): a stale form is
+    # refused instead of overwriting someone else's save.
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    # The writer saw the hard-wrap notice and chose to keep the line breaks.
+    keep_wraps = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            # Chosen in the form itself, so switching agency keeps what was typed.
+            self.fields["agency"] = forms.ModelChoiceField(
+                label="دستگاه",
+                queryset=agencies,
+                empty_label=None,
+                error_messages={"invalid_choice": "برای این دستگاه خبر نمی‌نویسید."},
+            )
+            self.order_fields(["agency"])
 
     def to_input(self) -> ReleaseInput:
         d = self.cleaned_data
@@ -104,14 +172,15 @@ class ReleaseForm(forms.Form):
 
     @classmethod
     def initial_for(cls, release: Release) -> dict[str, Any]:
-        from ravabet.core.richtext import body_text
+        from ravabet.newsroom.services import release_version
 
         return {
+            "version": release_version(release),
             "kind": release.kind,
             "kicker": release.kicker,
             "headline": release.headline,
             "lead": release.lead,
-            "body": body_text(release.body),
+            "body": editable_body(release.body),
             "tags": "، ".join(t.name for t in release.tags.all()),
             "category": release.category,
             "county": release.county,
@@ -136,6 +205,8 @@ class ApproveForm(forms.Form):
         required=False,
         help_text="به وقت تهران، مانند ۱۴۰۴/۰۲/۳۰ ۱۰:۰۰",
     )
+    # Sent by the «انتشار فوری» button after the warning that the time written has passed.
+    now = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CorrectionForm(forms.Form):
@@ -189,8 +260,32 @@ class SearchForm(forms.Form):
         label="نوع", choices=[("", "همه"), *Release.Kind.choices], required=False
     )
     county = forms.CharField(required=False)
-    since = JalaliDateField(label="از تاریخ", required=False)
-    until = JalaliDateField(label="تا تاریخ", required=False)
+    since = JalaliDateField(
+        label="از تاریخ",
+        required=False,
+        error_messages={
+            "invalid": "«از تاریخ» خوانده نشد؛ آن را به شکل ۱۴۰۴/۰۲/۳۰ بنویسید."
+            " جست‌وجو بدون آن انجام شد."
+        },
+    )
+    until = JalaliDateField(
+        label="تا تاریخ",
+        required=False,
+        error_messages={
+            "invalid": "«تا تاریخ» خوانده نشد؛ آن را به شکل ۱۴۰۴/۰۲/۳۰ بنویسید."
+            " جست‌وجو بدون آن انجام شد."
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or self.cleaned_data
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            data["since"], data["until"] = until, since
+            self.reversed_range = True
+        return data
+
+    reversed_range = False
 
 
 class SubscribeForm(forms.Form):

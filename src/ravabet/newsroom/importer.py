@@ -24,14 +24,51 @@ class ParsedRelease:
     paragraphs: list[str]
 
 
+# What a file that is not text is, by its first bytes, for a message that says so.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "یک تصویر PNG"),
+    (b"\xff\xd8\xff", "یک تصویر JPEG"),
+    (b"GIF87a", "یک تصویر GIF"),
+    (b"GIF89a", "یک تصویر GIF"),
+    (b"RIFF", "یک تصویر یا صدا (RIFF/WEBP)"),
+    (b"%PDF-", "یک PDF"),
+    (b"PK\x03\x04", "یک پروندهٔ فشرده یا Word/Excel (docx، xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "یک پروندهٔ Word یا Excel قدیمی (doc، xls)"),
+)
+_NOT_TEXT = (
+    "این پرونده {what} است، نه متن خبر. متن خبر را (روتیتر در سطر اول، تیتر در سطر دوم، سپس"
+    " متن) در پرونده‌ای .txt با کدگذاری UTF-8 ذخیره کنید و آن را وارد کنید؛"
+    "{hint}"
+)
+_PDF_HINT = " از PDF، متن را رونوشت کنید و در پرونده‌ای متنی بچسبانید."
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _not_text(what: str) -> ValidationError:
+    hint = _PDF_HINT if "PDF" in what else " تصویر و پیوست را پس از آن در صفحهٔ خبر بیفزایید."
+    return ValidationError(_NOT_TEXT.format(what=what, hint=hint), code="not_text")
+
+
 def decode(raw: bytes) -> str:
+    """The text of an imported file; a picture, a PDF or any other binary file is refused with
+    a message that says what it is (not a complaint about a missing headline)."""
     if len(raw) > MAX_BYTES:
         raise ValidationError("پرونده بزرگ‌تر از ۲ مگابایت است.")
-    for encoding in ("utf-8-sig", "utf-16", "cp1256"):
+    for signature, what in _SIGNATURES:
+        if raw.startswith(signature):
+            raise _not_text(what)
+    encodings = ("utf-16",) if raw.startswith(_UTF16_BOMS) else ("utf-8-sig", "cp1256")
+    for encoding in encodings:
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # Text has no control characters but line ends and tabs; a binary file of a kind not
+        # named above decodes as cp1256 (every byte is a character there) but has them.
+        controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\r\n\t\f")
+        if controls:
+            raise _not_text("پرونده‌ای غیرمتنی")
+        return text
     raise ValidationError("نویسه‌های پرونده خوانده نشد؛ آن را با کدگذاری UTF-8 ذخیره کنید.")
 
 

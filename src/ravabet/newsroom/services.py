@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,8 +26,16 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, jalali, pagecache, permissions, uploads, validation
-from ravabet.core.organisation.models import Agency, County
+from ravabet.core import (
+    audit,
+    jalali,
+    notifications,
+    pagecache,
+    permissions,
+    uploads,
+    validation,
+)
+from ravabet.core.organisation.models import Agency, County, Membership
 from ravabet.core.richtext import (
     body_text,
     clean_body,
@@ -53,6 +62,22 @@ PUBLIC_TOPIC = "releases"
 
 class ReleaseStateError(Exception):
     """The release is not in a state that allows this step; the message is Persian."""
+
+
+class StaleReleaseError(ReleaseStateError):
+    """Someone saved the release after this editor's form was opened: nothing was written.
+    `current` is the release as saved now, for the editor to show beside what was typed."""
+
+    def __init__(self, message: str, current: Release) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def release_version(release: Release) -> str:
+    """What the editor carries to detect a stale form: the moment of the last save, in µs."""
+    if release.updated_at is None:
+        return ""
+    return str(int(release.updated_at.timestamp() * 1_000_000))
 
 
 # --- the one check of what people send ---------------------------------------------------
@@ -216,6 +241,60 @@ def split_tags(text: str) -> list[str]:
     return [t for t in (p.strip() for p in re.split(r"[,،؛;\n]", text)) if t]
 
 
+# A line that ends one of these ends a sentence (or a list item, a heading's colon).
+_SENTENCE_END = tuple(".!?؟…:؛;»)\"'")
+# A hard-wrapped text: at least this many lines broken inside a paragraph, …
+MIN_WRAPPED_LINES = 3
+# … most of them (this share) in mid-sentence, and most (this share) within ±20% of the
+# median width of those lines, which is at least MIN_WRAP_WIDTH characters (a poem's or an
+# address's short lines are not wraps); see looks_hard_wrapped.
+WRAPPED_SHARE = 0.6
+MIN_WRAP_WIDTH = 45
+
+
+def looks_hard_wrapped(text: str) -> bool:
+    """Was this plain text cut into lines at a fixed width (pasted from a PDF or an e-mail)?
+
+    The rule, on the lines followed by another line of the same paragraph (a single line
+    break): there are at least three; most of them (60%) stop in mid-sentence (no . ! ؟ : at
+    the end); and most of those are full lines of a wrap: within 20% of their median width
+    (itself 45 characters or more), and too long to have taken the next line's first word
+    within the paragraph's widest line (what a wrap at a fixed width does). One line per
+    paragraph, a few deliberate line breaks, a poem, a table or a list of results are not
+    hard wraps (tested on the corpus's news); HTML is never taken for wrapped text.
+    """
+    if not text or re.search(r"<[a-zA-Z/][^>]*>", text):
+        return False
+    inner: list[tuple[str, str]] = []  # (line, the next line's first word)
+    widest: list[int] = []
+    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [" ".join(line.split()) for line in paragraph.split("\n") if line.strip()]
+        width = max((len(line) for line in lines), default=0)
+        for line, following in itertools.pairwise(lines):
+            inner.append((line, following.split(" ", 1)[0]))
+            widest.append(width)
+    if len(inner) < MIN_WRAPPED_LINES:
+        return False
+    mid = [(i, line) for i, (line, _) in enumerate(inner) if not line.endswith(_SENTENCE_END)]
+    if len(mid) < WRAPPED_SHARE * len(inner):
+        return False
+    widths = sorted(len(line) for _, line in mid)
+    median = widths[len(widths) // 2]
+    if median < MIN_WRAP_WIDTH:
+        return False
+    full = [
+        i
+        for i, line in mid
+        if abs(len(line) - median) <= 0.2 * median and len(line) + 1 + len(inner[i][1]) > widest[i]
+    ]
+    return len(full) >= WRAPPED_SHARE * len(mid)
+
+
+def reflow_preview(text: str) -> list[str]:
+    """The paragraphs the body would have if reflowed (the editor's preview), normalized."""
+    return [p.strip() for p in normalize(reflow(text)).split("\n\n") if p.strip()]
+
+
 def release_prepare(data: ReleaseInput) -> PreparedRelease:
     """Check and normalize a writer's input: everything slow, before any transaction."""
     data.check()
@@ -296,9 +375,46 @@ def _can_edit(actor: Any, release: Release) -> bool:
     return False
 
 
+def can_edit(actor: Any, release: Release) -> bool:
+    """May this person edit the release's text now (the editor asks before showing a form)."""
+    return permissions.can_write_for(actor, release.agency) and _can_edit(actor, release)
+
+
+def why_not_editable(actor: Any, release: Release) -> str:
+    """In Persian: why this person cannot edit the release now, and what to do instead."""
+    status = release.get_status_display()
+    if release.status == S.SUBMITTED:
+        what = (
+            "برای ویرایش، آن را «بازخوانی» کنید تا به پیش‌نویس برگردد."
+            if _is_writer(actor, release)
+            else "برای ویرایش، از مدیر روابط عمومی دستگاه بخواهید آن را برگرداند."
+        )
+        return f"این خبر برای تأیید فرستاده شده و در انتظار تأیید است. {what}"
+    if release.status == S.SCHEDULED:
+        return (
+            "این خبر تأیید و زمان‌بندی شده است و دیگر ویرایش نمی‌شود. برای ویرایش، از مدیر"
+            " روابط عمومی دستگاه بخواهید آن را «برگشت به نویسنده» کند."
+        )
+    if release.status == S.PUBLISHED:
+        return (
+            "این خبر منتشر شده است و ویرایش نمی‌شود؛ متن آن را با «اصلاحیه» در صفحهٔ خبر"
+            " درست کنید (کار مدیر روابط عمومی دستگاه یا اداره‌کل)."
+        )
+    if release.status == S.WITHDRAWN:
+        return "این خبر پس گرفته شده است و ویرایش نمی‌شود."
+    return f"این خبر در وضعیت «{status}» است و شما نمی‌توانید آن را ویرایش کنید."
+
+
 def release_update(
-    *, actor: Any, release: Release, data: ReleaseInput, request: HttpRequest | None = None
+    *,
+    actor: Any,
+    release: Release,
+    data: ReleaseInput,
+    request: HttpRequest | None = None,
+    version: str | None = None,
 ) -> SaveResult:
+    """Save the editor's text. With `version` (release_version() of the release the form was
+    opened on), a release saved by someone else since is refused with StaleReleaseError."""
     permissions.require(
         permissions.can_write_for(actor, release.agency), "شما برای این دستگاه خبر نمی‌نویسید."
     )
@@ -310,9 +426,13 @@ def release_update(
             "شما برای این دستگاه خبر نمی‌نویسید.",
         )
         if not _can_edit(actor, release):
-            raise ReleaseStateError(
-                f"این خبر در وضعیت «{release.get_status_display()}» است و ویرایش نمی‌شود؛"
-                " برای خبر منتشرشده «اصلاحیه» بنویسید."
+            raise ReleaseStateError(why_not_editable(actor, release))
+        if version is not None and version != release_version(release):
+            raise StaleReleaseError(
+                "این خبر پس از باز شدن این فرم، جای دیگری ذخیره شده است و تغییرات شما ذخیره"
+                " نشد. نسخهٔ ذخیره‌شده و متن شما کنار هم آمده‌اند: آن‌ها را یکی کنید و دوباره"
+                " ذخیره کنید.",
+                release,
             )
         prepared.apply_to(release)
         release.save()
@@ -389,6 +509,58 @@ def release_submit(*, actor: Any, release: Release, request: HttpRequest | None 
     )
     release.return_reason = ""
     release.save(update_fields=["status", "return_reason", "updated_at"])
+    notifications.notify(
+        [u for u in approvers_to_notify(release) if u.pk != actor.pk],
+        kind="release.submitted",
+        text=f"خبر «{release.headline}» از {release.agency.display_name} در انتظار تأیید شماست.",
+        link=release.get_backoffice_url(),
+        email=True,
+    )
+    return release
+
+
+def approvers_to_notify(release: Release) -> list[Any]:
+    """Who is told a release waits for approval: the agency's heads; for the directorate's
+    own releases, its staff (who approve for every agency, but are not told of each one)."""
+    roles = [Membership.Role.HEAD]
+    if release.agency.kind == Agency.Kind.DIRECTORATE:
+        roles.append(Membership.Role.OFFICER)
+    memberships = Membership.objects.filter(agency=release.agency, role__in=roles)
+    return [m.user for m in memberships.select_related("user").order_by("pk")]
+
+
+def _is_writer(actor: Any, release: Release) -> bool:
+    return (
+        actor is not None
+        and release.created_by_id is not None
+        and (release.created_by_id == getattr(actor, "pk", None))
+    )
+
+
+def release_recall(*, actor: Any, release: Release, request: HttpRequest | None = None) -> Release:
+    """The writer takes a submitted release back to draft, before it is approved or scheduled."""
+    with transaction.atomic():
+        release = Release.objects.select_for_update().select_related("agency").get(pk=release.pk)
+        permissions.require(
+            _is_writer(actor, release) and permissions.can_write_for(actor, release.agency),
+            "فقط نویسندهٔ خبر آن را بازخوانی می‌کند.",
+        )
+        if release.status != S.SUBMITTED:
+            raise ReleaseStateError(
+                "فقط خبری که در انتظار تأیید است بازخوانی می‌شود؛ این خبر در وضعیت"
+                f" «{release.get_status_display()}» است."
+            )
+        release.status = S.DRAFT
+        release.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="release.recall",
+            obj=release,
+            agency=release.agency,
+            from_state=S.SUBMITTED,
+            to_state=S.DRAFT,
+            request=request,
+        )
     return release
 
 
@@ -412,6 +584,13 @@ def release_return(
         release.return_reason = reason
         release.scheduled_for = None
         release.save(update_fields=["status", "return_reason", "scheduled_for", "updated_at"])
+        notifications.notify(
+            [release.created_by],
+            kind="release.returned",
+            text=f"خبر «{release.headline}» برای اصلاح برگشت: {reason}",
+            link=release.get_backoffice_url(),
+            email=True,
+        )
     return release
 
 
@@ -460,7 +639,7 @@ def release_approve(
                 )
             )
             return release
-        return _publish(release, at=now, prepared=prepared)
+        return _publish(release, at=now, prepared=prepared, actor=actor)
 
 
 def _publish(
@@ -468,6 +647,7 @@ def _publish(
     *,
     at: dt.datetime,
     prepared: release_search.PreparedEntry | None = None,
+    actor: Any = None,
 ) -> Release:
     """Inside the transaction, on the locked row: keys prepared from what the row no longer
     says (edited meanwhile) are dropped, and computed here instead."""
@@ -478,6 +658,13 @@ def _publish(
     release.save(update_fields=["status", "published_at", "updated_at"])
     release_search.index_release(release, prepared)
     pagecache.bump(PUBLIC_TOPIC)
+    notifications.notify(
+        [u for u in [release.created_by] if actor is None or u is None or u.pk != actor.pk],
+        kind="release.published",
+        text=f"خبر «{release.headline}» منتشر شد.",
+        link=release.get_backoffice_url(),
+        email=True,
+    )
     from ravabet.newsroom import tasks
 
     release_id = release.pk
@@ -726,3 +913,7 @@ def release_add_image(
 def _name_stem(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     return (stem if dot and stem and len(ext) <= 5 else name).strip() or "پیوست"
+
+
+# The newsroom's apps.py names the other steps; these are named here, with their service.
+audit.register_labels(actions={"release.recall": "بازخوانی خبر"}, states={})

@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ravabet.core import audit, permissions
+from ravabet.core import audit, jalali, permissions
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency, County
 from ravabet.core.pagecache import cached_page
@@ -119,6 +120,16 @@ def search(request: HttpRequest) -> HttpResponse:
         notes = []
         if request.GET.get("agency") and agency is None:
             notes.append("دستگاهی با این نام پیدا نشد؛ در همهٔ دستگاه‌ها جست‌وجو شد.")
+        # Said in the results, which htmx replaces: a date that was not read is not ignored
+        # silently, and a reversed range is searched the right way round, with a word.
+        for name in ("since", "until"):
+            notes += [str(e) for e in form.errors.get(name, [])]
+        if form.reversed_range:
+            notes.append(
+                "«از تاریخ» پس از «تا تاریخ» بود؛ جست‌وجو از "
+                f"{jalali.format_date(data['since'])} تا {jalali.format_date(data['until'])}"
+                " انجام شد."
+            )
         query = selectors.SearchQuery(
             q=request.GET.get("q", ""),
             agency=agency,
@@ -259,76 +270,154 @@ def bo_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _wrap_check(form: ReleaseForm, before: str | None = None) -> list[str] | None:
+    """The reflowed preview when the body looks hard-wrapped and the writer has not chosen yet
+    (reflow it, or keep the line breaks); None to save. A body unchanged since it was opened is
+    never asked about again (a save is a fixed point)."""
+    d = form.cleaned_data
+    body = d.get("body") or ""
+    if d.get("from_pdf") or d.get("keep_wraps") or body == before:
+        return None
+    if not services.looks_hard_wrapped(body):
+        return None
+    return services.reflow_preview(body)
+
+
 @login_required
 def bo_create(request: HttpRequest) -> HttpResponse:
     writable = list(permissions.writable_agencies(request.user))
     permissions.require(bool(writable), "شما برای هیچ دستگاهی خبر نمی‌نویسید.")
     agency = next((a for a in writable if a.slug == request.GET.get("agency")), writable[0])
-    form = ReleaseForm(request.POST or None)
+    choices = permissions.writable_agencies(request.user) if len(writable) > 1 else None
+    form = ReleaseForm(request.POST or None, agencies=choices, initial={"agency": agency})
+    reflowed = None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.release_create(
-                actor=request.user, agency=agency, data=form.to_input(), request=request
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            _flash_changes(request, result.changes)
-            messages.success(request, "پیش‌نویس ذخیره شد.")
-            return redirect(result.release.get_backoffice_url())
+        agency = form.cleaned_data.get("agency") or agency
+        reflowed = _wrap_check(form)
+        if reflowed is None:
+            try:
+                result = services.release_create(
+                    actor=request.user, agency=agency, data=form.to_input(), request=request
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                _flash_changes(request, result.changes)
+                messages.success(request, "پیش‌نویس ذخیره شد.")
+                return redirect(result.release.get_backoffice_url())
     return render(
         request,
         "newsroom/bo_edit.html",
-        {"form": form, "agency": agency, "writable": writable, "release": None},
+        {
+            "form": form,
+            "agency": agency,
+            "writable": writable,
+            "release": None,
+            "reflowed": reflowed,
+        },
     )
 
 
 @login_required
 def bo_edit(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release_for(request, pk)
-    form = ReleaseForm(request.POST or None, initial=ReleaseForm.initial_for(release))
+    if not services.can_edit(request.user, release):
+        # Said before any form is shown: why, and what to do instead (nothing typed is lost).
+        return render(
+            request,
+            "newsroom/bo_edit_locked.html",
+            {
+                "release": release,
+                "reason": services.why_not_editable(request.user, release),
+                "can_recall": _can_recall(request, release),
+            },
+            status=409 if request.method == "POST" else 200,
+        )
+    initial = ReleaseForm.initial_for(release)
+    form = ReleaseForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {"agency": release.agency, "release": release}
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.release_update(
-                actor=request.user, release=release, data=form.to_input(), request=request
-            )
-        except services.ReleaseStateError as exc:
-            messages.error(request, str(exc))
-            return redirect(release.get_backoffice_url())
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            _flash_changes(request, result.changes)
-            messages.success(request, "تغییرات ذخیره شد.")
-            return redirect(release.get_backoffice_url())
-    return render(
-        request,
-        "newsroom/bo_edit.html",
-        {"form": form, "agency": release.agency, "release": release},
+        context["reflowed"] = _wrap_check(form, before=initial["body"])
+        if context["reflowed"] is None:
+            try:
+                result = services.release_update(
+                    actor=request.user,
+                    release=release,
+                    data=form.to_input(),
+                    request=request,
+                    version=form.cleaned_data["version"] or None,
+                )
+            except services.StaleReleaseError as exc:
+                # Nothing lost: theirs as saved beside yours as typed; the form keeps yours and
+                # now carries the saved version, so saving again is a decision, not an accident.
+                current = exc.current
+                data = request.POST.copy()
+                data["version"] = services.release_version(current)
+                form = ReleaseForm(data, initial=initial)
+                form.is_valid()
+                form.add_error(None, str(exc))
+                context.update(
+                    {
+                        "stale": current,
+                        "stale_body": ReleaseForm.initial_for(current)["body"],
+                        "mine": request.POST,
+                    }
+                )
+                context["release"] = current
+                return render(
+                    request, "newsroom/bo_edit.html", {**context, "form": form}, status=409
+                )
+            except services.ReleaseStateError as exc:
+                messages.error(request, str(exc))
+                return redirect(release.get_backoffice_url())
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                _flash_changes(request, result.changes)
+                messages.success(request, "تغییرات ذخیره شد.")
+                return redirect(release.get_backoffice_url())
+    return render(request, "newsroom/bo_edit.html", {**context, "form": form})
+
+
+def _can_recall(request: HttpRequest, release: Release) -> bool:
+    return (
+        release.status == Release.Status.SUBMITTED
+        and release.created_by_id == request.user.pk
+        and permissions.can_write_for(request.user, release.agency)
     )
 
 
 @login_required
 def bo_detail(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release_for(request, pk)
+    return render(request, "newsroom/bo_detail.html", _detail_context(request, release))
+
+
+def _detail_context(request: HttpRequest, release: Release, **extra: Any) -> dict[str, Any]:
     user = request.user
-    return render(
-        request,
-        "newsroom/bo_detail.html",
-        {
-            "release": release,
-            "history": audit.entries_for(release),
-            "changes": request.session.pop("normalization_changes", None),
-            "can_write": permissions.can_write_for(user, release.agency),
-            "can_approve": permissions.can_approve_for(user, release.agency),
-            "can_feature": permissions.sees_all_agencies(user),
-            "approve_form": ApproveForm(),
-            "reason_form": ReasonForm(),
-            "correction_form": CorrectionForm(),
-            "image_form": ImageForm(),
-            "attachment_form": AttachmentForm(),
-        },
-    )
+    return {
+        "release": release,
+        "history": audit.entries_for(release),
+        "changes": request.session.pop("normalization_changes", None),
+        "can_write": permissions.can_write_for(user, release.agency),
+        "can_approve": permissions.can_approve_for(user, release.agency),
+        "can_feature": permissions.sees_all_agencies(user),
+        "can_recall": _can_recall(request, release),
+        "approve_form": ApproveForm(),
+        "reason_form": ReasonForm(),
+        "correction_form": CorrectionForm(),
+        "image_form": ImageForm(),
+        "attachment_form": AttachmentForm(),
+        **extra,
+    }
+
+
+class _ConfirmPastTime(Exception):
+    """Approving with a time already past: the head is asked before it publishes at once."""
+
+    def __init__(self, form: ApproveForm) -> None:
+        super().__init__()
+        self.form = form
 
 
 def _form_errors(form: forms.Form) -> ValidationError:
@@ -344,6 +433,9 @@ def _do_approve(request: HttpRequest, release: Release) -> str:
     form = ApproveForm(request.POST)
     if not form.is_valid():
         raise _form_errors(form)
+    publish_at = form.cleaned_data["publish_at"]
+    if publish_at is not None and publish_at <= timezone.now() and not form.cleaned_data["now"]:
+        raise _ConfirmPastTime(form)
     release = services.release_approve(
         actor=request.user,
         release=release,
@@ -351,6 +443,11 @@ def _do_approve(request: HttpRequest, release: Release) -> str:
         request=request,
     )
     return "خبر منتشر شد." if release.status == Release.Status.PUBLISHED else "خبر زمان‌بندی شد."
+
+
+def _do_recall(request: HttpRequest, release: Release) -> str:
+    services.release_recall(actor=request.user, release=release, request=request)
+    return "خبر بازخوانی شد و دوباره پیش‌نویس است؛ پس از ویرایش دوباره بفرستید."
 
 
 def _do_return(request: HttpRequest, release: Release) -> str:
@@ -421,6 +518,7 @@ def _do_attachment(request: HttpRequest, release: Release) -> str:
 
 _ACTIONS: dict[str, Callable[[HttpRequest, Release], str]] = {
     "submit": _do_submit,
+    "recall": _do_recall,
     "approve": _do_approve,
     "return": _do_return,
     "withdraw": _do_withdraw,
@@ -442,6 +540,21 @@ def bo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     release = _release_for(request, pk)
     try:
         messages.success(request, handler(request, release))
+    except _ConfirmPastTime as exc:
+        when = jalali.format_datetime(exc.form.cleaned_data["publish_at"])
+        return render(
+            request,
+            "newsroom/bo_detail.html",
+            _detail_context(
+                request,
+                release,
+                approve_form=exc.form,
+                approve_warning=(
+                    f"زمانی که برای انتشار نوشتید ({when}) گذشته است. اگر تأیید کنید، خبر"
+                    " همین حالا منتشر می‌شود؛ برای زمان‌بندی، زمانی در آینده بنویسید."
+                ),
+            ),
+        )
     except services.ReleaseStateError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
