@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jdatetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -204,26 +205,29 @@ def test_two_editors_at_once_the_second_save_is_refused_and_both_texts_are_shown
 # --- 5. approving with a time in the past ------------------------------------------------
 
 
+def _jalali(moment: dt.datetime) -> str:
+    """A moment as the head types it: Tehran wall-clock time, «۱۴۰۴/۰۲/۳۰ ۱۰:۰۰»."""
+    local = jalali.to_local(moment)
+    return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+
+
 def test_approving_with_a_past_time_warns_and_asks_before_publishing(world: Any) -> None:
     release = make_release(actor=world.officer_roads, agency=world.roads, status="submitted")
     client = Client()
     client.force_login(world.head_roads)
-    past = jalali.format_short_datetime(timezone.now() - dt.timedelta(hours=3))
-    past = re.sub(r"[^\d۰-۹/: ]", "", past).strip()
     action = f"/backoffice/newsroom/{release.pk}/approve/"
-    when = timezone.localtime(timezone.now() - dt.timedelta(hours=3))
-    import jdatetime
+    past = _jalali(timezone.now() - dt.timedelta(hours=3))
 
-    text = jdatetime.datetime.fromgregorian(datetime=when).strftime("%Y/%m/%d %H:%M")
-    response = client.post(action, {"publish_at": text})
+    response = client.post(action, {"publish_at": past})
     html = response.content.decode()
     assert response.status_code == 200
     assert "گذشته است" in html
-    assert "انتشار فوری" in html
+    assert "همین حالا منتشر می‌شود" in html
+    assert 'name="now"' in html and "انتشار فوری" in html
     release.refresh_from_db()
     assert release.status == S.SUBMITTED
 
-    client.post(action, {"publish_at": text, "now": "on"})
+    client.post(action, {"publish_at": past, "now": "on"})
     release.refresh_from_db()
     assert release.status == S.PUBLISHED
 
@@ -232,11 +236,8 @@ def test_approving_with_a_future_time_schedules_without_asking(world: Any) -> No
     release = make_release(actor=world.officer_roads, agency=world.roads, status="submitted")
     client = Client()
     client.force_login(world.head_roads)
-    import jdatetime
-
-    when = timezone.localtime(timezone.now() + dt.timedelta(days=2))
-    text = jdatetime.datetime.fromgregorian(datetime=when).strftime("%Y/%m/%d %H:%M")
-    client.post(f"/backoffice/newsroom/{release.pk}/approve/", {"publish_at": text})
+    future = _jalali(timezone.now() + dt.timedelta(days=2))
+    client.post(f"/backoffice/newsroom/{release.pk}/approve/", {"publish_at": future})
     release.refresh_from_db()
     assert release.status == S.SCHEDULED
 
