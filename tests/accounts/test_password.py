@@ -88,6 +88,24 @@ def test_a_wrong_current_password_is_refused_in_persian(world: Any, password: st
     assert not AuditEntry.objects.filter(action="password.change").exists()
 
 
+def test_guessing_the_current_password_is_stopped(world: Any, password: str) -> None:
+    client = _logged_in(world.officer_roads)
+    for n in range(5):
+        client.post(
+            "/accounts/password/change/",
+            {"old_password": f"guess{n}", "new_password1": NEW, "new_password2": NEW},
+        )
+    # Now even the right one is refused for a while, in Persian.
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": password, "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 200
+    assert "پانزده دقیقهٔ دیگر دوباره امتحان کنید" in response.content.decode()
+    world.officer_roads.refresh_from_db()
+    assert world.officer_roads.check_password(password)
+
+
 def test_the_change_page_needs_a_login() -> None:
     response = Client().get("/accounts/password/change/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -112,6 +130,7 @@ def test_a_forgotten_password_is_reset_end_to_end(world: Any, password: str, set
     assert message.to == ["officer.roads@ravabet.example"]
     assert "بازنشانی گذرواژه" in message.subject and "\n" not in message.subject
     assert "سلام" in message.body and "officer.roads" in message.body
+    assert "تا ۳ روز معتبر است" in message.body  # Django's three days, in Persian digits
     link = _reset_link()
     # Absolute, on the site's public address, not the test request's host.
     assert link.startswith("https://ravabet.tehran.example/accounts/password/reset/")

@@ -143,6 +143,15 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["old_password"].widget.attrs.update({"dir": "ltr"})
         _persian_new_password_fields(self)
 
+    def clean_old_password(self) -> str:
+        if ratelimit.change_blocked(self.user.pk):
+            raise ValidationError(BLOCKED_MESSAGE, code="blocked")
+        try:
+            return str(super().clean_old_password())
+        except ValidationError:
+            ratelimit.register_change_failure(self.user.pk)
+            raise
+
 
 class ResetRequestForm(PasswordResetForm):
     """The address a forgotten password's link goes to (nothing tells whether it is known)."""

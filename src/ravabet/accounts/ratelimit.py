@@ -42,3 +42,17 @@ def reset_request_allowed(ip: str, email: str) -> bool:
     by_email = counters.increment(f"pwreset:email:{counters.key_part(email)}", window=window)
     by_ip = counters.increment(f"pwreset:ip:{ip}", window=window)
     return by_email <= limit and by_ip <= limit
+
+
+def _change_key(user_id: int) -> str:
+    return f"pwchange-fail:user:{user_id}"
+
+
+def change_blocked(user_id: int) -> bool:
+    """Too many wrong current passwords on the change form (a session left open is not a
+    licence to guess the password)."""
+    return counters.count(_change_key(user_id)) >= settings.LOGIN_RATE_LIMIT
+
+
+def register_change_failure(user_id: int) -> None:
+    counters.increment(_change_key(user_id), window=settings.LOGIN_RATE_WINDOW_SECONDS)

@@ -131,11 +131,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 # --- passwords ------------------------------------------------------------------------------
 
-RESET_BLOCKED_MESSAGE = (
-    "درخواست بازنشانی گذرواژه برای این نشانی یا از این رایانه زیاد بود. "
-    "یک ساعت دیگر دوباره امتحان کنید."
-)
-
 
 class PasswordChange(auth_views.PasswordChangeView):
     """A person changes their own password (the current one first); audited, and the
