@@ -36,6 +36,7 @@ class _FormValues(HTMLParser):
         self.forms = -1
         self.inside = False
         self.values: dict[str, Any] = {}
+        self.textareas: list[str] = []
         self._textarea: str | None = None
         self._select: str | None = None
         self._option: str | None = None
@@ -56,6 +57,7 @@ class _FormValues(HTMLParser):
                 self.values[name] = a.get("value", "")
         elif tag == "textarea":
             self._textarea = name
+            self.textareas.append(name)
             self.values[name] = ""
         elif tag == "select":
             self._select = name
@@ -79,9 +81,11 @@ def form_values(html: str, index: int = 0) -> dict[str, Any]:
     parser = _FormValues(index)
     parser.feed(html)
     values = parser.values
-    for name, value in values.items():
-        if isinstance(value, str) and value.startswith("\n"):
-            values[name] = value[1:]  # a browser drops a textarea's first newline
+    for name in parser.textareas:
+        value = values[name]
+        if value.startswith("\n"):
+            value = value[1:]  # a browser drops a textarea's first newline …
+        values[name] = value.replace("\n", "\r\n")  # … and sends its lines with CRLF
     return values
 
 

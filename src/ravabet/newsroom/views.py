@@ -275,7 +275,7 @@ def _wrap_check(form: ReleaseForm, before: str | None = None) -> list[str] | Non
     (reflow it, or keep the line breaks); None to save. A body unchanged since it was opened is
     never asked about again (a save is a fixed point)."""
     d = form.cleaned_data
-    body = d.get("body") or ""
+    body = (d.get("body") or "").replace("\r\n", "\n")  # browsers send CRLF
     if d.get("from_pdf") or d.get("keep_wraps") or body == before:
         return None
     if not services.looks_hard_wrapped(body):
