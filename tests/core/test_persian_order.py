@@ -58,6 +58,9 @@ def test_county_lists_in_persian_order(counties: None, world: Any, client: Any) 
     select = re.search(r'<select name="county".*?</select>', html, re.S)
     assert select is not None
     assert _order(select.group(0), NAMES) == PERSIAN
+    # The desk inbox's county filter.
+    html = client.get("/backoffice/desk/").content.decode()
+    assert _order(html, NAMES) == PERSIAN
 
 
 def test_agencies_in_persian_order(world: Any) -> None:
@@ -67,7 +70,13 @@ def test_agencies_in_persian_order(world: Any) -> None:
     assert names == ["اداره‌کل پست", "اداره‌کل ورزش و جوانان"]
 
 
-def test_a_page_of_a_list_keeps_the_database_order(counties: None) -> None:
-    # A slice is not re-sorted in Python (pages would overlap); whole lists are.
-    assert len(County.objects.all()[:3]) == 3
-    assert list(County.objects.values_list("name", flat=True).order_by("name")) == sorted(NAMES)
+def test_a_slice_holds_the_database_rows_in_persian_order(counties: None) -> None:
+    # The desk's filters read counties as County.objects.order_by("name")[:500].
+    ours = County.objects.filter(name__in=NAMES).order_by("name")
+    assert [c.name for c in ours[:500]] == PERSIAN
+    # A page holds the rows the database gives for it (pages never overlap), sorted.
+    first, rest = list(ours[:3]), list(ours[3:])
+    assert {c.name for c in first} == set(sorted(NAMES)[:3])
+    assert not {c.pk for c in first} & {c.pk for c in rest}
+    # values() is the database's order, untouched.
+    assert list(ours.values_list("name", flat=True)) == sorted(NAMES)

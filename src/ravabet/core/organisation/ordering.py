@@ -2,7 +2,7 @@
 
 Neither SQLite nor every PostgreSQL build knows a Persian collation, so lists of counties and
 agencies (small tables) are ordered in Python: their QuerySet sorts what it fetched by
-``persian_sort_key`` when it was asked for name order (the model's default) and not sliced.
+``persian_sort_key`` when it was asked for name order (the model's default).
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ _NAME_ORDER = ((), ("name",), ("name", "pk"), ("name", "id"))
 class PersianNameQuerySet(models.QuerySet[M]):
     """Rows fetched in name order come out in Persian alphabetical order.
 
-    Only a whole list is re-sorted (a slice keeps the database's order, so pages stay
-    consistent); rows asked in any other order and values() are left alone.
+    A slice is the database's rows for that slice, sorted among themselves: a whole list (or
+    a slice as long as the table, [:500]) comes out in Persian order; pages keep their rows.
+    Rows asked in any other order and values() are left alone.
     """
 
     def _fetch_all(self) -> None:
@@ -78,8 +79,6 @@ class PersianNameQuerySet(models.QuerySet[M]):
 
     def _sorts_by_name(self) -> bool:
         query = self.query
-        if query.low_mark or query.high_mark is not None:
-            return False
         if self._iterable_class is not models.query.ModelIterable:
             return False
         if not query.order_by:
