@@ -153,3 +153,18 @@ def test_a_long_list_shows_its_first_items_and_counts_them_all(world: Any) -> No
     assert '<span class="badge">۱۲</span>' in drafts
     assert drafts.count("<li>") == selectors.TODO_LIMIT
     assert "فهرست کامل (۱۲)" in drafts and "?status=draft" in drafts
+
+
+def test_the_administrator_approves_for_every_agency_too(world: Any, desk: dict[str, Any]) -> None:
+    waiting = _section(_home(world.admin), "در انتظار تأیید من")
+    assert "آزادراه شمال" in waiting and "بیمارستان تازه" in waiting
+
+
+def test_a_long_return_reason_is_cut_on_the_home(world: Any) -> None:
+    release = make_release(
+        actor=world.officer_roads, agency=world.roads, headline="گزارش بلند", status="submitted"
+    )
+    services.release_return(actor=world.head_roads, release=release, reason="الف " * 400)
+    returned = _section(_home(world.officer_roads), "بازگشته به من برای اصلاح")
+    assert "گزارش بلند" in returned and "…" in returned
+    assert returned.count("الف") < 200
