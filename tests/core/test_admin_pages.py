@@ -188,3 +188,15 @@ def test_an_officer_cannot_open_the_admin(world: Any, newsroom: dict[str, Any]) 
     client.force_login(world.head_roads)
     response = client.get(reverse("admin:newsroom_release_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["admin:agencies_agency_changelist", "admin:agencies_county_changelist", "admin:index"],
+)
+def test_the_other_admin_pages_still_open_with_persian_counts(
+    admin_client: Client, url: str
+) -> None:
+    html = _text(admin_client.get(reverse(url)))
+    if url != "admin:index":
+        assert not LATIN_DIGIT.search(_paginator(html))
