@@ -111,6 +111,25 @@ def test_the_change_page_needs_a_login() -> None:
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+@pytest.fixture
+def ask_reset(django_capture_on_commit_callbacks: Any) -> Any:
+    """Post the forgotten-password form as a browser does, then run what the worker would: the
+    e-mails it was asked to send."""
+    from django_tasks_db.models import DBTaskResult
+
+    from ravabet.accounts import tasks
+
+    def ask(client: Client, email: str, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/password/reset/", {"email": email}, **kwargs)
+        for job in DBTaskResult.objects.filter(task_path__endswith="send_password_reset"):
+            tasks.send_password_reset.call(*job.args_kwargs["args"])
+            job.delete()
+        return response
+
+    return ask
+
+
 def _reset_link() -> str:
     (message,) = mail.outbox
     match = re.search(r"https?://\S+/accounts/password/reset/\S+/\S+/", message.body)
@@ -118,12 +137,12 @@ def _reset_link() -> str:
     return match.group(0)
 
 
-def test_a_forgotten_password_is_reset_end_to_end(world: Any, password: str, settings: Any) -> None:
+def test_a_forgotten_password_is_reset_end_to_end(
+    world: Any, password: str, settings: Any, ask_reset: Any
+) -> None:
     settings.RAVABET_BASE_URL = "https://ravabet.tehran.example"
     client = Client()
-    response = client.post(
-        "/accounts/password/reset/", {"email": "OFFICER.roads@ravabet.example"}, follow=True
-    )
+    response = ask_reset(client, "OFFICER.roads@ravabet.example", follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/password/reset/sent/"
     assert "نامه را ببینید" in response.content.decode()
     (message,) = mail.outbox
@@ -163,9 +182,9 @@ def test_a_forgotten_password_is_reset_end_to_end(world: Any, password: str, set
     assert login.redirect_chain[-1][0] == "/backoffice/"
 
 
-def test_an_unknown_address_gets_the_same_page_and_no_mail(world: Any) -> None:
-    known = Client().post("/accounts/password/reset/", {"email": "officer.roads@ravabet.example"})
-    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@ravabet.example"})
+def test_an_unknown_address_gets_the_same_page_and_no_mail(world: Any, ask_reset: Any) -> None:
+    known = ask_reset(Client(), "officer.roads@ravabet.example")
+    unknown = ask_reset(Client(), "nobody@ravabet.example")
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     sent_known = Client().get(known["Location"]).content.decode()
@@ -182,12 +201,11 @@ def test_an_invalid_address_is_refused_in_persian() -> None:
     assert not mail.outbox
 
 
-def test_reset_requests_are_limited_per_address(world: Any) -> None:
-    address = {"email": "officer.roads@ravabet.example"}
+def test_reset_requests_are_limited_per_address(world: Any, ask_reset: Any) -> None:
+    address = "officer.roads@ravabet.example"
     for n in range(5):
-        response = Client(REMOTE_ADDR=f"10.0.0.{n}").post("/accounts/password/reset/", address)
-        assert response.status_code == 302
-    blocked = Client(REMOTE_ADDR="10.0.0.99").post("/accounts/password/reset/", address)
+        assert ask_reset(Client(REMOTE_ADDR=f"10.0.0.{n}"), address).status_code == 302
+    blocked = ask_reset(Client(REMOTE_ADDR="10.0.0.99"), address)
     assert blocked.status_code == 429
     assert "یک ساعت دیگر دوباره امتحان کنید" in blocked.content.decode()
     assert len(mail.outbox) == 5
@@ -200,21 +218,35 @@ def test_reset_requests_are_limited_per_address(world: Any) -> None:
     assert other_ip.status_code == 429
 
 
-def test_reset_requests_are_limited_per_ip(world: Any) -> None:
+def test_reset_requests_are_limited_per_ip(world: Any, ask_reset: Any) -> None:
     client = Client(REMOTE_ADDR="10.9.9.9")
     for n in range(5):
-        assert (
-            client.post("/accounts/password/reset/", {"email": f"a{n}@x.example"}).status_code
-            == 302
-        )
-    response = client.post("/accounts/password/reset/", {"email": "officer.roads@ravabet.example"})
+        assert ask_reset(client, f"a{n}@x.example").status_code == 302
+    response = ask_reset(client, "officer.roads@ravabet.example")
     assert response.status_code == 429
     assert not mail.outbox
     # Another computer still can.
     assert (
-        Client(REMOTE_ADDR="10.8.8.8")
-        .post("/accounts/password/reset/", {"email": "officer.roads@ravabet.example"})
-        .status_code
+        ask_reset(Client(REMOTE_ADDR="10.8.8.8"), "officer.roads@ravabet.example").status_code
         == 302
     )
     assert len(mail.outbox) == 1
+
+
+def test_the_mail_leaves_from_the_worker_and_no_token_waits_in_the_queue(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from ravabet.accounts import tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password/reset/", {"email": "officer.roads@ravabet.example"})
+    assert not mail.outbox  # the request answered without waiting for the mail server
+    (job,) = DBTaskResult.objects.filter(task_path__endswith="send_password_reset")
+    assert job.args_kwargs["args"] == [world.officer_roads.pk]
+    # An account switched off in the meantime gets nothing.
+    world.officer_roads.is_active = False
+    world.officer_roads.save()
+    assert tasks.send_password_reset.call(world.officer_roads.pk) is False
+    assert not mail.outbox
