@@ -247,7 +247,7 @@ class PreparedArticle:
 
     @property
     def original(self) -> dict[str, str]:
-        return unpack_json(self.original_packed)  # type: ignore[no-any-return]
+        return unpack_json(self.original_packed)
 
 
 def _clean(value: Any, limit: int) -> str:
