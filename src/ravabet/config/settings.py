@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ravabet.desk",
     "ravabet.monitoring",
     "ravabet.surveys",
+    "ravabet.distribution",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -428,6 +429,9 @@ RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = env_bool("RAVABET_MONITORING_ALLOW_PRIV
 RAVABET_MONITORING_IMPORT_CACHE_MB = int(
     os.environ.get("RAVABET_MONITORING_IMPORT_CACHE_MB", "256")
 )
+# The key channel tokens are encrypted under (distribution/crypto.py); empty: derived from
+# SECRET_KEY. Changing it makes stored tokens unreadable (each channel asks for its token again).
+RAVABET_CHANNEL_KEY = os.environ.get("RAVABET_CHANNEL_KEY", "")
 # Surveys: new responses to one survey from one address an hour, and mobile codes asked for
 # from one address an hour (surveys/views/public.py; a Persian 429 page past them).
 RAVABET_SURVEY_RESPONSES_PER_IP_HOUR = int(

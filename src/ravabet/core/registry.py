@@ -171,3 +171,40 @@ def needs_sources() -> list[NeedsSource]:
     """The registered sources in order; the surveys' own is always one of them, the citizen
     desk's and monitoring's when those apps are installed."""
     return sorted(_needs_sources.values(), key=lambda s: (s.order, s.key))
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section a capability adds to another's page about an object — e.g. the deliveries of a
+    release to messenger channels on the release's back-office page — without the page's
+    capability knowing it: `context(user, obj)` gives the template's context, or None to
+    show nothing to this person. Rendered by `{% object_panels "<target>" obj %}`
+    (core/templatetags/panels.py) inside a titled <section>."""
+
+    target: str  # «newsroom.release»
+    key: str
+    title: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int
+
+
+_panels: dict[tuple[str, str], Panel] = {}
+
+
+def register_panel(
+    target: str,
+    key: str,
+    title: str,
+    template: str,
+    context: Callable[[Any, Any], dict[str, Any] | None],
+    *,
+    order: int = 100,
+) -> None:
+    _panels[(target, key)] = Panel(target, key, title, template, context, order)
+
+
+def panels(target: str) -> list[Panel]:
+    return sorted(
+        (p for p in _panels.values() if p.target == target), key=lambda p: (p.order, p.key)
+    )

@@ -32,6 +32,7 @@ from ravabet.core import (
     notifications,
     pagecache,
     permissions,
+    signals,
     uploads,
     validation,
 )
@@ -671,6 +672,7 @@ def _publish(
 
     release_id = release.pk
     transaction.on_commit(lambda: tasks.notify_subscribers.enqueue(release_id))
+    signals.announce("release", pk=release_id, event="published", agency_id=release.agency_id)
     return release
 
 
@@ -741,6 +743,7 @@ def release_withdraw(
         )
         release_search.index_release(release)
         pagecache.bump(PUBLIC_TOPIC)
+        signals.announce("release", pk=release.pk, event="withdrawn", agency_id=release.agency_id)
     return release
 
 
@@ -790,6 +793,7 @@ def release_correct(
         correction = Correction.objects.create(release=release, note=note, created_by=actor)
         release_search.index_release(release, prepared)
         pagecache.bump(PUBLIC_TOPIC)
+        signals.announce("release", pk=release.pk, event="corrected", agency_id=release.agency_id)
     return correction
 
 

@@ -1,0 +1,16 @@
+"""Every release out: messenger channels (Bale, Telegram, Eitaa, webhooks), deliveries posted
+exactly once, the press list with embargo and private previews."""
+
+from django.apps import AppConfig
+
+
+class DistributionConfig(AppConfig):
+    name = "ravabet.distribution"
+    label = "distribution"
+    verbose_name = "ارسال به پیام‌رسان‌ها و خبرنگاران"
+
+    def ready(self) -> None:
+        from ravabet.core import signals
+        from ravabet.distribution import receivers
+
+        signals.content_changed.connect(receivers.content_changed, dispatch_uid="distribution")
