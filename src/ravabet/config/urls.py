@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("ravabet.desk.urls")),
     path("", include("ravabet.monitoring.urls")),
     path("", include("ravabet.surveys.urls")),
+    path("", include("ravabet.distribution.urls")),
     path("", include("ravabet.core.urls")),
     path("", include("ravabet.agencies.urls")),
     path("accounts/", include("ravabet.accounts.urls")),

@@ -11,6 +11,8 @@ class DistributionConfig(AppConfig):
 
     def ready(self) -> None:
         from ravabet.core import signals
-        from ravabet.distribution import receivers
+        from ravabet.distribution import delivery, press, receivers
 
         signals.content_changed.connect(receivers.content_changed, dispatch_uid="distribution")
+        delivery.register()  # channels and deliveries
+        press.register()  # the press list, embargo, previews
