@@ -319,3 +319,41 @@ def test_a_failed_mail_is_recorded_and_sent_on_the_next_run(
     assert tasks_press.send_public_link.call(release.pk, world.roads.pk) == 1
     mailing.refresh_from_db()
     assert mailing.sent_at is not None and mailing.error == ""
+
+
+def test_preview_dies_when_the_release_is_returned_and_for_a_departed_sender(
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    journalist(world.roads, "ok@example.ir")
+    release = scheduled(world, django_capture_on_commit_callbacks)
+    send_embargo(world, release, django_capture_on_commit_callbacks)
+    token = LINK.search(mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    assert client.get(f"/press/{token}/").status_code == 200
+    # The head who sent it leaves the agency: the link no longer opens.
+    world.head_roads.memberships.all().delete()
+    assert client.get(f"/press/{token}/").status_code == 404
+    PreviewLink.objects.update(created_by=world.directorate_staff)
+    assert client.get(f"/press/{token}/").status_code == 200
+    newsroom_services.release_return(
+        actor=world.directorate_staff, release=release, reason="زمان مناسب نیست"
+    )
+    assert client.get(f"/press/{token}/").status_code == 404
+
+
+def test_the_directorate_sends_for_any_agency_and_a_deactivated_journalist_gets_no_public_link(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    a = journalist(world.roads, "a@example.ir")
+    journalist(world.roads, "b@example.ir")
+    release = scheduled(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.press_send_embargo(actor=world.directorate_staff, release=release) == 2
+    services.journalist_set_active(actor=world.officer_roads, journalist=a, active=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom_services.release_publish_due(now=release.scheduled_for)
+    job = DBTaskResult.objects.get(task_path="ravabet.distribution.tasks_press.send_public_link")
+    tasks_press.send_public_link.call(*job.args_kwargs["args"])
+    assert [m.to for m in mail.outbox] == [["b@example.ir"]]
