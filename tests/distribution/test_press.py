@@ -143,6 +143,10 @@ def test_persian_validation_of_a_journalist(world: Any, client: Any) -> None:
         url, {"name": "زهرا", "outlet": "ایرنا", "email": "z@e.ir", "beats": many}
     )
     assert "حوزه پذیرفته نمی‌شود" in response.content.decode()
+    response = client.post(url, {"name": "", "outlet": "ر" * 201, "email": "z@e.ir"})
+    text = response.content.decode()
+    assert "نام خبرنگار را بنویسید" in text
+    assert "بیش از ۲۰۰ نویسه پذیرفته نمی‌شود" in text  # Persian digits, Persian message
     assert not Journalist.objects.exists()
     client.post(url, {"name": "زهرا", "outlet": "ایرنا", "email": "z@e.ir", "beats": ""})
     again = client.post(url, {"name": "مریم", "outlet": "ایسنا", "email": "Z@E.ir", "beats": ""})

@@ -94,20 +94,25 @@ class JournalistInput:
         outlet = " ".join(normalize(self.outlet or "").split())
         email = (self.email or "").strip().lower()
         beats_text = self.beats or ""
-        check_texts(
-            [
-                ("name", name, LABELS["name"], LIMITS["name"]),
-                ("outlet", outlet, LABELS["outlet"], LIMITS["outlet"]),
-                ("email", email, LABELS["email"], LIMITS["email"]),
-                ("beats", beats_text, LABELS["beats"], LIMITS["beats"]),
-            ]
-        )
         errors: dict[str, str] = {}
-        if not name:
+        try:
+            check_texts(
+                [
+                    ("name", name, LABELS["name"], LIMITS["name"]),
+                    ("outlet", outlet, LABELS["outlet"], LIMITS["outlet"]),
+                    ("email", email, LABELS["email"], LIMITS["email"]),
+                    ("beats", beats_text, LABELS["beats"], LIMITS["beats"]),
+                ]
+            )
+        except ValidationError as exc:
+            errors = {field: messages[0] for field, messages in exc.message_dict.items()}
+        if not name and "name" not in errors:
             errors["name"] = "نام خبرنگار را بنویسید."
-        if not outlet:
+        if not outlet and "outlet" not in errors:
             errors["outlet"] = "نام رسانه را بنویسید."
-        if not email:
+        if "email" in errors:
+            pass
+        elif not email:
             errors["email"] = "رایانامهٔ خبرنگار را بنویسید."
         else:
             try:
@@ -115,7 +120,9 @@ class JournalistInput:
             except ValidationError:
                 errors["email"] = "رایانامه درست نیست؛ مانند name@example.ir بنویسید."
         beats = parse_beats(beats_text)
-        if len(beats) > MAX_BEATS:
+        if "beats" in errors:
+            pass
+        elif len(beats) > MAX_BEATS:
             errors["beats"] = f"بیش از {jalali.format_number(MAX_BEATS)} حوزه پذیرفته نمی‌شود."
         elif any(len(b) > MAX_BEAT_CHARS for b in beats):
             errors["beats"] = (
