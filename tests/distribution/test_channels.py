@@ -341,3 +341,41 @@ def test_the_token_is_kept_encrypted_and_shown_only_by_its_hint(world: Any, bot:
     assert TOKEN.encode() not in stored
     assert crypto.decrypt(stored) == TOKEN
     assert channel.token_hint == "…oken"
+
+
+def test_a_release_published_at_its_scheduled_minute_is_posted_too(
+    world: Any, bot: BotServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    _channel(world, bot)
+    release = make_release(actor=world.head_roads, agency=world.roads, status="submitted")
+    newsroom.release_approve(
+        actor=world.head_roads,
+        release=release,
+        publish_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    assert not Delivery.objects.exists()  # not before its minute
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.release_publish_due(now=timezone.now() + dt.timedelta(hours=2))
+    assert _run_deliveries() == ["sent"]
+    assert bot.posts[0][1]["text"].endswith(BASE + release.get_absolute_url())
+
+
+def test_the_sweep_marks_a_delivery_a_dead_worker_left_as_unknown_and_sends_due_retries(
+    world: Any, bot: BotServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    _channel(world, bot)
+    first = _publish(world, django_capture_on_commit_callbacks)
+    second = _publish(world, django_capture_on_commit_callbacks, headline="خبر دوم")
+    default_task_backend.clear()  # type: ignore[attr-defined]  (the tasks were lost)
+    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    Delivery.objects.filter(content_id=first.pk).update(status="sending", sending_since=long_ago)
+    Delivery.objects.filter(content_id=second.pk).update(created_at=long_ago)
+    assert tasks.sweep_deliveries.call() == 2
+    assert Delivery.objects.get(content_id=first.pk).status == "failed"
+    assert "وضعیت نامعلوم" in Delivery.objects.get(content_id=first.pk).error
+    assert Delivery.objects.get(content_id=second.pk).status == "sent"
+    assert len(bot.posts) == 1
