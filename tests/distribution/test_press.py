@@ -94,6 +94,7 @@ def test_officer_proposes_head_approves(world: Any, client: Any) -> None:
     assert j.approved_at is None  # proposed only
     page = client.get(reverse("distribution:press_agency", kwargs={"slug": "roads"}))
     assert "در انتظار تأیید" in page.content.decode()
+    assert "تأیید</button>" not in page.content.decode()  # no approve button for an officer
     # The officer cannot approve.
     approve = reverse(
         "distribution:press_journalist_action", kwargs={"pk": j.pk, "action": "approve"}
@@ -103,6 +104,8 @@ def test_officer_proposes_head_approves(world: Any, client: Any) -> None:
     assert j.approved_at is None
     client.logout()
     login(client, world.head_roads)
+    listing = client.get(reverse("distribution:press_agency", kwargs={"slug": "roads"}))
+    assert "تأیید</button>" in listing.content.decode()
     assert client.post(approve).status_code == 302
     j.refresh_from_db()
     assert j.approved_at is not None and j.approved_by == world.head_roads
@@ -197,6 +200,9 @@ def test_embargo_mailing_with_a_private_expiring_preview(
     link = PreviewLink.objects.get()
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(list(PreviewLink.objects.values()))  # only its hash is stored
+    from django_tasks_db.models import DBTaskResult
+
+    assert token not in str(list(DBTaskResult.objects.values("args_kwargs")))
     assert link.expires_at == release.scheduled_for + dt.timedelta(days=1)
 
     client.logout()

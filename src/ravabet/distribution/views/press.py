@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ravabet.core import permissions
+from ravabet.core.pagination import paginate
 from ravabet.distribution.forms_press import EmbargoForm, JournalistForm
 from ravabet.distribution.selectors import press as selectors
 from ravabet.distribution.services import press as services
@@ -47,16 +48,16 @@ def journalist_list(request: HttpRequest, slug: str = "") -> HttpResponse:
             agency = selectors.press_agency_get(user=request.user, slug=slug)
         except ObjectDoesNotExist as exc:
             raise Http404 from exc
-    journalists = list(selectors.journalist_list(user=request.user, agency=agency)[:1000])
-    for j in journalists:
-        j.may_approve = permissions.can_approve_for(request.user, j.agency)  # type: ignore[attr-defined]
+    page = paginate(request, selectors.journalist_list(user=request.user, agency=agency), 50)
     agencies = permissions.visible_agencies(request.user).order_by("name")
+    approvable = [a.pk for a in agencies[:500] if permissions.can_approve_for(request.user, a)]
     return render(
         request,
         "distribution/press_list.html",
         {
             "agency": agency,
-            "journalists": journalists,
+            "page": page,
+            "approvable": approvable,
             "agencies": agencies[:500],
             "form": JournalistForm() if agency else None,
         },
