@@ -213,7 +213,12 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "distribution/press_preview.html",
-        {"release": release, "embargo": link.embargo_until, "expires": link.expires_at},
+        {
+            # The release's time now (it may have been moved since the e-mail went out).
+            "embargo": release.scheduled_for or link.embargo_until,
+            "release": release,
+            "expires": link.expires_at,
+        },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"
