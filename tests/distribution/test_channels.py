@@ -379,3 +379,19 @@ def test_the_sweep_marks_a_delivery_a_dead_worker_left_as_unknown_and_sends_due_
     assert "وضعیت نامعلوم" in Delivery.objects.get(content_id=first.pk).error
     assert Delivery.objects.get(content_id=second.pk).status == "sent"
     assert len(bot.posts) == 1
+
+
+def test_a_wrong_chat_id_on_one_channel_never_holds_up_another(
+    world: Any, bot: BotServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    _channel(world, bot, name="کانال الف", chat_id="@missing")
+    _channel(world, bot, name="کانال ب")
+    bot.script(
+        (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"})
+    )
+    _publish(world, django_capture_on_commit_callbacks)
+    assert sorted(_run_deliveries()) == ["failed", "sent"]
+    failed = Delivery.objects.get(status="failed")
+    assert failed.channel.name == "کانال الف"
+    assert "شناسهٔ کانال را بررسی کنید" in failed.error and "chat not found" in failed.error
+    assert Delivery.objects.get(status="sent").channel.name == "کانال ب"
