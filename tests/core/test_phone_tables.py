@@ -5,11 +5,7 @@ scrolls sideways."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import subprocess
-import sys
-import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -23,65 +19,10 @@ from ravabet.monitoring import pipeline, stories, watches
 from ravabet.monitoring.models import Source
 from ravabet.monitoring.pipeline import RawArticle
 from ravabet.monitoring.watches import WatchInput
+from tests.browser_child import in_browser
 from tests.factories import make_event, make_release
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ravabet"
-# The browser runs in a child process: Playwright's sync API refuses to start a second time in a
-# process where tests/e2e's session browser may already run (the suite runs both in one worker).
-BROWSER_SCRIPT = """
-import json, sys
-from playwright.sync_api import sync_playwright
-from tests.e2e.conftest import AXE, CHROMIUM
-
-args = json.loads(sys.argv[1])
-out = {}
-blocked = []
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
-    page = browser.new_page(locale="fa-IR", viewport=args["viewport"])
-    page.on(
-        "console",
-        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-
-    def axe():
-        page.evaluate(AXE.read_text())
-        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-        result = page.evaluate(
-            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
-        )
-        return [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-
-%s
-    browser.close()
-out["blocked"] = blocked
-print(json.dumps(out))
-"""
-
-
-def in_browser(body: str, **args: Any) -> dict[str, Any]:
-    """Run `body` (indented Python using page, args, out, axe()) in a child browser process."""
-    args.setdefault("viewport", {"width": 1280, "height": 900})
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            BROWSER_SCRIPT % textwrap.indent(textwrap.dedent(body), "    "),
-            json.dumps(args),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["blocked"] == [], result["blocked"]
-    return result
-
-
 TEMPLATES = [
     "newsroom/templates/newsroom/bo_list.html",
     "events/templates/events/bo_list.html",
