@@ -136,6 +136,8 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/surveys/": STAFF,
     "/backoffice/surveys/new/": STAFF,
     "/backoffice/surveys/needs/": STAFF,
+    "/backoffice/distribution/channels/": STAFF,
+    "/backoffice/distribution/press/": STAFF,
     "/backoffice/notifications/": STAFF | {"outsider"},  # one's own, whoever one is
     "/accounts/profile/": {
         "outsider",
