@@ -28,6 +28,7 @@ def people(transactional_db: Any) -> None:
 def bot(settings: Any) -> Iterator[BotServer]:
     # The delivery task runs as soon as the publication commits, as a worker would at once.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS = True  # the server is on 127.0.0.1
     with BotServer(token=TOKEN, username="roads_news") as running:
         yield running
 

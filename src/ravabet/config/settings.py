@@ -425,6 +425,13 @@ RAVABET_DESK_MIN_VOLUME = int(os.environ.get("RAVABET_DESK_MIN_VOLUME", "10"))
 # (monitoring/feeds.py's guard against requests to the internal network); on for an intranet
 # feed, and in the tests, whose feeds are served from 127.0.0.1.
 RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = env_bool("RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS")
+# Distribution: a messenger channel's base URL (or a webhook) may be on a private, loopback or
+# link-local address and on any port. Off: only public addresses on 80/443 (core/netguard.py,
+# checked when the channel is saved and again at every connection); on for an intranet gateway,
+# and in the tests, whose Bot-API server runs on 127.0.0.1.
+RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS = env_bool(
+    "RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS"
+)
 # SQLite's page cache (MB) for the connection of a bulk import (`ravabet ingest`) while it runs.
 RAVABET_MONITORING_IMPORT_CACHE_MB = int(
     os.environ.get("RAVABET_MONITORING_IMPORT_CACHE_MB", "256")

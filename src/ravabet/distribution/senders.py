@@ -9,6 +9,12 @@ Bale, Telegram and Eitaa: the Telegram Bot API shape, POST {base}/bot{token}/sen
 A webhook: POST of a JSON body to the channel's URL, signed with the channel's secret:
   X-Ravabet-Timestamp: <unix seconds>
   X-Ravabet-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>
+
+Every call goes through the kernel's guard (core/netguard.py): http(s) on port 80/443 to a
+public address only, checked before the request and again at connect time (a name re-pointed
+to an internal address after the channel was saved is refused), no proxy from the
+environment, and no redirect followed (a 3xx to a POST is a refusal).
+RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS lifts the address and port rules.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
+from ravabet.core import netguard
 from ravabet.persian.normalizer import to_persian_digits
 
 TIMEOUT = 10.0  # seconds: a slow platform never holds a worker long
@@ -118,7 +127,7 @@ def compose(parts: list[str], link: str, limit: int) -> str:
 
 def _call_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
     body = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 (an http(s) URL checked by the form)
+    request = urllib.request.Request(  # noqa: S310 (an http(s) URL checked by the guard)
         url,
         data=body,
         headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
@@ -127,9 +136,33 @@ def _call_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None
     return _open(request)
 
 
+def private_allowed() -> bool:
+    return bool(getattr(settings, "RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS", False))
+
+
+def guard() -> netguard.Guard:
+    """The guard channels are posted under (the setting read now)."""
+    return netguard.Guard(allow_private=private_allowed())
+
+
+def _blocked(exc: netguard.Blocked) -> SendError:
+    return SendError(
+        f"نشانی پیام‌رسان پذیرفته نیست: {exc}؛ نشانی پایهٔ کانال را درست کنید.", retryable=False
+    )
+
+
+def _checked(url: str) -> None:
+    """The guard's checks before a call (scheme, port, host); the addresses are checked when
+    connecting. `url` is the channel's base URL, never one carrying the token."""
+    try:
+        guard().check_host_and_port(url)
+    except netguard.Blocked as exc:
+        raise _blocked(exc) from exc
+
+
 def _open(request: urllib.request.Request) -> Any:
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with guard().opener().open(request, timeout=TIMEOUT) as response:
             raw = response.read(1_000_000)
             return json.loads(raw or b"{}")
     except urllib.error.HTTPError as exc:
@@ -138,9 +171,13 @@ def _open(request: urllib.request.Request) -> Any:
         except ValueError:
             answer = {}
         raise _refusal(exc.code, answer) from exc
+    except netguard.Blocked as exc:
+        raise _blocked(exc) from exc
     except TimeoutError as exc:
         raise SendError("پیام‌رسان در زمان مقرر پاسخ نداد.", retryable=True) from exc
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, netguard.Blocked):
+            raise _blocked(exc.reason) from exc
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise SendError("پیام‌رسان در زمان مقرر پاسخ نداد.", retryable=True) from exc
         raise SendError(f"پیام‌رسان در دسترس نیست ({exc.reason}).", retryable=True) from exc
@@ -160,6 +197,12 @@ def _refusal(code: int, answer: Any) -> SendError:
             "پیام‌رسان گفت زیاد پیام فرستاده‌ایم؛ کمی بعد دوباره فرستاده می‌شود." + said,
             retryable=True,
             retry_after=float(after) if isinstance(after, int | float) else None,
+        )
+    if 300 <= code < 400:
+        return SendError(
+            "پیام‌رسان به نشانی دیگری تغییر مسیر داد و پیام دنبال آن فرستاده نشد؛"
+            " نشانی پایهٔ کانال را درست کنید." + said,
+            retryable=False,
         )
     if code >= 500:
         return SendError("پیام‌رسان خطای داخلی داد؛ دوباره تلاش می‌شود." + said, retryable=True)
@@ -191,6 +234,7 @@ def send(*, kind: str, base_url: str, token: str, chat_id: str, message: Message
     if kind == "webhook":
         return _send_webhook(url=base_url, secret=token, message=message)
     base = (base_url or DEFAULT_BASES.get(kind, "")).rstrip("/")
+    _checked(base)
     if message.photo_url:
         method = "sendPhoto"
         payload = {"chat_id": chat_id, "photo": message.photo_url, "caption": message.text}
@@ -212,6 +256,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def _send_webhook(*, url: str, secret: str, message: Message) -> Posted:
+    _checked(url)
     body = json.dumps(
         {**(message.data or {}), "text": message.text, "link": message.link}, ensure_ascii=False
     ).encode()

@@ -33,12 +33,9 @@ from __future__ import annotations
 import calendar
 import codecs
 import datetime as dt
-import http.client
 import importlib
-import ipaddress
 import logging
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -56,7 +53,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ravabet.core import richtext
+from ravabet.core import netguard, richtext
 from ravabet.monitoring import pipeline
 from ravabet.monitoring.models import Article, IngestRun, Source
 
@@ -106,27 +103,12 @@ class FetchResult:
 # --- HTTP
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects are followed by `_get`, which checks each hop's scheme and counts them."""
+# --- The guard: feeds reach public addresses only (no requests into the internal network).
+# The rules are the kernel's (core/netguard.py); these names read the monitoring setting and
+# stay here, so the guard is tuned for the feeds alone (tests widen ALLOWED_PORTS).
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-# --- The guard: feeds reach public addresses only (no requests into the internal network)
-
-ALLOWED_PORTS = frozenset({80, 443})
-_LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
-# A host written as a number in a form inet_aton reads (0x7f000001, 2130706433, 0177.0.0.1,
-# 127.1) is refused, whatever address it names: only the dotted decimal form is an address.
-_NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$")
-# IPv6 addresses that carry an IPv4 address a gateway would reach (NAT64; 6to4 and Teredo and
-# IPv4-mapped are read by ipaddress).
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-class Blocked(OSError):
-    """A feed, a redirect hop or an article page on an address or port the guard refuses."""
+ALLOWED_PORTS = netguard.ALLOWED_PORTS
+Blocked = netguard.Blocked
 
 
 def _private_allowed() -> bool:
@@ -134,145 +116,30 @@ def _private_allowed() -> bool:
 
 
 def _refused_address(text: str) -> str | None:
-    """Why an IP address may not be reached (None: it may): private, loopback, link-local,
-    multicast, reserved, unspecified, or an IPv6 form of such an IPv4 address."""
-    try:
-        ip = ipaddress.ip_address(text.split("%", 1)[0])  # an IPv6 zone («%eth0») dropped
-    except ValueError:
-        return "نشانی IP نامعتبر"
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return _refused_address(str(embedded))
-    for refused, why in (
-        (ip.is_unspecified, "نشانی نامشخص (unspecified)"),
-        (ip.is_loopback, "نشانی خودِ کارساز (loopback)"),
-        (ip.is_link_local, "نشانی محلی پیوند (link-local)"),
-        (ip.is_multicast, "نشانی چندپخشی (multicast)"),
-        (ip.is_private, "نشانی شبکهٔ خصوصی (private)"),
-        (ip.is_reserved, "نشانی رزروشده (reserved)"),
-        (not ip.is_global, "نشانی غیرعمومی"),
-    ):
-        if refused:
-            return why
-    return None
+    """Why an IP address may not be reached (None: it may): netguard.refused_address."""
+    return netguard.refused_address(text)
+
+
+def _guard() -> netguard.Guard:
+    """The guard as the feeds have it now (the setting, ALLOWED_PORTS, _refused_address)."""
+    return netguard.Guard(
+        allow_private=_private_allowed(),
+        ports=ALLOWED_PORTS,
+        refused=_refused_address,
+    )
 
 
 def _check_host_and_port(url: str) -> tuple[str, int]:
     """Scheme, host and port of a URL as the guard wants them, before any lookup: http(s), a
     host that is not «localhost» nor an IP address outside the public internet (in whatever
     form it is written), port 80/443. Raises Blocked with a Persian message."""
-    try:
-        parts = urllib.parse.urlsplit(url.strip())
-        port = parts.port
-        host = (parts.hostname or "").rstrip(".").lower()
-    except ValueError as exc:
-        raise Blocked(f"نشانی درست نیست: {url[:200]}") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"}:
-        raise Blocked(f"فقط نشانی http یا https پذیرفته است: {url[:200]}")
-    if not host:
-        raise Blocked("نشانی نام میزبان ندارد")
-    port = port or (443 if scheme == "https" else 80)
-    if _private_allowed():
-        return host, port
-    if port not in ALLOWED_PORTS:
-        raise Blocked(f"درگاه {port} پذیرفته نیست: فقط ۸۰ و ۴۴۳")
-    if host in _LOCAL_NAMES or host.endswith(".localhost"):
-        raise Blocked(f"نشانی «{host}» به خودِ کارساز می‌رسد و پذیرفته نیست")
-    literal: str | None = host if ":" in host else None
-    if literal is None and _NUMERIC_HOST.match(host):
-        try:
-            literal = socket.inet_ntoa(socket.inet_aton(host))
-        except OSError:
-            literal = None  # a name made of hex letters («cafe.de»)
-        if literal is not None and literal != host:
-            raise Blocked(f"نشانی IP به این شکل ({host}) پذیرفته نیست؛ به شکل {literal} بنویسید")
-    if literal is not None:
-        why = _refused_address(literal)
-        if why:
-            raise Blocked(f"{why} پذیرفته نیست: {host}")
-    return host, port
+    return _guard().check_host_and_port(url)
 
 
 def _resolve(host: str, port: int) -> list[tuple[Any, ...]]:
     """getaddrinfo's TCP answers for the host; every address must be allowed (a name that
     resolves to one private address among public ones is refused)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise OSError(f"نام میزبان «{host}» پیدا نشد ({exc})") from exc
-    if not _private_allowed():
-        for info in infos:
-            why = _refused_address(str(info[4][0]))
-            if why:
-                raise Blocked(f"«{host}» به {info[4][0]} می‌رسد: {why} پذیرفته نیست")
-    return list(infos)
-
-
-def _guarded_connection(
-    address: tuple[str, int],
-    timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
-    source: Any = None,
-) -> socket.socket:
-    """socket.create_connection for the feeds: the host is resolved once, every address
-    checked, and the socket connected to a checked address (no second lookup for a DNS
-    rebinding to slip through); the peer is checked again once connected."""
-    host, port = address
-    error: OSError | None = None
-    for family, kind, proto, _name, sockaddr in _resolve(host, port):
-        sock = socket.socket(family, kind, proto)
-        try:
-            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
-                sock.settimeout(timeout)
-            if source:
-                sock.bind(source)
-            sock.connect(sockaddr)
-            peer = str(sock.getpeername()[0])
-            why = None if _private_allowed() else _refused_address(peer)
-            if why:
-                raise Blocked(f"«{host}» به {peer} وصل شد: {why} پذیرفته نیست")
-            return sock
-        except Blocked:
-            sock.close()
-            raise
-        except OSError as exc:
-            sock.close()
-            error = exc
-    raise error or OSError(f"نام میزبان «{host}» نشانی‌ای ندارد")
-
-
-class _GuardedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._create_connection = _guarded_connection
-
-
-class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS over the checked socket; the certificate is still checked against the host name."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._create_connection = _guarded_connection
-
-
-class _GuardedHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_GuardedHTTPConnection, req)
-
-
-class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        context = getattr(self, "_context", None)
-        return self.do_open(_GuardedHTTPSConnection, req, context=context)
-
-
-# No proxy from the environment: the guard must see the address actually connected to.
-_OPENER = urllib.request.build_opener(
-    urllib.request.ProxyHandler({}), _NoRedirects(), _GuardedHTTPHandler(), _GuardedHTTPSHandler()
-)
+    return _guard().resolve(host, port)
 
 
 def check_feed_url(url: str) -> str:
@@ -285,13 +152,9 @@ def check_feed_url(url: str) -> str:
     RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS lifts the address and port rules."""
     url = (url or "").strip()
     try:
-        host, port = _check_host_and_port(url)
-        _resolve(host, port)
+        return _guard().check_url(url)
     except Blocked as exc:
         raise ValidationError(str(exc), code="feed_url") from exc
-    except OSError:
-        pass  # not resolvable now: checked at each fetch
-    return url
 
 
 def _check_url(url: str) -> None:
@@ -306,7 +169,9 @@ def _open(url: str, headers: dict[str, str], timeout: float) -> HTTPResponse:
     """The response of one hop, whatever its status (urllib raises for >= 400 and 3xx here)."""
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (_check_url: http(s))
     try:
-        response: HTTPResponse = _OPENER.open(request, timeout=timeout)
+        # No proxy from the environment, no redirect followed (`_get` follows them by hand),
+        # every connection re-checked by the guard at connect time.
+        response: HTTPResponse = _guard().opener().open(request, timeout=timeout)
         return response
     except urllib.error.HTTPError as exc:
         return exc  # type: ignore[return-value]  # an HTTPError is a readable response

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit, permissions
+from ravabet.core import audit, netguard, permissions
 from ravabet.core.organisation.models import Agency
 from ravabet.distribution import crypto, delivery, senders
 from ravabet.distribution.models import Channel, Delivery
@@ -60,6 +60,10 @@ def _clean(data: ChannelInput, *, new: bool) -> ChannelInput:
     base_url = (data.base_url or "").strip() or senders.DEFAULT_BASES.get(data.kind, "")
     if not base_url.startswith(("http://", "https://")) or len(base_url) > 500:
         errors["base_url"] = "نشانی باید با http:// یا https:// آغاز شود (حداکثر ۵۰۰ نویسه)."
+    else:
+        refused = _refused_base_url(base_url)
+        if refused:
+            errors["base_url"] = refused
     token = (data.token or "").strip()
     if new and not token:
         errors["token"] = (
@@ -75,6 +79,18 @@ def _clean(data: ChannelInput, *, new: bool) -> ChannelInput:
     if errors:
         raise ValidationError(errors)
     return ChannelInput(data.kind, name, base_url, token, chat_id, data.is_active)
+
+
+def _refused_base_url(url: str) -> str | None:
+    """Why the server may not post to this URL (None: it may): the kernel's guard against
+    requests into the internal network (core/netguard.py), lifted by
+    RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS. A host that does not resolve now is accepted:
+    every connection of a send is checked again."""
+    try:
+        senders.guard().check_url(url)
+    except netguard.Blocked as exc:
+        return f"{exc}؛ نشانی پیام‌رسان باید نشانی عمومی اینترنت باشد."
+    return None
 
 
 def _set_token(channel: Channel, token: str) -> None:
