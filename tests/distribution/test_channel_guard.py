@@ -17,9 +17,10 @@ from django.test import Client
 
 from ravabet.core import netguard
 from ravabet.distribution import senders
-from ravabet.distribution.models import Channel
+from ravabet.distribution.models import Channel, Delivery
 from ravabet.distribution.services import channels as services
 from tests.distribution.botserver import BotServer
+from tests.factories import make_release
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +209,26 @@ def test_with_the_setting_on_the_local_server_is_reached(world: Any, settings: A
         response = client.post(f"/backoffice/distribution/channels/{channel.pk}/test/", follow=True)
         assert "پیام آزمایشی فرستاده شد" in response.content.decode()
         assert bot.posts[0][1]["chat_id"] == "@roads"
+
+
+def test_a_release_is_not_delivered_to_an_internal_address_and_not_retried(
+    world: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A channel saved while the setting was on, the setting off since: the release's
+    delivery fails at once with the reason, and nothing reaches the internal server."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with BotServer(token=TOKEN) as bot:
+        settings.RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS = True
+        services.channel_create(
+            actor=world.head_roads,
+            agency=world.roads,
+            data=services.ChannelInput(
+                kind="telegram", name="تلگرام راه", base_url=bot.base_url, token=TOKEN, chat_id="@r"
+            ),
+        )
+        settings.RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS = False
+        with django_capture_on_commit_callbacks(execute=True):
+            make_release(actor=world.head_roads, agency=world.roads, status="published")
+        delivery = Delivery.objects.get()
+        assert delivery.status == "failed" and "نشانی پیام‌رسان پذیرفته نیست" in delivery.error
+        assert bot.calls == []
