@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,3 +100,21 @@ def world(db: Any) -> World:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: Any, django_db_blocker: Any, live_server: Any) -> Iterator[Any]:
+    """pytest-django's live server, set up after the test databases and so torn down before
+    them; on PostgreSQL its request threads' sessions are ended then. A browser keeps its HTTP
+    connection alive, and a thread serving it could end without closing its connection to the
+    test database: the drop at the end of an xdist worker then found «1 other session using
+    the database» (a warning in CI's PostgreSQL run)."""
+    yield live_server
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
