@@ -7,7 +7,7 @@ and a task enqueued for each. The task, in its own short transactions: marks the
 with `sending_since` (committed BEFORE the platform is called), calls the platform, then marks
 it SENT with the message id and link. A run that finds the row SENT does nothing; a run that
 finds it SENDING (the worker died between the call and its record: the post may or may not be
-in the channel) does NOT post again: it marks the delivery failed with «وضعیت نامعلوم» for the
+in the channel) does NOT post again: it marks the delivery UNKNOWN («وضعیت نامعلوم») for the
 officer to check the channel and press «ارسال دوباره» if the post is not there.
 
 Failures: 429 (after the platform's `retry_after`), 5xx, timeouts and unreachable platforms are
@@ -142,11 +142,11 @@ def _claim(delivery_id: int, now: dt.datetime) -> Delivery | None:
         delivery = (
             Delivery.objects.select_for_update().select_related("channel").filter(pk=delivery_id)
         ).first()
-        if delivery is None or delivery.status in (D.SENT, D.FAILED):
+        if delivery is None or delivery.status in (D.SENT, D.FAILED, D.UNKNOWN):
             return None
         if delivery.status == D.SENDING:
             # The worker died between the call and its record: do not post blindly again.
-            delivery.status = D.FAILED
+            delivery.status = D.UNKNOWN
             delivery.error = UNKNOWN
             delivery.save(update_fields=["status", "error"])
             return None
@@ -225,7 +225,7 @@ def sweep() -> int:
     now = timezone.now()
     handled = 0
     stale = Delivery.objects.filter(status=D.SENDING, sending_since__lt=now - STALE_SENDING)
-    handled += stale.update(status=D.FAILED, error=UNKNOWN)
+    handled += stale.update(status=D.UNKNOWN, error=UNKNOWN)
     due = Delivery.objects.filter(status=D.PENDING).exclude(next_attempt_at__gt=now)
     due = due.filter(created_at__lt=now - dt.timedelta(minutes=1))
     for pk in due.values_list("pk", flat=True)[:200]:

@@ -79,6 +79,9 @@ class Delivery(models.Model):
         SENDING = "sending", _("در حال ارسال")
         SENT = "sent", _("فرستاده شد")
         FAILED = "failed", _("ناموفق")
+        # The call began but its outcome was never recorded (the worker died): the post may or
+        # may not be in the channel. Never posted again by itself; the officer checks and resends.
+        UNKNOWN = "unknown", _("نامعلوم")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
     # The content delivered: a release of the newsroom («release», its id). No foreign key

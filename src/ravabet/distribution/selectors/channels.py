@@ -73,7 +73,7 @@ def delivery_panel(user: Any, release: Any) -> dict[str, Any] | None:
 
 def failed_deliveries(*, user: Any) -> QuerySet[Delivery]:
     return Delivery.objects.filter(
-        status=Delivery.Status.FAILED,
+        status__in=(Delivery.Status.FAILED, Delivery.Status.UNKNOWN),
         channel__agency__in=permissions.visible_agencies(user),
         content_kind="release",
     ).select_related("channel", "channel__agency")

@@ -217,9 +217,9 @@ def delivery_retry(
     agency = delivery_obj.channel.agency
     permissions.require(permissions.can_write_for(actor, agency))
     with transaction.atomic():
-        updated = Delivery.objects.filter(pk=delivery_obj.pk, status=Delivery.Status.FAILED).update(
-            status=Delivery.Status.PENDING, attempts=0, next_attempt_at=None, error=""
-        )
+        updated = Delivery.objects.filter(
+            pk=delivery_obj.pk, status__in=(Delivery.Status.FAILED, Delivery.Status.UNKNOWN)
+        ).update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=None, error="")
         if not updated:
             raise ValidationError({"__all__": "این ارسال ناموفق نیست؛ دوباره فرستاده نشد."})
         audit.record(
