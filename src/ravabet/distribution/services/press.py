@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ __all__ = [
 
 # A preview link stays open this long after the embargo time (then 404); once the release is
 # published, the link leads to its public page until then.
+logger = logging.getLogger(__name__)
+
 PREVIEW_GRACE = dt.timedelta(days=1)
 MAX_BEATS = 20
 MAX_BEAT_CHARS = 60
@@ -430,6 +433,8 @@ def mailing_deliver(*, mailing_id: int, release: Any, sender: Any = None) -> boo
             raise PressStateError("خبر دیگر در انتظار انتشار نیست؛ با ممنوعیت فرستاده نشد.")
         _message(mailing, release, sender).send()
     except Exception as exc:
+        if not isinstance(exc, ValidationError):  # the mail server, a bug: logged as well
+            logger.exception("press mailing %s not sent", mailing_id)
         message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         PressMailing.objects.filter(pk=mailing_id).update(
             sent_at=None, error=(message or exc.__class__.__name__)[:1000]

@@ -338,6 +338,31 @@ def _require_publisher(actor: Any, survey: Survey) -> None:
         permissions.require(permissions.can_survey_network(actor), _NOT_NETWORK)
 
 
+def _move(
+    actor: Any,
+    survey: Survey,
+    to: str,
+    action: str,
+    request: HttpRequest | None,
+    fields: list[str] | None = None,
+) -> None:
+    """The workflow's one write, on the locked row: the new state saved (with `fields`),
+    audited from the old state, the public pages renewed."""
+    before = survey.state
+    survey.state = to
+    survey.save(update_fields=["state", *(fields or []), "updated_at"])
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=survey,
+        agency=survey.agency,
+        from_state=before,
+        to_state=to,
+        request=request,
+    )
+    _changed_public(survey)
+
+
 def _changed_public(survey: Survey) -> None:
     """A published survey's public pages (its results page shows the questions' wording)."""
     if survey.state != Survey.State.DRAFT:
@@ -538,19 +563,8 @@ def survey_open(*, actor: Any, survey: Survey, request: HttpRequest | None = Non
         problems = _open_problems(survey)
         if problems:
             raise ValidationError(problems)
-        survey.state = Survey.State.OPEN
         survey.published_at = survey.published_at or timezone.now()
-        survey.save(update_fields=["state", "published_at", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="survey.open",
-            obj=survey,
-            agency=survey.agency,
-            from_state=Survey.State.DRAFT,
-            to_state=Survey.State.OPEN,
-            request=request,
-        )
-        _changed_public(survey)
+        _move(actor, survey, Survey.State.OPEN, "survey.open", request, ["published_at"])
     return survey
 
 
@@ -560,18 +574,7 @@ def survey_close(*, actor: Any, survey: Survey, request: HttpRequest | None = No
         _require_publisher(actor, survey)
         if survey.state != Survey.State.OPEN:
             raise SurveyBuildError("فقط نظرسنجی منتشرشده بسته می‌شود.")
-        survey.state = Survey.State.CLOSED
-        survey.save(update_fields=["state", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="survey.close",
-            obj=survey,
-            agency=survey.agency,
-            from_state=Survey.State.OPEN,
-            to_state=Survey.State.CLOSED,
-            request=request,
-        )
-        _changed_public(survey)
+        _move(actor, survey, Survey.State.CLOSED, "survey.close", request)
     return survey
 
 
@@ -586,18 +589,7 @@ def survey_reopen(*, actor: Any, survey: Survey, request: HttpRequest | None = N
             raise SurveyBuildError(
                 "تاریخ پایان نظرسنجی گذشته است؛ نخست آن را در تنظیمات تغییر دهید."
             )
-        survey.state = Survey.State.OPEN
-        survey.save(update_fields=["state", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="survey.reopen",
-            obj=survey,
-            agency=survey.agency,
-            from_state=Survey.State.CLOSED,
-            to_state=Survey.State.OPEN,
-            request=request,
-        )
-        _changed_public(survey)
+        _move(actor, survey, Survey.State.OPEN, "survey.reopen", request)
     return survey
 
 
