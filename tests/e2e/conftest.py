@@ -76,3 +76,11 @@ def screenshot(page: Any, name: str) -> None:
     if os.environ.get("RAVABET_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def see(page: Any, text: str) -> None:
+    """Wait until the page shows ``text``: a click's navigation may not have begun yet when the
+    next line runs, so reading ``page.content()`` at once races it (it can even read empty)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_contain_text(text)

@@ -11,7 +11,7 @@ import pytest
 
 from ravabet.core.organisation import demo
 from tests.distribution.botserver import BotServer
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, see
 from tests.e2e.test_newsroom import login, logout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,7 @@ def test_a_published_release_reaches_the_channel_once_and_its_page_shows_it(
     page.locator("#id_token").fill(TOKEN)
     page.locator("#id_chat_id").fill("@roads_news")
     page.get_by_role("button", name="ذخیره").click()
-    assert "کانال افزوده شد" in page.content()
+    see(page, "کانال افزوده شد")
     assert TOKEN not in page.content()
     screenshot(page, "distribution-channels")
     logout(page)
@@ -65,7 +65,7 @@ def test_a_published_release_reaches_the_channel_once_and_its_page_shows_it(
     page.goto(base + "/backoffice/newsroom/?status=submitted")
     page.get_by_role("link", name="بازگشایی محور چالوس پس از برف‌روبی").click()
     page.get_by_role("button", name="تأیید و انتشار").click()
-    assert "خبر منتشر شد" in page.content()
+    see(page, "خبر منتشر شد")
 
     assert len(bot.posts) == 1
     method, payload = bot.posts[0]

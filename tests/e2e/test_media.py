@@ -9,6 +9,7 @@ import pytest
 
 from ravabet.core.organisation import demo
 from ravabet.newsroom.models import ReleaseImage
+from tests.e2e.conftest import see
 from tests.e2e.test_newsroom import login, logout
 from tests.files import gif_with_script_comment
 
@@ -36,7 +37,7 @@ def test_uploaded_picture_shows_on_the_portal_and_its_script_never_runs(
     page.get_by_label("تصویر (JPEG، PNG، WEBP یا GIF)").set_input_files(str(hostile))
     page.get_by_label("متن جایگزین").fill("نقشهٔ مسیرهای جایگزین")
     page.get_by_role("button", name="افزودن تصویر").click()
-    assert "تصویر افزوده شد" in page.content()
+    see(page, "تصویر افزوده شد")
     page.get_by_role("button", name="فرستادن برای تأیید").click()
     logout(page)
 
@@ -44,7 +45,7 @@ def test_uploaded_picture_shows_on_the_portal_and_its_script_never_runs(
     page.goto(base + "/backoffice/newsroom/?status=submitted")
     page.get_by_role("link", name="نقشهٔ مسیرهای جایگزین محور هراز").click()
     page.get_by_role("button", name="تأیید و انتشار").click()
-    assert "خبر منتشر شد" in page.content()
+    see(page, "خبر منتشر شد")
     logout(page)
 
     image = ReleaseImage.objects.get()

@@ -8,7 +8,7 @@ import pytest
 
 from ravabet.core.organisation import demo
 from ravabet.newsroom.models import Release
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, see
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,18 +48,18 @@ def test_officer_writes_head_approves_public_reads_and_finds_it(
     )
     page.get_by_label("برچسب‌ها").fill("ایمنی راه، هراز")
     page.get_by_role("button", name="ذخیرهٔ پیش‌نویس").click()
-    assert "پیش‌نویس ذخیره شد" in page.content()
-    assert "ویرایش فارسی خودکار" in page.content()  # the editor shows what normalizing changed
+    see(page, "پیش‌نویس ذخیره شد")
+    see(page, "ویرایش فارسی خودکار")  # the editor shows what normalizing changed
     screenshot(page, "newsroom-draft")
     page.get_by_role("button", name="فرستادن برای تأیید").click()
-    assert "خبر برای تأیید فرستاده شد" in page.content()
+    see(page, "خبر برای تأیید فرستاده شد")
     logout(page)
 
     login(page, base, "head.roads")
     page.goto(base + "/backoffice/newsroom/?status=submitted")
     page.get_by_role("link", name="آغاز بهسازی جاده هراز در محدوده استان").click()
     page.get_by_role("button", name="تأیید و انتشار").click()
-    assert "خبر منتشر شد" in page.content()
+    see(page, "خبر منتشر شد")
     logout(page)
 
     page.goto(base + "/")
