@@ -406,3 +406,83 @@ def test_a_wrong_chat_id_on_one_channel_never_holds_up_another(
     assert failed.channel.name == "کانال الف"
     assert "شناسهٔ کانال را بررسی کنید" in failed.error and "chat not found" in failed.error
     assert Delivery.objects.get(status="sent").channel.name == "کانال ب"
+
+
+def test_a_release_withdrawn_while_its_post_waits_is_never_posted_nor_its_withdrawal(
+    world: Any, bot: BotServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The platform said «later» (429); the head withdraws the release meanwhile. The waiting
+    post is cancelled, and the channel, which never showed it, gets no withdrawal notice."""
+    _channel(world, bot)
+    bot.script((429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 60}}))
+    release = _publish(world, django_capture_on_commit_callbacks)
+    assert _run_deliveries() == ["pending"]
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.release_withdraw(actor=world.head_roads, release=release, reason="خبر تکراری")
+    d = Delivery.objects.get()  # no withdrawal delivery was made
+    assert (d.event, d.status) == ("published", "cancelled")
+    _due(d)
+    assert _run_deliveries() == ["skipped"]  # the retry the 429 enqueued finds it cancelled
+    assert bot.posts == []
+    client = Client()
+    client.force_login(world.head_roads)
+    html = client.get(reverse("newsroom:bo_detail", kwargs={"pk": release.pk})).content.decode()
+    assert "لغو شد" in html and "ارسال دوباره" not in html
+    assert "ارسال ناموفق" not in client.get("/backoffice/").content.decode()
+
+
+def test_a_post_claimed_after_the_withdrawal_is_cancelled_and_a_failed_one_not_resent(
+    world: Any, bot: BotServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Withdrawn between enqueueing and the worker's turn (the signal's receiver lost), or
+    a failed post resent after the withdrawal: nothing of the withdrawn release goes out."""
+    _channel(world, bot)
+    bot.script(
+        (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"})
+    )
+    release = _publish(world, django_capture_on_commit_callbacks)
+    assert _run_deliveries() == ["failed"]
+    failed = Delivery.objects.get()
+    # Withdrawn: the failed post reached no one, so no notice; and it cannot be resent.
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.release_withdraw(actor=world.head_roads, release=release, reason="خبر تکراری")
+    assert _run_deliveries() == []
+    client = Client()
+    client.force_login(world.head_roads)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/backoffice/distribution/deliveries/{failed.pk}/retry/", follow=True
+        )
+    assert "این خبر پس گرفته شده است" in response.content.decode()
+    assert _run_deliveries() == []
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    # A pending post of a withdrawn release that a worker claims anyway is cancelled, unsent.
+    Delivery.objects.filter(pk=failed.pk).update(status="pending", error="")
+    assert tasks.deliver.call(failed.pk) == "skipped"
+    failed.refresh_from_db()
+    assert failed.status == "cancelled" and bot.posts == []
+
+
+def test_a_withdrawal_notice_waits_for_the_post_being_sent_to_the_same_channel(
+    world: Any, bot: BotServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    _channel(world, bot)
+    release = _publish(world, django_capture_on_commit_callbacks)
+    post = Delivery.objects.get()
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    # Another worker has begun sending the post (committed SENDING, call under way).
+    Delivery.objects.filter(pk=post.pk).update(status="sending", sending_since=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.release_withdraw(actor=world.head_roads, release=release, reason="خبر تکراری")
+    notice = Delivery.objects.get(event="withdrawn")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run_deliveries() == ["skipped"]
+    notice.refresh_from_db()
+    assert notice.status == "pending" and notice.next_attempt_at is not None
+    assert bot.posts == []
+    # The post is recorded sent; the notice, its wait over, follows it.
+    Delivery.objects.filter(pk=post.pk).update(status="sent", sent_at=timezone.now())
+    _due(notice)
+    assert _run_deliveries() == ["sent"]
+    assert bot.posts[-1][1]["text"].startswith("این خبر پس گرفته شد")

@@ -10,6 +10,11 @@ finds it SENDING (the worker died between the call and its record: the post may 
 in the channel) does NOT post again: it marks the delivery UNKNOWN («وضعیت نامعلوم») for the
 officer to check the channel and press «ارسال دوباره» if the post is not there.
 
+Withdrawal overtakes what is still queued: a post of the release not yet begun when it is
+withdrawn is CANCELLED (never sent), and a channel that never received anything of the release
+gets no withdrawal notice either: its readers never saw what is taken back. A withdrawal
+notice waits while an earlier post to the same channel is being sent, so it never comes first.
+
 Failures: 429 (after the platform's `retry_after`), 5xx, timeouts and unreachable platforms are
 tried again with back-off (MAX_ATTEMPTS in all); 400/401/403 (a wrong token or chat id) are
 not: the delivery fails at once and the channel shows the Persian reason.
@@ -110,14 +115,32 @@ def enqueue(delivery_id: int, *, run_after: dt.datetime | None = None) -> None:
     task.enqueue(delivery_id)
 
 
+CANCELLED = "لغو شد: خبر پیش از ارسال پس گرفته شد."
+# What may already be in the channel: a withdrawal notice is owed to its readers.
+REACHED = (D.SENT, D.SENDING, D.UNKNOWN)
+
+
+def _cancel_queued(pk: int) -> set[int]:
+    """On withdrawal: the release's posts not yet begun are cancelled. The channels that may
+    have shown the release (a post sent, being sent or of unknown outcome)."""
+    mine = Delivery.objects.filter(content_kind="release", content_id=pk).exclude(
+        event=Delivery.Event.WITHDRAWN
+    )
+    mine.filter(status=D.PENDING).update(status=D.CANCELLED, error=CANCELLED, next_attempt_at=None)
+    return set(mine.filter(status__in=REACHED).values_list("channel_id", flat=True))
+
+
 def on_content_changed(*, pk: int, event: str, agency_id: int | None) -> None:
     """Heard after the commit: a Delivery per active channel of the agency, each its own task.
     Never raises (the publication is committed already)."""
-    if agency_id is None:
-        return
+    if agency_id is None or event not in Delivery.Event.values:
+        return  # e.g. «unscheduled»: nothing was posted before publication
     try:
         revision = revision_for(pk, event)
-        for channel in Channel.objects.filter(agency_id=agency_id, is_active=True):
+        channels = Channel.objects.filter(agency_id=agency_id, is_active=True)
+        if event == Delivery.Event.WITHDRAWN:
+            channels = channels.filter(pk__in=_cancel_queued(pk))
+        for channel in channels:
             delivery, created = Delivery.objects.get_or_create(
                 channel=channel,
                 content_kind="release",
@@ -136,13 +159,33 @@ def _wait(attempts: int, retry_after: float | None) -> float:
     return max(wait, retry_after or 0.0)
 
 
+def withdrawn(pk: int) -> bool:
+    from ravabet.newsroom import selectors
+
+    return selectors.release_is_withdrawn(pk=pk)
+
+
+def _post_in_flight(notice: Delivery) -> bool:
+    return (
+        Delivery.objects.filter(
+            channel_id=notice.channel_id,
+            content_kind=notice.content_kind,
+            content_id=notice.content_id,
+            status=D.SENDING,
+        )
+        .exclude(pk=notice.pk)
+        .filter(sending_since__gte=timezone.now() - STALE_SENDING)
+        .exists()
+    )
+
+
 def _claim(delivery_id: int, now: dt.datetime) -> Delivery | None:
     """Mark the delivery SENDING (committed before the call); None when there is nothing to do."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update().select_related("channel").filter(pk=delivery_id)
         ).first()
-        if delivery is None or delivery.status in (D.SENT, D.FAILED, D.UNKNOWN):
+        if delivery is None or delivery.status in (D.SENT, D.FAILED, D.UNKNOWN, D.CANCELLED):
             return None
         if delivery.status == D.SENDING:
             # The worker died between the call and its record: do not post blindly again.
@@ -152,6 +195,18 @@ def _claim(delivery_id: int, now: dt.datetime) -> Delivery | None:
             return None
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
             return None  # an earlier run asked to wait; its own task comes then
+        if delivery.event != Delivery.Event.WITHDRAWN and withdrawn(delivery.content_id):
+            delivery.status = D.CANCELLED
+            delivery.error = CANCELLED
+            delivery.save(update_fields=["status", "error"])
+            return None
+        if delivery.event == Delivery.Event.WITHDRAWN and _post_in_flight(delivery):
+            # The post it follows is still being sent: the notice must not arrive first.
+            wait = now + dt.timedelta(seconds=FIRST_WAIT)
+            delivery.next_attempt_at = wait
+            delivery.save(update_fields=["next_attempt_at"])
+            transaction.on_commit(lambda: enqueue(delivery_id, run_after=wait))
+            return None
         delivery.status = D.SENDING
         delivery.sending_since = now
         delivery.attempts += 1

@@ -82,6 +82,8 @@ class Delivery(models.Model):
         # The call began but its outcome was never recorded (the worker died): the post may or
         # may not be in the channel. Never posted again by itself; the officer checks and resends.
         UNKNOWN = "unknown", _("نامعلوم")
+        # The release was withdrawn before this post went out: never sent (nor its withdrawal).
+        CANCELLED = "cancelled", _("لغو شد")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
     # The content delivered: a release of the newsroom («release», its id). No foreign key

@@ -49,6 +49,10 @@ def release_get_public(*, pk: int) -> Release:
     )
 
 
+def release_is_withdrawn(*, pk: int) -> bool:
+    return Release.objects.filter(pk=pk, status=S.WITHDRAWN).exists()
+
+
 def release_list_featured(limit: int = 3) -> list[Release]:
     return list(
         release_list_published().filter(featured_at__isnull=False).order_by("-featured_at")[:limit]

@@ -216,6 +216,10 @@ def delivery_retry(
     """Send a failed (or unknown) delivery again, from a fresh count of attempts."""
     agency = delivery_obj.channel.agency
     permissions.require(permissions.can_write_for(actor, agency))
+    if delivery_obj.event != Delivery.Event.WITHDRAWN and delivery.withdrawn(
+        delivery_obj.content_id
+    ):
+        raise ValidationError({"__all__": "این خبر پس گرفته شده است؛ دوباره فرستاده نمی‌شود."})
     with transaction.atomic():
         updated = Delivery.objects.filter(
             pk=delivery_obj.pk, status__in=(Delivery.Status.FAILED, Delivery.Status.UNKNOWN)
