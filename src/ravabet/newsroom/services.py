@@ -35,6 +35,7 @@ from ravabet.core import (
     signals,
     uploads,
     validation,
+    workflow,
 )
 from ravabet.core.organisation.models import Agency, County, Membership
 from ravabet.core.richtext import (
@@ -463,24 +464,19 @@ def _transition(
     request: HttpRequest | None,
     data: dict[str, Any] | None = None,
 ) -> Release:
-    """Lock the row, check who and from where, and record the step."""
-    release = Release.objects.select_for_update().select_related("agency").get(pk=release.pk)
-    permissions.require(_allowed(actor, release, action), refused)
-    if release.status not in allowed_from:
-        raise ReleaseStateError(f"این کار در وضعیت «{release.get_status_display()}» ممکن نیست.")
-    previous = release.status
-    release.status = to
-    audit.record(
+    """Lock the row, check who and from where, and record the step (the kernel's workflow)."""
+    return workflow.transition(
         actor=actor,
-        action=f"release.{action}",
         obj=release,
-        agency=release.agency,
-        from_state=previous,
-        to_state=to,
-        data=data,
+        allowed_from=allowed_from,
+        to=to,
+        action=action,
+        allowed=lambda who, locked: _allowed(who, locked, action),
+        refused=refused,
         request=request,
+        data=data,
+        error=ReleaseStateError,
     )
-    return release
 
 
 def _required_text(value: str, field: str, message: str) -> str:
@@ -584,9 +580,15 @@ def release_return(
             request=request,
             data={"reason": reason},
         )
+        # Only an approval sets scheduled_for (with SCHEDULED); a return clears it.
+        was_scheduled = release.scheduled_for is not None
         release.return_reason = reason
         release.scheduled_for = None
         release.save(update_fields=["status", "return_reason", "scheduled_for", "updated_at"])
+        if was_scheduled:
+            signals.announce(
+                "release", pk=release.pk, event="unscheduled", agency_id=release.agency_id
+            )
         notifications.notify(
             [release.created_by],
             kind="release.returned",
