@@ -580,15 +580,9 @@ def release_return(
             request=request,
             data={"reason": reason},
         )
-        # Only an approval sets scheduled_for (with SCHEDULED); a return clears it.
-        was_scheduled = release.scheduled_for is not None
         release.return_reason = reason
         release.scheduled_for = None
         release.save(update_fields=["status", "return_reason", "scheduled_for", "updated_at"])
-        if was_scheduled:
-            signals.announce(
-                "release", pk=release.pk, event="unscheduled", agency_id=release.agency_id
-            )
         notifications.notify(
             [release.created_by],
             kind="release.returned",
