@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ravabet.monitoring",
     "ravabet.surveys",
     "ravabet.distribution",
+    "ravabet.investment",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
