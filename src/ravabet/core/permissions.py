@@ -188,6 +188,35 @@ def can_survey_network(user: Any) -> bool:
     return sees_all_agencies(user)
 
 
+def can_write_opportunities_for(user: Any, agency: Agency) -> bool:
+    """Draft and edit the agency's investment opportunities and support programmes, add their
+    documents and images, submit them: its officers and head, and the directorate."""
+    return can_write_for(user, agency)
+
+
+def can_approve_opportunities_for(user: Any, agency: Agency) -> bool:
+    """Approve the agency's opportunities and programmes (or return them with a reason): its
+    head, and the directorate (the figures an investor reads are the head's word)."""
+    return can_approve_for(user, agency)
+
+
+def can_publish_opportunities(user: Any, agency: Agency | None = None) -> bool:
+    """Publish an approved opportunity or programme in the province's catalogue, archive it:
+    the directorate (the catalogue speaks for the province, not one agency)."""
+    return sees_all_agencies(user)
+
+
+def can_follow_inquiries_for(user: Any, agency: Agency) -> bool:
+    """Record what became of an investor's inquiry (meeting, MoU, declined): whoever handles
+    the agency's desk messages."""
+    return can_handle_messages_for(user, agency)
+
+
+def can_see_investment_pipeline(user: Any) -> bool:
+    """The province's pipeline of inquiries across agencies: the directorate."""
+    return sees_all_agencies(user)
+
+
 def can_browse_audit(user: Any) -> bool:
     return sees_all_agencies(user)
 
