@@ -331,19 +331,26 @@ def test_a_failed_mail_is_recorded_and_sent_on_the_next_run(
     assert mailing.sent_at is not None and mailing.error == ""
 
 
-def test_preview_dies_when_the_release_is_returned_and_for_a_departed_sender(
+def test_preview_outlives_its_sender_and_dies_when_the_release_is_returned(
     world: Any, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from django.contrib.auth import get_user_model
+
     journalist(world.roads, "ok@example.ir")
     release = scheduled(world, django_capture_on_commit_callbacks)
     send_embargo(world, release, django_capture_on_commit_callbacks)
     token = LINK.search(mail.outbox[0].body).group(1)  # type: ignore[union-attr]
     assert client.get(f"/press/{token}/").status_code == 200
-    # The head who sent it leaves the agency: the link no longer opens.
+    # The preview is read for the agency, not as its sender: the head who sent it leaving the
+    # agency, or the account being deleted, does not close a link still valid.
     world.head_roads.memberships.all().delete()
-    assert client.get(f"/press/{token}/").status_code == 404
-    PreviewLink.objects.update(created_by=world.directorate_staff)
     assert client.get(f"/press/{token}/").status_code == 200
+    sender = get_user_model().objects.create_user(username="gone", password=PASSWORD)
+    PreviewLink.objects.update(created_by=sender)
+    sender.delete()
+    assert PreviewLink.objects.get().created_by is None
+    page = client.get(f"/press/{token}/")
+    assert page.status_code == 200 and "متن کامل خبر آزادراه" in page.content.decode()
     newsroom_services.release_return(
         actor=world.directorate_staff, release=release, reason="زمان مناسب نیست"
     )
@@ -367,3 +374,198 @@ def test_the_directorate_sends_for_any_agency_and_a_deactivated_journalist_gets_
     job = DBTaskResult.objects.get(task_path="ravabet.distribution.tasks_press.send_public_link")
     tasks_press.send_public_link.call(*job.args_kwargs["args"])
     assert [m.to for m in mail.outbox] == [["b@example.ir"]]
+
+
+# --- follow-ups: corrections, withdrawal, a publication called off ----------------------
+
+
+def run_press_mailings() -> int:
+    """Run the mailing tasks enqueued so far, each once (as a worker would), twice over: the
+    second run sends nothing."""
+    from django_tasks_db.models import DBTaskResult
+
+    sent = 0
+    jobs = DBTaskResult.objects.filter(
+        task_path="ravabet.distribution.tasks_press.send_press_mailings"
+    ).order_by("enqueued_at")
+    for job in jobs:
+        sent += tasks_press.send_press_mailings.call(*job.args_kwargs["args"])
+        assert tasks_press.send_press_mailings.call(*job.args_kwargs["args"]) == 0
+        job.delete()
+    return sent
+
+
+def published(world: Any, capture: Any, *emails: str) -> Any:
+    """A release published with its public link sent to the journalists given."""
+    for email in emails:
+        journalist(world.roads, email)
+    with capture(execute=True):
+        release = make_release(
+            actor=world.head_roads,
+            agency=world.roads,
+            status="published",
+            headline="افتتاح آزادراه تهران–شمال",
+        )
+    tasks_press.send_public_link.call(release.pk, world.roads.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(emails)
+    mail.outbox.clear()
+    return release
+
+
+def test_a_correction_mails_those_sent_the_public_link_once_per_correction(
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    release = published(world, capture, "a@example.ir", "off@example.ir")
+    journalist(world.roads, "late@example.ir")  # joined after publication: never sent it
+    off = Journalist.objects.get(email="off@example.ir")
+    services.journalist_set_active(actor=world.head_roads, journalist=off, active=False)
+
+    with capture(execute=True):
+        first = newsroom_services.release_correct(
+            actor=world.head_roads, release=release, note="زمان افتتاح ساعت ۱۰ است نه ۹."
+        )
+    assert run_press_mailings() == 1
+    assert [m.to for m in mail.outbox] == [["a@example.ir"]]
+    message = mail.outbox[0]
+    assert message.subject == "اصلاحیه: افتتاح آزادراه تهران–شمال"
+    assert "زمان افتتاح ساعت ۱۰ است نه ۹." in message.body
+    assert release.get_absolute_url() in message.body
+    assert PressMailing.objects.get(kind="corrected").revision == first.pk
+
+    # The same event heard again mails nobody.
+    with capture(execute=True):
+        from ravabet.distribution import press
+
+        press.on_content_changed(pk=release.pk, event="corrected", agency_id=world.roads.pk)
+    assert run_press_mailings() == 0
+    assert len(mail.outbox) == 1
+
+    # A second correction is mailed again, with its own note.
+    release.refresh_from_db()
+    with capture(execute=True):
+        newsroom_services.release_correct(
+            actor=world.head_roads, release=release, note="نام پیمانکار درست شد."
+        )
+    assert run_press_mailings() == 1
+    assert [m.to for m in mail.outbox] == [["a@example.ir"], ["a@example.ir"]]
+    assert "نام پیمانکار درست شد." in mail.outbox[1].body
+    assert "ساعت ۱۰" not in mail.outbox[1].body
+    assert PressMailing.objects.filter(kind="corrected").count() == 2
+
+    # The release's panel lists the corrections.
+    login(client, world.officer_roads)
+    page = client.get(release.get_backoffice_url()).content.decode()
+    assert page.count('<td data-label="نوع">اصلاحیه</td>') == 2
+
+
+def test_a_withdrawal_mails_every_journalist_sent_anything_once(
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    release = scheduled(world, capture)
+    journalist(world.roads, "both@example.ir")
+    embargo_only = journalist(world.roads, "embargo-only@example.ir")
+    gone = journalist(world.roads, "gone@example.ir")
+    send_embargo(world, release, capture)
+    assert len(mail.outbox) == 3
+    # Off the list at publication (so no public link), back on it before the withdrawal.
+    services.journalist_set_active(actor=world.head_roads, journalist=embargo_only, active=False)
+    services.journalist_set_active(actor=world.head_roads, journalist=gone, active=False)
+    journalist(world.roads, "late@example.ir")  # never sent anything of it
+    journalist(world.health, "other@example.ir")
+    with capture(execute=True):
+        newsroom_services.release_publish_due(now=release.scheduled_for)
+    tasks_press.send_public_link.call(release.pk, world.roads.pk)
+    services.journalist_set_active(actor=world.head_roads, journalist=embargo_only, active=True)
+    mail.outbox.clear()
+
+    release.refresh_from_db()
+    with capture(execute=True):
+        newsroom_services.release_withdraw(
+            actor=world.head_roads, release=release, reason="آمار خبر نادرست بود."
+        )
+    assert run_press_mailings() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["both@example.ir", "embargo-only@example.ir"]
+    for message in mail.outbox:
+        assert message.subject == "پس گرفته شد: افتتاح آزادراه تهران–شمال"
+        assert "آمار خبر نادرست بود." in message.body
+        assert release.get_absolute_url() in message.body
+    # Heard twice: once.
+    with capture(execute=True):
+        from ravabet.distribution import press
+
+        press.on_content_changed(pk=release.pk, event="withdrawn", agency_id=world.roads.pk)
+    assert run_press_mailings() == 0
+    assert len(mail.outbox) == 2
+
+    # The panel still shows what was mailed, the withdrawal among it.
+    login(client, world.head_roads)
+    page = client.get(release.get_backoffice_url()).content.decode()
+    assert "پس‌گرفتن خبر" in page and "پس از انتشار" in page
+
+
+def _cancellation_and_revoked_preview(world: Any, client: Any, release: Any, token: str) -> None:
+    assert run_press_mailings() == 1
+    assert [m.to for m in mail.outbox] == [["ok@example.ir"]]
+    message = mail.outbox[0]
+    assert message.subject == "لغو انتشار: افتتاح آزادراه تهران–شمال"
+    assert "در زمان اعلام‌شده منتشر نمی‌شود" in message.body
+    assert PreviewLink.objects.count() == 2
+    assert not PreviewLink.objects.filter(revoked_at__isnull=True).exists()
+    assert client.get(f"/press/{token}/").status_code == 404
+    # Scheduled again: the old link stays closed.
+    release.refresh_from_db()
+    newsroom_services.release_submit(actor=world.officer_roads, release=release)
+    at = (timezone.now() + dt.timedelta(hours=5)).replace(second=0, microsecond=0)
+    newsroom_services.release_approve(actor=world.head_roads, release=release, publish_at=at)
+    assert client.get(f"/press/{token}/").status_code == 404
+    login(client, world.head_roads)
+    page = client.get(release.get_backoffice_url()).content.decode()
+    assert "لغو انتشار" in page
+
+
+def _embargoed(world: Any, capture: Any) -> tuple[Any, str]:
+    release = scheduled(world, capture)
+    journalist(world.roads, "ok@example.ir")
+    never = journalist(world.roads, "never@example.ir")
+    send_embargo(world, release, capture, beat="")
+    # A journalist whose embargo mail never went out is not told of the cancellation.
+    PressMailing.objects.filter(journalist=never).update(sent_at=None)
+    token = next(
+        LINK.search(str(m.body)).group(1)  # type: ignore[union-attr]
+        for m in mail.outbox
+        if m.to == ["ok@example.ir"]
+    )
+    mail.outbox.clear()
+    return release, token
+
+
+@pytest.mark.skipif(
+    "unscheduled" not in __import__("ravabet.core.signals").core.signals.EVENTS,
+    reason="the kernel's content_changed does not carry «unscheduled» yet",
+)
+def test_returning_a_scheduled_release_after_an_embargo_mails_the_cancellation(
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    release, token = _embargoed(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom_services.release_return(
+            actor=world.head_roads, release=release, reason="زمان مناسب نیست"
+        )
+    _cancellation_and_revoked_preview(world, client, release, token)
+
+
+def test_the_unscheduled_event_mails_the_cancellation_and_revokes_the_preview(
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """What distribution does on «unscheduled», the release returned before its time."""
+    from ravabet.distribution import press
+
+    release, token = _embargoed(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom_services.release_return(
+            actor=world.head_roads, release=release, reason="زمان مناسب نیست"
+        )
+        press.on_content_changed(pk=release.pk, event="unscheduled", agency_id=world.roads.pk)
+    _cancellation_and_revoked_preview(world, client, release, token)

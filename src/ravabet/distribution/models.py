@@ -12,7 +12,8 @@ platform's message id and link, or failed with the platform's error after its re
 
 A `Journalist` is on an agency's press list (approved by the agency); a `PressMailing` is one
 e-mail of a release to the list: before publication, under embargo with a private preview link
-(`PreviewLink`, a token that expires), and the public link on publication.
+(`PreviewLink`, a token that expires), the public link on publication, and the follow-ups
+(a correction, the withdrawal, a publication called off).
 """
 
 from __future__ import annotations
@@ -150,16 +151,23 @@ class Journalist(models.Model):
 
 
 class PressMailing(models.Model):
-    """One e-mail of a release to one journalist: under embargo before publication, or the
-    public link on publication. Unique per (journalist, release, kind): sent once."""
+    """One e-mail of a release to one journalist: under embargo before publication, the
+    public link on publication, and the follow-ups: a correction's note, the withdrawal, the
+    cancellation of an announced publication. Unique per (journalist, release, kind, revision):
+    sent once."""
 
     class Kind(models.TextChoices):
         EMBARGO = "embargo", _("پیش از انتشار، با ممنوعیت انتشار")
         PUBLIC = "public", _("پس از انتشار")
+        CORRECTED = "corrected", _("اصلاحیه")
+        WITHDRAWN = "withdrawn", _("پس‌گرفتن خبر")
+        CANCELLED = "cancelled", _("لغو انتشار")
 
     journalist = models.ForeignKey(Journalist, on_delete=models.CASCADE, related_name="mailings")
     release_id = models.PositiveIntegerField(db_index=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # A correction is mailed once per correction (the newsroom's Correction id); 0 for the rest.
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -168,12 +176,13 @@ class PressMailing(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["journalist", "release_id", "kind"], name="distribution_mail_once"
+                fields=["journalist", "release_id", "kind", "revision"],
+                name="distribution_mail_once",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.journalist_id}:{self.release_id}:{self.kind}"
+        return f"{self.journalist_id}:{self.release_id}:{self.kind}:{self.revision}"
 
 
 class PreviewLink(models.Model):

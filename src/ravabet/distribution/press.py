@@ -1,11 +1,14 @@
 """The press list's part of distribution: what happens on a release's publication (the public
-link to the press list, from a task), and its registrations (the panel on a release's
-back-office page, the audit's Persian labels).
+link to the press list, from a task), on its correction, withdrawal or return before its time
+(the follow-ups), and its registrations (the panel on a release's back-office page, the audit's
+Persian labels).
 
-Corrections and withdrawals are not mailed to the press (PressMailing has one row per kind,
-embargo or public; a note per correction would need a kind of its own). A withdrawn or
-returned release's preview links stop working at once: the preview shows only a release
-still scheduled, and sends to the public page once it is published.
+Follow-ups (services.press.press_queue_followup): a correction's note and the public link to
+those SENT the public link, once per correction; the withdrawal and its public reason to every
+journalist SENT anything of the release; and, when a scheduled release is returned
+(«unscheduled»), the cancellation of the announced publication to those SENT it under embargo,
+whose preview links are revoked at once. Rows are written here, after the newsroom's commit;
+the e-mails go from tasks_press.send_press_mailings.
 """
 
 from __future__ import annotations
@@ -19,11 +22,28 @@ logger = logging.getLogger(__name__)
 
 
 def on_content_changed(*, pk: int, event: str, agency_id: int | None) -> None:
-    if event != "published" or agency_id is None:
+    """Heard after the commit. Never raises (the newsroom's change is committed already)."""
+    if agency_id is None:
         return
     from ravabet.distribution import tasks_press
 
-    transaction.on_commit(lambda: tasks_press.send_public_link.enqueue(pk, agency_id))
+    if event == "published":
+        transaction.on_commit(lambda: tasks_press.send_public_link.enqueue(pk, agency_id))
+        return
+    from ravabet.distribution.services import press as services
+
+    if event not in services.FOLLOW_UPS:
+        return
+    try:
+        from ravabet.newsroom import selectors as newsroom
+
+        release = newsroom.release_get_for_distribution(pk=pk)
+        ids = services.press_queue_followup(release=release, event=event, agency_id=agency_id)
+    except Exception:
+        logger.exception("press follow-up of release %s (%s) not queued", pk, event)
+        return
+    if ids:
+        transaction.on_commit(lambda: tasks_press.send_press_mailings.enqueue(ids))
 
 
 def panel_context(user: Any, release: Any) -> dict[str, Any] | None:

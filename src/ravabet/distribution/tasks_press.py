@@ -1,5 +1,6 @@
 """The press list's tasks: they take ids, read the release through the newsroom's selectors
-and send each mailing once (services.press.mailing_deliver)."""
+(`release_get_for_distribution`: they act for the agency, not a person) and send each mailing
+once (services.press.mailing_deliver)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from ravabet.newsroom import selectors as newsroom
 
 @task()
 def send_press_mailings(mailing_ids: list[int], sender_id: int | None = None) -> int:
-    """E-mail the embargoed mailings given (read as the person who sent them: the release is
-    not public yet). The number sent; a second run sends none again."""
+    """E-mail the mailings given: the embargoed ones (`sender`, who sent them, is the preview
+    links' creator) and the follow-ups (no sender). The number sent; a second run sends none
+    again."""
     sender = (
         get_user_model().objects.filter(pk=sender_id, is_active=True).first()
         if sender_id is not None
@@ -33,13 +35,13 @@ def send_press_mailings(mailing_ids: list[int], sender_id: int | None = None) ->
     for mailing_id, release_id in mailings:
         if release_id not in releases:
             try:
-                releases[release_id] = newsroom.release_get_backoffice(user=sender, pk=release_id)
+                releases[release_id] = newsroom.release_get_for_distribution(pk=release_id)
             except ObjectDoesNotExist:
                 releases[release_id] = None
         release = releases[release_id]
         if release is None:
             PressMailing.objects.filter(pk=mailing_id, sent_at__isnull=True).update(
-                error="خبر برای فرستنده در دسترس نیست."
+                error="خبر دیگر در سامانه نیست."
             )
             continue
         sent += press.mailing_deliver(mailing_id=mailing_id, release=release, sender=sender)

@@ -49,6 +49,16 @@ def release_get_public(*, pk: int) -> Release:
     )
 
 
+def release_get_for_distribution(*, pk: int) -> Release:
+    """A release in any status, with its agency and what its public page shows: for
+    distribution's tasks and the press preview, which act for the agency, not a person."""
+    return (
+        Release.objects.select_related("agency", "county", "category")
+        .prefetch_related("tags", "images", "attachments", "corrections", "supporting_agencies")
+        .get(pk=pk)
+    )
+
+
 def release_is_withdrawn(*, pk: int) -> bool:
     return Release.objects.filter(pk=pk, status=S.WITHDRAWN).exists()
 

@@ -47,10 +47,11 @@ def press_agency_get(*, user: Any, slug: str) -> Agency:
 
 
 def release_mailings(*, release_id: int) -> QuerySet[PressMailing]:
+    """Newest first: the follow-ups above the mailings they follow."""
     return (
         PressMailing.objects.filter(release_id=release_id)
         .select_related("journalist")
-        .order_by("kind", "journalist__name", "pk")
+        .order_by("-pk")
     )
 
 
@@ -60,18 +61,15 @@ def preview_link_get(*, token: str) -> PreviewLink | None:
         return None
     from ravabet.distribution.services.press import hash_token
 
-    return (
-        PreviewLink.objects.filter(
-            token_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .select_related("created_by")
-        .first()
-    )
+    return PreviewLink.objects.filter(
+        token_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
 
 
 def release_panel(*, user: Any, release: Any) -> dict[str, Any] | None:
-    """The press panel on a release's back-office page: what was mailed, and the sending form
-    for a release scheduled in the future to whoever approves for its agency."""
+    """The press panel on a release's back-office page: what was mailed (whatever the release's
+    status now), and the sending form for a release scheduled in the future to whoever
+    approves for its agency."""
     agency = release.agency
     if not permissions.can_view_agency(user, agency):
         return None

@@ -1,11 +1,14 @@
 """Writes of the press list: journalists (proposed by the agency's officers, approved by its
 head or the directorate), the embargoed mailing of a scheduled release with a private preview
-link, and the public link on publication.
+link, the public link on publication, and the follow-ups: a correction's note to those sent
+the public link, the withdrawal to everyone sent anything, and the cancellation of an announced
+publication (a scheduled release returned) to those sent it under embargo.
 
-Mailings are rows written first (PressMailing, unique per journalist, release and kind) and
-e-mailed by tasks after the commit (tasks_press.py); a mailing is claimed by setting `sent_at`
-where it is still empty, so a task run twice sends each e-mail once. A preview token is made
-when its e-mail is sent and only its SHA-256 hash is stored (PreviewLink).
+Mailings are rows written first (PressMailing, unique per journalist, release, kind and
+revision) and e-mailed by tasks after the commit (tasks_press.py); a mailing is claimed by
+setting `sent_at` where it is still empty, so a task run twice sends each e-mail once. A
+preview token is made when its e-mail is sent and only its SHA-256 hash is stored
+(PreviewLink).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ __all__ = [
     "journalist_update",
     "mailing_deliver",
     "parse_beats",
+    "press_queue_followup",
     "press_queue_public",
     "press_send_embargo",
 ]
@@ -378,6 +382,69 @@ def press_queue_public(*, release_id: int, agency_id: int) -> list[int]:
     )
 
 
+K = PressMailing.Kind
+# A follow-up, by the newsroom's event: its kind, and the kinds whose recipients (those SENT a
+# mailing of that kind) get it.
+FOLLOW_UPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "corrected": (K.CORRECTED, (K.PUBLIC,)),
+    "withdrawn": (K.WITHDRAWN, tuple(K.values)),
+    "unscheduled": (K.CANCELLED, (K.EMBARGO,)),
+}
+
+
+def _latest_correction_id(release: Any) -> int:
+    corrections = sorted(release.corrections.all(), key=lambda c: (c.created_at, c.pk))
+    return corrections[-1].pk if corrections else 0
+
+
+def press_queue_followup(*, release: Any, event: str, agency_id: int) -> list[int]:
+    """After a correction, a withdrawal or a scheduled release's return (the newsroom's event,
+    heard after its commit): a mailing per journalist of the agency who was SENT the release
+    before (see FOLLOW_UPS) and is still approved and active. Rows first, each once (a
+    correction once per correction: its id is the revision); the ids still to send. A return
+    also revokes the release's live preview links at once."""
+    if event not in FOLLOW_UPS:
+        return []
+    kind, after = FOLLOW_UPS[event]
+    revision = _latest_correction_id(release) if event == "corrected" else 0
+    if event == "corrected" and not revision:
+        return []
+    journalist_ids = (
+        PressMailing.objects.filter(release_id=release.pk, kind__in=after, sent_at__isnull=False)
+        .values_list("journalist_id", flat=True)
+        .distinct()
+    )
+    journalists = list(
+        Journalist.objects.filter(
+            pk__in=journalist_ids, agency_id=agency_id, is_active=True, approved_at__isnull=False
+        ).order_by("pk")[:MAX_RECIPIENTS]
+    )
+    with transaction.atomic():
+        if event == "unscheduled":
+            now = timezone.now()
+            PreviewLink.objects.filter(
+                release_id=release.pk, revoked_at__isnull=True, expires_at__gt=now
+            ).update(revoked_at=now)
+        PressMailing.objects.bulk_create(
+            [
+                PressMailing(journalist=j, release_id=release.pk, kind=kind, revision=revision)
+                for j in journalists
+            ],
+            ignore_conflicts=True,
+        )
+    return list(
+        PressMailing.objects.filter(
+            release_id=release.pk,
+            kind=kind,
+            revision=revision,
+            journalist__in=journalists,
+            sent_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _make_preview(release: Any, sender: Any) -> str:
     """A new private link to the release; the token is returned once and only its hash kept."""
     token = secrets.token_urlsafe(32)
@@ -394,11 +461,25 @@ def _make_preview(release: Any, sender: Any) -> str:
 def _message(mailing: PressMailing, release: Any, sender: Any) -> EmailMultiAlternatives:
     journalist = mailing.journalist
     context: dict[str, Any] = {"journalist": journalist, "release": release}
-    if mailing.kind == PressMailing.Kind.EMBARGO:
+    if mailing.kind == K.EMBARGO:
         context["embargo"] = jalali.format_datetime(release.scheduled_for)
         context["link"] = _make_preview(release, sender)
         subject = f"ممنوع‌الانتشار تا {context['embargo']}: {release.headline}"
         template = "distribution/press_mail_embargo.html"
+    elif mailing.kind == K.CORRECTED:
+        notes = {c.pk: c.note for c in release.corrections.all()}
+        context["note"] = notes.get(mailing.revision, "")
+        context["link"] = absolute_url(release.get_absolute_url())
+        subject = f"اصلاحیه: {release.headline}"
+        template = "distribution/press_mail_corrected.html"
+    elif mailing.kind == K.WITHDRAWN:
+        context["reason"] = release.withdrawal_reason
+        context["link"] = absolute_url(release.get_absolute_url())
+        subject = f"پس گرفته شد: {release.headline}"
+        template = "distribution/press_mail_withdrawn.html"
+    elif mailing.kind == K.CANCELLED:
+        subject = f"لغو انتشار: {release.headline}"
+        template = "distribution/press_mail_cancelled.html"
     else:
         context["link"] = absolute_url(release.get_absolute_url())
         subject = f"منتشر شد: {release.headline}"
@@ -425,12 +506,14 @@ def mailing_deliver(*, mailing_id: int, release: Any, sender: Any = None) -> boo
     try:
         if not mailing.journalist.is_active or mailing.journalist.approved_at is None:
             raise PressStateError("خبرنگار دیگر در فهرست تأییدشدهٔ فعال نیست.")
-        if mailing.kind == PressMailing.Kind.EMBARGO and (
+        if mailing.kind == K.EMBARGO and (
             release.status != "scheduled"
             or release.scheduled_for is None
             or release.scheduled_for <= timezone.now()
         ):
             raise PressStateError("خبر دیگر در انتظار انتشار نیست؛ با ممنوعیت فرستاده نشد.")
+        if mailing.kind == K.PUBLIC and release.status != "published":
+            raise PressStateError("خبر دیگر منتشرشده نیست؛ پیوند عمومی فرستاده نشد.")
         _message(mailing, release, sender).send()
     except Exception as exc:
         if not isinstance(exc, ValidationError):  # the mail server, a bug: logged as well

@@ -197,13 +197,14 @@ def _fa(n: int) -> str:
 
 @never_cache
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    """The release under embargo, for the press: only while the link lives and the release
-    waits for its time; once published, its public page. Anything else is 404."""
+    """The release under embargo, for the press: only while the link lives (not expired nor
+    revoked) and the release waits for its time; once published, its public page. Anything
+    else is 404. The release is read for the agency, not as the link's creator."""
     link = selectors.preview_link_get(token=token)
-    if link is None or link.created_by is None:
+    if link is None:
         raise Http404
     try:
-        release = newsroom.release_get_backoffice(user=link.created_by, pk=link.release_id)
+        release = newsroom.release_get_for_distribution(pk=link.release_id)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     if release.status == "published":
