@@ -5,9 +5,11 @@ The `page` fixture fails any test during which the browser reported a blocked sc
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ravabet.core.organisation import demo
 from tests.e2e.test_newsroom import login
@@ -42,3 +44,19 @@ def test_htmx_filter_works_under_the_policy(live_server: Any, page: Any, people:
     page.goto(live_server.url + "/backoffice/audit/")
     page.locator("select").first.select_option(index=1)
     page.wait_for_load_state("networkidle")
+
+
+def test_the_admin_selection_counter_stays_in_persian_digits(
+    live_server: Any, page: Any, people: None
+) -> None:
+    """Django's actions.js rewrites «0 of 16 selected» on every tick; it reads in Persian."""
+    page.goto(live_server.url + "/admin/login/")
+    page.locator("#id_username").fill("admin")
+    page.locator("#id_password").fill(demo.DEMO_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.goto(live_server.url + "/admin/agencies/county/")
+    page.locator("input.action-select").nth(0).check()
+    page.locator("input.action-select").nth(1).check()
+    counter = page.locator(".action-counter")
+    expect(counter).to_contain_text("۲")
+    assert not re.search(r"[0-9]", counter.inner_text())
