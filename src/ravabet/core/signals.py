@@ -3,7 +3,8 @@ AppConfig.ready()): the kernel never names the listener.
 
 `content_changed` is sent AFTER the commit that published, corrected or withdrew a piece of
 public content, with `sender` the content's kind («release») and keyword arguments `pk`,
-`event` («published», «corrected», «withdrawn») and `agency_id`. Listeners must be quick
+`event` («published», «corrected», «withdrawn», or «unscheduled»: a release approved for a
+future time was taken back before it came) and `agency_id`. Listeners must be quick
 (enqueue a task) and must not raise: a listener's failure is logged and never undoes the
 publication (it is committed already).
 """
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 content_changed = Signal()
 
-EVENTS = ("published", "corrected", "withdrawn")
+EVENTS = ("published", "corrected", "withdrawn", "unscheduled")
 
 
 def announce(kind: str, *, pk: int, event: str, agency_id: int | None) -> None:

@@ -580,9 +580,15 @@ def release_return(
             request=request,
             data={"reason": reason},
         )
+        was_scheduled = release.scheduled_for is not None
         release.return_reason = reason
         release.scheduled_for = None
         release.save(update_fields=["status", "return_reason", "scheduled_for", "updated_at"])
+        if was_scheduled:
+            # Those told of the coming publication (the press under embargo) hear it is off.
+            signals.announce(
+                "release", pk=release.pk, event="unscheduled", agency_id=release.agency_id
+            )
         notifications.notify(
             [release.created_by],
             kind="release.returned",
