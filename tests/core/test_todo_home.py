@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from ravabet.core import todo
 from ravabet.newsroom import selectors, services
 from tests.factories import make_release
 
@@ -147,11 +148,11 @@ def test_empty_lists_say_so_and_the_to_do_comes_before_the_audit_feed(world: Any
 
 
 def test_a_long_list_shows_its_first_items_and_counts_them_all(world: Any) -> None:
-    for n in range(selectors.TODO_LIMIT + 2):
+    for n in range(todo.TODO_LIMIT + 2):
         make_release(actor=world.officer_roads, agency=world.roads, headline=f"خبر شمارهٔ {n}")
     drafts = _section(_home(world.officer_roads), "پیش‌نویس‌های من")
     assert '<span class="badge">۱۲</span>' in drafts
-    assert drafts.count("<li>") == selectors.TODO_LIMIT
+    assert drafts.count("<li>") == todo.TODO_LIMIT
     assert "فهرست کامل (۱۲)" in drafts and "?status=draft" in drafts
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
-from ravabet.core import permissions, search
+from ravabet.core import permissions, search, todo
 from ravabet.core.jalali import start_of_day
 from ravabet.core.organisation.models import Agency
 from ravabet.newsroom.models import Release
@@ -162,9 +162,6 @@ def release_search(query: SearchQuery, per_page: int = 20) -> tuple[search.Resul
 
 # --- the officer's day: what waits for this person (the back-office home) ----------------
 
-# The most items listed per to-do list on the home; the badge still counts them all.
-TODO_LIMIT = 10
-
 
 def approvable_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies whose submitted releases this person approves (permissions.can_approve_for)."""
@@ -192,21 +189,15 @@ def _todo_list(
     *,
     urgent: bool = False,
 ) -> dict[str, Any]:
-    """One list of the home's card: its total in the badge, its first TODO_LIMIT items."""
-    items = [
-        _todo_item(r, detail(r) if detail else "")
-        for r in releases.select_related("agency")[:TODO_LIMIT]
-    ]
-    count = len(items) if len(items) < TODO_LIMIT else releases.count()
-    return {
-        "label": label,
-        "count": count,
-        "entries": items,
-        "empty": empty,
-        "urgent": urgent and count > 0,
-        # The whole list when the home shows only its first items.
-        "url": reverse("newsroom:bo_list") + f"?status={status}",
-    }
+    """One list of the home's card (core/todo.py): its total in the badge, its first items."""
+    return todo.todo_list(
+        label=label,
+        queryset=releases.select_related("agency"),
+        entry=lambda r: _todo_item(r, detail(r) if detail else ""),
+        url=reverse("newsroom:bo_list") + f"?status={status}",
+        empty=empty,
+        urgent=urgent,
+    )
 
 
 def todo_lists(user: Any) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from ravabet.core import permissions
+from ravabet.core import permissions, todo
 from ravabet.distribution.models import Channel, Delivery
 
 __all__ = [
@@ -20,8 +20,6 @@ __all__ = [
     "failed_deliveries",
     "failed_todo",
 ]
-
-TODO_LIMIT = 10
 
 
 def channel_list(*, user: Any) -> QuerySet[Channel]:
@@ -84,25 +82,16 @@ def failed_todo(user: Any) -> list[dict[str, Any]]:
     if not permissions.is_staff_member(user):
         return []
     failed = failed_deliveries(user=user).order_by("-created_at", "-id")
-    items = list(failed[:TODO_LIMIT])
-    if not items:
-        return []
-    count = len(items) if len(items) < TODO_LIMIT else failed.count()
-    return [
-        {
-            "label": "ارسال ناموفق",
-            "count": count,
-            "entries": [
-                {
-                    "label": f"{d.channel.name} — {d.get_event_display()}",
-                    "url": reverse("newsroom:bo_detail", kwargs={"pk": d.content_id}),
-                    "meta": d.channel.agency.short_name or d.channel.agency.name,
-                    "detail": d.error,
-                }
-                for d in items
-            ],
-            "empty": "",
-            "urgent": True,
-            "url": reverse("distribution:channel_list"),
-        }
-    ]
+    found = todo.todo_list(
+        label="ارسال ناموفق",
+        queryset=failed,
+        entry=lambda d: {
+            "label": f"{d.channel.name} — {d.get_event_display()}",
+            "url": reverse("newsroom:bo_detail", kwargs={"pk": d.content_id}),
+            "meta": d.channel.agency.short_name or d.channel.agency.name,
+            "detail": d.error,
+        },
+        url=reverse("distribution:channel_list"),
+        urgent=True,
+    )
+    return [found] if found["count"] else []
