@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -182,7 +180,12 @@ def test_not_a_string_is_a_type_error() -> None:
         parse_amount("۲۵", default_unit="dollar")
 
 
-def test_hostile_input_is_bounded_and_quick() -> None:
+def test_hostile_input_is_bounded() -> None:
+    """Input past the bound is refused before it is read (a megabyte costs nothing); every
+    hostile form within it ends in an amount or a Persian refusal, never another error.
+    (No clock here: the parser reads each character once, bench/ measures speed.)"""
+    with pytest.raises(MoneyError, match="بلندتر از"):
+        parse_amount("۱" * 1_000_000)
     hostile = [
         "۱" * 200,
         "میلیارد " * 24,
@@ -191,13 +194,11 @@ def test_hostile_input_is_bounded_and_quick() -> None:
         "دویست و پنجاه " * 14,
         "۱٫" * 100,
     ]
-    started = time.perf_counter()
-    for text in hostile * 50:
+    for text in hostile:
         try:
-            parse_amount(text)
-        except MoneyError:
-            pass
-    assert time.perf_counter() - started < 1.0
+            assert isinstance(parse_amount(text), int)
+        except MoneyError as exc:
+            assert exc.message
 
 
 @pytest.mark.parametrize(
