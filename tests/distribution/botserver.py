@@ -7,9 +7,10 @@ Eitaa sender speak too) on 127.0.0.1, in a thread, never the internet.
         ... post ...
         bot.posts  # [(method, payload)] of every accepted post
 
-Each POST /bot<token>/<method> is answered by the next scripted answer if there is one
-(status, body, or a delay in seconds to hang), else accepted with a new message id. A wrong
-token gets 401 as the Bot API gives it. POST /hook records a webhook's body and headers.
+Each POST /bot<token>/<method> (or /<token>/<method> with `eitaa=True`) is answered by the
+next scripted answer if there is one (status, body, or a delay in seconds to hang), else
+accepted with a new message id. A wrong token gets 401 as the Bot API gives it. POST /hook
+records a webhook's body and headers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -28,22 +30,27 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
-        try:
-            payload = json.loads(raw or b"{}")
-        except ValueError:
-            payload = {}
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            payload = dict(urllib.parse.parse_qsl(raw.decode()))
+        else:
+            try:
+                payload = json.loads(raw or b"{}")
+            except ValueError:
+                payload = {}
         if self.path == "/hook":
             with owner.lock:
                 owner.hooks.append((raw, dict(self.headers.items())))
             self._answer(200, {"id": len(owner.hooks)})
             return
         parts = self.path.strip("/").split("/")
-        if len(parts) != 2 or not parts[0].startswith("bot"):
+        bot_api = len(parts) == 2 and parts[0].startswith("bot")
+        if len(parts) != 2 or (bot_api == owner.eitaa):
             self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
             return
-        token, method = parts[0][3:], parts[1]
+        token, method = (parts[0][3:] if bot_api else parts[0]), parts[1]
         with owner.lock:
             owner.calls.append((method, payload))
+            owner.content_types.append(self.headers.get("Content-Type", ""))
             scripted = owner.scripted.pop(0) if owner.scripted else None
         if scripted is not None:
             if isinstance(scripted, int | float):
@@ -85,8 +92,13 @@ class BotServer:
         self,
         token: str = "123456:TEST-token",  # noqa: S107 (a test bot)
         username: str = "roads_news",
+        *,
+        eitaa: bool = False,
     ) -> None:
-        self.token, self.username = token, username
+        """`eitaa`: speak eitaayar's shape (/<token>/<method>, form fields) and refuse the Bot
+        API's /bot<token>/ path with 404, as a different service would."""
+        self.token, self.username, self.eitaa = token, username, eitaa
+        self.content_types: list[str] = []
         self.lock = threading.Lock()
         self.calls: list[tuple[str, dict[str, Any]]] = []  # every call, answered or not
         self.posts: list[tuple[str, dict[str, Any]]] = []  # the accepted ones: in the channel

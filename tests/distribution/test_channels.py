@@ -486,3 +486,32 @@ def test_a_withdrawal_notice_waits_for_the_post_being_sent_to_the_same_channel(
     _due(notice)
     assert _run_deliveries() == ["sent"]
     assert bot.posts[-1][1]["text"].startswith("این خبر پس گرفته شد")
+
+
+def test_eitaa_gets_its_own_path_and_form_fields_and_text_with_the_link_not_a_photo(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """eitaayar names the token without «bot» and takes no photo by URL: a release with an
+    image goes as text (headline, lead, link), whose preview card carries the image."""
+    with BotServer(token=TOKEN, eitaa=True) as eitaa:
+        channel = _channel(world, eitaa, kind="eitaa", name="کانال ایتا")
+        release = make_release(
+            actor=world.head_roads, agency=world.roads, headline="آزادراه تهران-شمال"
+        )
+        newsroom.release_add_image(
+            actor=world.head_roads,
+            release=release,
+            upload=SimpleUploadedFile("a.png", image_bytes(), content_type="image/png"),
+            alt_text="نمای آزادراه",
+        )
+        newsroom.release_submit(actor=world.head_roads, release=release)
+        with django_capture_on_commit_callbacks(execute=True):
+            newsroom.release_approve(actor=world.head_roads, release=release)
+        assert _run_deliveries() == ["sent"]
+        [(method, payload)] = eitaa.posts
+        assert method == "sendMessage" and payload["chat_id"] == "@roads_news"
+        assert payload["text"].startswith("آزادراه تهران-شمال")
+        assert payload["text"].endswith(BASE + release.get_absolute_url())
+        assert eitaa.content_types[0].startswith("application/x-www-form-urlencoded")
+        d = Delivery.objects.get(channel=channel)
+        assert d.remote_url == "https://eitaa.com/roads_news/101"

@@ -68,7 +68,10 @@ def build_message(release: Any, event: str, *, kind: str, revision: int = 0) -> 
     """The post of this event of the release, formatted for the channel's platform."""
     link = _absolute(release.get_absolute_url())
     images = sorted(release.images.all(), key=lambda i: (i.position, i.pk))
-    photo = _absolute(images[0].url) if images and event == "published" else ""
+    image = _absolute(images[0].url) if images and event == "published" else ""
+    # Sent as a photo with a caption where the platform fetches it by URL; elsewhere the text
+    # (with the link, whose preview card carries the image).
+    photo = image if kind in senders.PHOTOS_BY_URL else ""
     if event == "corrected":
         note = next((c.note for c in release.corrections.all() if c.pk == revision), "")
         if not note:
@@ -89,13 +92,11 @@ def build_message(release: Any, event: str, *, kind: str, revision: int = 0) -> 
             "headline": release.headline,
             "lead": release.lead,
             "url": link,
-            "image": photo,
+            "image": image,
             "agency": release.agency.slug,
         },
     }
-    return senders.Message(
-        text=text, photo_url=photo if kind != "webhook" else "", link=link, data=data
-    )
+    return senders.Message(text=text, photo_url=photo, link=link, data=data)
 
 
 def revision_for(pk: int, event: str) -> int:

@@ -1,10 +1,15 @@
 """Talking to the platforms: the message of a release (formatted per platform) and one HTTP
 call to post it. No database here: delivery.py decides when to call and records the outcome.
 
-Bale, Telegram and Eitaa: the Telegram Bot API shape, POST {base}/bot{token}/sendMessage
-(chat_id, text) or sendPhoto (chat_id, photo, caption), answered {"ok": true, "result":
-{"message_id": …}} or {"ok": false, "error_code": …, "description": …, "parameters":
-{"retry_after": …}}. Eitaa is spoken the same way (its bot API could not be checked offline).
+Bale and Telegram: the Telegram Bot API shape, POST {base}/bot{token}/sendMessage
+(chat_id, text) or sendPhoto (chat_id, photo, caption), JSON in, answered {"ok": true,
+"result": {"message_id": …}} or {"ok": false, "error_code": …, "description": …,
+"parameters": {"retry_after": …}}.
+Eitaa's bot service (eitaayar.ir, as its public client libraries call it): the token without
+«bot» ({base}/{token}/sendMessage), form fields (chat_id, text), the same kind of answer; it
+takes files only as uploads (sendFile), not by URL, so a release goes to Eitaa as text and its
+link shows the release's preview card (Open Graph image). Not checked against the live
+service (no internet here); the test server speaks both shapes.
 
 A webhook: POST of a JSON body to the channel's URL, signed with the channel's secret:
   X-Ravabet-Timestamp: <unix seconds>
@@ -26,6 +31,7 @@ import re
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +52,12 @@ DEFAULT_BASES = {
     "telegram": "https://api.telegram.org",
     "eitaa": "https://eitaayar.ir/api",
 }
+# The platforms that fetch a photo by its URL (sendPhoto); the others get text only.
+PHOTOS_BY_URL = frozenset({"bale", "telegram"})
+# How the token appears in the path: /bot<token>/ (Bot API) or /<token>/ (eitaayar).
+TOKEN_PREFIX = {"eitaa": ""}
+# Platforms whose calls are form-encoded rather than JSON.
+FORM_ENCODED = frozenset({"eitaa"})
 # Where a public channel's post is read: <site>/<username>/<message id>.
 PUBLIC_LINKS = {"bale": "https://ble.ir", "telegram": "https://t.me", "eitaa": "https://eitaa.com"}
 
@@ -125,12 +137,19 @@ def compose(parts: list[str], link: str, limit: int) -> str:
     return "\n\n".join([*kept, link]) if link else "\n\n".join(kept)
 
 
-def _call_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-    body = json.dumps(payload, ensure_ascii=False).encode()
+def _call_json(
+    url: str, payload: dict[str, Any], headers: dict[str, str] | None = None, *, form: bool = False
+) -> Any:
+    if form:
+        body = urllib.parse.urlencode(payload).encode()
+        kind = "application/x-www-form-urlencoded; charset=utf-8"
+    else:
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        kind = "application/json; charset=utf-8"
     request = urllib.request.Request(  # noqa: S310 (an http(s) URL checked by the guard)
         url,
         data=body,
-        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+        headers={"Content-Type": kind, **(headers or {})},
         method="POST",
     )
     return _open(request)
@@ -235,13 +254,14 @@ def send(*, kind: str, base_url: str, token: str, chat_id: str, message: Message
         return _send_webhook(url=base_url, secret=token, message=message)
     base = (base_url or DEFAULT_BASES.get(kind, "")).rstrip("/")
     _checked(base)
-    if message.photo_url:
+    if message.photo_url and kind in PHOTOS_BY_URL:
         method = "sendPhoto"
         payload = {"chat_id": chat_id, "photo": message.photo_url, "caption": message.text}
     else:
         method = "sendMessage"
         payload = {"chat_id": chat_id, "text": message.text}
-    answer = _call_json(f"{base}/bot{token}/{method}", payload)
+    prefix = TOKEN_PREFIX.get(kind, "bot")
+    answer = _call_json(f"{base}/{prefix}{token}/{method}", payload, form=kind in FORM_ENCODED)
     if not isinstance(answer, dict) or not answer.get("ok"):
         code = int(answer.get("error_code", 400)) if isinstance(answer, dict) else 400
         raise _refusal(code, answer if isinstance(answer, dict) else {})
