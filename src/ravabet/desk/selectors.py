@@ -547,3 +547,24 @@ def needs_evidence(user: Any, agency: Agency, start: dt.datetime, end: dt.dateti
         )
     found.sort(key=lambda e: (-e.weight, e.topic))
     return found
+
+
+def answer_timings(message_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """How the given messages were answered, by id (for investment's pipeline of inquiries,
+    which keeps only message ids): status, created_at, due_at, first_answered_at,
+    first_answer_days (working days) and answered_in_time. Merged duplicates and spam are
+    left out, as in the public figures."""
+    rows = (
+        Message.objects.filter(pk__in=message_ids)
+        .exclude(status__in=COUNTED_EXCLUDE)
+        .values(
+            "pk",
+            "status",
+            "created_at",
+            "due_at",
+            "first_answered_at",
+            "first_answer_days",
+            "answered_in_time",
+        )
+    )
+    return {row["pk"]: {k: v for k, v in row.items() if k != "pk"} for row in rows}
