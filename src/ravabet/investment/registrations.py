@@ -9,9 +9,12 @@ from ravabet.investment.models import Status
 
 
 def register() -> None:
-    from ravabet.investment import api, demo, media
+    from ravabet.investment import api, demo, media, selectors
 
     media.register()
+    registry.register_dashboard_card(
+        "investment", "فرصت‌های سرمایه‌گذاری", selectors.todo_lists, order=400
+    )
     registry.register_demo_loader(
         "investment",
         "30 opportunities across sectors and counties, 6 support programmes, inquiries",
