@@ -138,6 +138,10 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/surveys/needs/": STAFF,
     "/backoffice/distribution/channels/": STAFF,
     "/backoffice/distribution/press/": STAFF,
+    "/backoffice/investment/": STAFF,
+    "/backoffice/investment/new/": STAFF,
+    "/backoffice/investment/programmes/": STAFF,
+    "/backoffice/investment/programmes/new/": STAFF,
     "/backoffice/notifications/": STAFF | {"outsider"},  # one's own, whoever one is
     "/accounts/profile/": {
         "outsider",
