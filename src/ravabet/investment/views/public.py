@@ -271,9 +271,7 @@ def _submit(
     form = InquiryForm(request.POST)
     if form.is_bot:
         logger.info("the investment inquiry honeypot was filled; nothing stored")
-        form = InquiryForm()
-        form.add_error(None, "درخواست فرستاده نشد.")
-        return form, 400
+        return InquiryForm(), 400
     status = 200
     if form.is_valid():
         try:
