@@ -364,3 +364,16 @@ def test_another_agency_cannot_add_files(world: Any, make_opportunity: Any, pdf_
             title="x",
             kind="other",
         )
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(float("nan"), TEHRAN_LON), (TEHRAN_LAT, float("inf")), (95.0, 51.0)]
+)
+def test_coordinates_that_are_no_place_refused(world: Any, lat: float, lon: float) -> None:
+    errors = _refused(world, latitude=lat, longitude=lon)
+    assert list(errors) == ["latitude"]
+
+
+def test_hostile_text_refused_keyed_by_field(world: Any) -> None:
+    errors = _refused(world, capital="۲۵۰\x00 میلیارد", title="عنوان\ud800")
+    assert set(errors) == {"capital", "title"}

@@ -17,6 +17,7 @@ permission and state, writes and audits.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,7 +31,7 @@ from django.utils import timezone
 
 from ravabet.core import audit, jalali, pagecache, permissions, uploads, validation, workflow
 from ravabet.core.organisation.models import Agency, County
-from ravabet.investment import media
+from ravabet.investment import geo, media
 from ravabet.investment.models import (
     LandStatus,
     Opportunity,
@@ -42,6 +43,7 @@ from ravabet.investment.models import (
     Status,
 )
 from ravabet.persian import normalize, to_latin_digits
+from ravabet.persian.money import MoneyError, group_digits, parse_amount
 
 __all__ = [
     "OPPORTUNITY_STEPS",
@@ -230,16 +232,6 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _in_province(lat: float, lon: float) -> bool:
-    """Inside Tehran province: investment/geo.py's outline. (geo.py is written beside this
-    module; until it lands the province's bounding box stands in.)"""
-    try:
-        from ravabet.investment.geo import in_province
-    except ImportError:  # pragma: no cover - the module arrives with the public side
-        return 34.8 <= lat <= 36.4 and 50.3 <= lon <= 53.2
-    return bool(in_province(lat, lon))
-
-
 @dataclass
 class OpportunityInput:
     """What a writer gives: text as typed (the capital too), checked and parsed by check()."""
@@ -317,8 +309,6 @@ class OpportunityInput:
         # The capital, as typed («۲۵۰ میلیارد ریال», «2,500,000,000»).
         fields["capital_rials"] = None
         if "capital" not in errors and (self.capital or "").strip():
-            from ravabet.persian.money import MoneyError, parse_amount
-
             try:
                 rials = parse_amount(self.capital)
             except MoneyError as exc:
@@ -440,10 +430,11 @@ class OpportunityInput:
         except (TypeError, ValueError):
             refuse("latitude", "مختصات را با عدد بنویسید، مانند ۳۵٫۶۹ و ۵۱٫۳۹.")
             return {}
-        if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180) or lat_f != lat_f or lon_f != lon_f:
+        finite = math.isfinite(lat_f) and math.isfinite(lon_f)
+        if not (finite and -90 <= lat_f <= 90 and -180 <= lon_f <= 180):
             refuse("latitude", "مختصات درست نیست: عرض بین ۹۰- و ۹۰ و طول بین ۱۸۰- و ۱۸۰ است.")
             return {}
-        if not _in_province(lat_f, lon_f):
+        if not geo.in_province(lat_f, lon_f):
             refuse(
                 "latitude",
                 "این نقطه بیرون از استان تهران است؛ مختصات محل طرح را درست بنویسید.",
@@ -454,8 +445,6 @@ class OpportunityInput:
 
 def opportunity_input_from(opportunity: Opportunity) -> OpportunityInput:
     """The input that would save the opportunity as it is (the edit form's starting point)."""
-    from ravabet.persian.money import group_digits
-
     return OpportunityInput(
         title=opportunity.title,
         summary=opportunity.summary,

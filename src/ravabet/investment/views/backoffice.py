@@ -41,6 +41,7 @@ from ravabet.investment.models import (
 )
 from ravabet.investment.services import opportunities as opportunity_services
 from ravabet.investment.services import programmes as programme_services
+from ravabet.persian.money import Money
 
 _STAFF_ONLY = "این بخش ویژهٔ کارکنان روابط عمومی است."
 
@@ -85,8 +86,6 @@ def _flash_capital(request: HttpRequest, opportunity: Opportunity) -> None:
     """Echo the parsed capital back: what was stored, in rials and in tomans' words."""
     if not opportunity.capital_rials:
         return
-    from ravabet.persian.money import Money
-
     money = Money(opportunity.capital_rials)
     messages.info(
         request,
