@@ -225,3 +225,39 @@ def test_programme_pages(client: Any, world: Any, make_opportunity: Any) -> None
     assert programme.status == Status.SUBMITTED
     client.force_login(world.officer_health)
     assert client.get(reverse("investment:bo_programme", args=[programme.pk])).status_code == 404
+
+
+def test_saving_the_edit_form_unchanged_is_no_edit(
+    client: Any, world: Any, make_opportunity: Any
+) -> None:
+    """The form shows every figure as people type it (Persian digits, «٫»); sent back as shown
+    it stores the same values and «last updated» does not move."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from ravabet.core import jalali
+    from ravabet.investment.forms import OpportunityForm
+
+    opportunity = make_opportunity(
+        world,
+        latitude=35.7,
+        longitude=51.4,
+        irr_percent=Decimal("18.5"),
+        payback_years=Decimal("6"),
+        returns_assumptions="فرض",
+        usd_estimate="500000",
+        usd_rate="700000",
+        usd_rate_date=dt.date(2025, 1, 1),
+        usd_rate_source="مرکز مبادله",
+    )
+    initial = OpportunityForm.initial_for(opportunity)
+    assert initial["irr_percent"] == "۱۸٫۵"
+    post = {k: v for k, v in initial.items() if v not in (None, "")}
+    post["usd_rate_date"] = jalali.format_short(initial["usd_rate_date"])
+    client.force_login(world.officer_roads)
+    response = client.post(reverse("investment:bo_edit", args=[opportunity.pk]), post)
+    assert response.status_code == 302, _text(response)
+    before = (opportunity.updated_at, opportunity.irr_percent, opportunity.usd_rate)
+    opportunity.refresh_from_db()
+    assert (opportunity.updated_at, opportunity.irr_percent, opportunity.usd_rate) == before
+    assert (opportunity.latitude, opportunity.capital_rials) == (35.7, 250_000_000_000)

@@ -7,6 +7,7 @@ things with the same Persian messages. The capital is typed as text («۲۵۰ م
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -29,7 +30,8 @@ from ravabet.investment.services.opportunities import (
     opportunity_input_from,
 )
 from ravabet.investment.services.programmes import ProgrammeInput, programme_input_from
-from ravabet.persian import to_latin_digits
+from ravabet.persian import to_latin_digits, to_persian_digits
+from ravabet.persian.money import group_digits
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
 
@@ -57,6 +59,14 @@ def _coordinate(value: str) -> float | str | None:
         return float(text)
     except ValueError:
         return value
+
+
+def _shown_number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    return to_persian_digits(str(value)).replace(".", "٫")
 
 
 class OpportunityForm(forms.Form):
@@ -161,8 +171,12 @@ class OpportunityForm(forms.Form):
     def initial_for(opportunity: Opportunity) -> dict[str, Any]:
         data = opportunity_input_from(opportunity)
         initial = {name: getattr(data, name) for name in OpportunityInput.__dataclass_fields__}
+        # Figures shown with Persian digits and the Persian decimal point, as people type them.
         for name in ("latitude", "longitude", "irr_percent", "payback_years"):
-            initial[name] = "" if initial[name] is None else str(initial[name])
+            initial[name] = _shown_number(initial[name])
+        for name in ("usd_estimate", "usd_rate"):
+            value = getattr(opportunity, name)
+            initial[name] = group_digits(value) if value else ""
         return initial
 
     def to_input(self) -> OpportunityInput:

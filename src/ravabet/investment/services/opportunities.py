@@ -727,6 +727,14 @@ def _name_stem(name: str) -> str:
     return (stem if dot and stem and len(ext) <= 5 else name).strip() or "سند"
 
 
+def _default_title(kind: str, accepted: uploads.AcceptedFile) -> str:
+    """An untitled document is named by its kind (what an investor looks for), an untitled
+    «other» by its file's name."""
+    if kind == OpportunityDocument.Kind.OTHER:
+        return _name_stem(accepted.original_name)
+    return str(OpportunityDocument.Kind(kind).label)
+
+
 def _touch(opportunity: Opportunity) -> None:
     """A file change is a content change: «last updated» moves, completeness is recomputed."""
     opportunity.updated_at = timezone.now()
@@ -765,7 +773,7 @@ def opportunity_add_document(
             document = OpportunityDocument(
                 opportunity=opportunity,
                 kind=kind,
-                title=(normalize(title).strip() or _name_stem(accepted.original_name))[:200],
+                title=(normalize(title).strip() or _default_title(kind, accepted))[:200],
                 original_name=accepted.original_name,
                 content_type=accepted.content_type,
                 size=accepted.size,
