@@ -62,6 +62,18 @@ def words(value: Any) -> str:
 
 
 @register.filter
+def fa_filesize(value: Any) -> str:
+    """A file's size in bytes as «۲۳۴ کیلوبایت» or «۱٫۲ مگابایت»."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if size < 1024 * 1024:
+        return f"{to_persian_digits(str(max(1, round(size / 1024))))} کیلوبایت"
+    return f"{fa_decimal(round(size / 2**20, 1))} مگابایت"
+
+
+@register.filter
 def fa_decimal(value: Any) -> str:
     """Decimal("18.50") → «۱۸٫۵»: Persian digits and decimal separator, no trailing zeros."""
     if value is None or value == "":
