@@ -117,7 +117,7 @@ def test_dollar_estimate_with_its_rate_date_and_source(world: Any) -> None:
         agency=world.roads,
         data=opportunity_data(
             usd_estimate="۵۰۰٬۰۰۰",
-            usd_rate="700,000",
+            usd_rate="۷۰۰٬۰۰۰ ریال",
             usd_rate_date=dt.date(2025, 1, 1),
             usd_rate_source="مرکز مبادلهٔ ارز و طلای ایران",
             irr_percent="۱۸٫۵",

@@ -209,9 +209,13 @@ def _fa(value: Any) -> str:
     return jalali.format_number(value)
 
 
+_UNIT = re.compile(r"(ریال|دلار|USD|US\$|\$)", re.IGNORECASE)
+
+
 def _whole_number(text: str) -> int | None:
-    """Digits in any script, with or without thousands separators; None if not a number."""
-    digits = _SEPARATORS.sub("", to_latin_digits(text))
+    """Digits in any script, with or without thousands separators, with or without the unit
+    written beside («۷۰۰٬۰۰۰ ریال», «$500,000»); None if not a number."""
+    digits = _SEPARATORS.sub("", _UNIT.sub("", to_latin_digits(normalize(text))))
     if not digits.isdigit() or not digits.isascii():
         return None
     return int(digits)
