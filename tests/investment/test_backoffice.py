@@ -261,3 +261,22 @@ def test_saving_the_edit_form_unchanged_is_no_edit(
     opportunity.refresh_from_db()
     assert (opportunity.updated_at, opportunity.irr_percent, opportunity.usd_rate) == before
     assert (opportunity.latitude, opportunity.capital_rials) == (35.7, 250_000_000_000)
+
+
+def test_opportunity_page_names_only_the_programmes_one_may_see(
+    client: Any, world: Any, make_opportunity: Any, make_programme: Any
+) -> None:
+    opportunity = make_opportunity(world, status="published")
+    make_programme(
+        world, status="published", title="حمایت منتشرشده", opportunity_ids=[opportunity.pk]
+    )
+    make_programme(
+        world,
+        agency=world.health,
+        title="پیش‌نویس حمایت دیگری",
+        opportunity_ids=[opportunity.pk],
+    )
+    client.force_login(world.officer_roads)
+    page = _text(client.get(reverse("investment:bo_detail", args=[opportunity.pk])))
+    assert "حمایت منتشرشده" in page
+    assert "پیش‌نویس حمایت دیگری" not in page

@@ -54,7 +54,7 @@ def opportunity_get_for(user: Any, pk: Any) -> Opportunity:
     return (
         Opportunity.objects.filter(agency__in=permissions.visible_agencies(user))
         .select_related("agency", "county", "created_by")
-        .prefetch_related("documents", "images", "programmes")
+        .prefetch_related("documents", "images", "programmes__agency")
         .get(pk=pk)
     )
 

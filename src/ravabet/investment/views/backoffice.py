@@ -199,6 +199,11 @@ def bo_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document_form": DocumentForm(),
             "image_form": ImageForm(),
             "reason_form": ReasonForm(),
+            "programmes": [
+                p
+                for p in opportunity.programmes.all()
+                if p.status == Status.PUBLISHED or permissions.can_view_agency(user, p.agency)
+            ],
             "history": audit.entries_for(opportunity)[:100],
         },
     )
