@@ -205,3 +205,21 @@ def test_programmes_pages(
     # A tourism programme applies to every tourism opportunity.
     detail = client.get(published_opportunity.get_absolute_url()).content.decode()
     assert programme.title in detail
+
+
+def test_cached_catalogue_shows_a_newly_published_opportunity_at_once(
+    client: Client,
+    world: Any,
+    make_opportunity: Callable[..., Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    approved = make_opportunity(world, status="approved", title="پالایشگاه کوچک گاز")
+    url = reverse("investment:catalogue")
+    assert "پالایشگاه کوچک گاز" not in client.get(url).content.decode()
+    assert "پالایشگاه کوچک گاز" not in client.get(url).content.decode()  # from the cache
+    from ravabet.investment.services.opportunities import opportunity_step
+
+    with django_capture_on_commit_callbacks(execute=True):
+        opportunity_step(actor=world.directorate_staff, opportunity=approved, action="publish")
+    assert "پالایشگاه کوچک گاز" in client.get(url).content.decode()
+    assert client.get(approved.get_absolute_url()).status_code == 200
