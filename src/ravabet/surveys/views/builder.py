@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,6 +31,7 @@ from ravabet.persian import to_persian_digits
 from ravabet.surveys.forms.answer import SectionForm as AnswerSectionForm
 from ravabet.surveys.forms.builder import QuestionForm, SectionForm, SurveyForm, errors_to_form
 from ravabet.surveys.models import Option, Question, Response, Section, Survey
+from ravabet.surveys.selectors import backoffice as backoffice_selectors
 from ravabet.surveys.services import builder as services
 
 STAFF_ONLY = "این بخش ویژهٔ کارکنان روابط عمومی است."
@@ -44,16 +45,16 @@ def _require_staff(request: HttpRequest) -> None:
     permissions.require(permissions.is_staff_member(request.user), STAFF_ONLY)
 
 
-def _visible_surveys(user: Any) -> QuerySet[Survey]:
-    return Survey.objects.filter(agency__in=permissions.visible_agencies(user))
-
-
 def _survey_for(request: HttpRequest, pk: int) -> Survey:
     """A survey this person may build (404 if its agency is not theirs to see, 403 if they see
     it but may not build for it)."""
     _require_staff(request)
     try:
-        survey = _visible_surveys(request.user).select_related("agency").get(pk=pk)
+        survey = (
+            backoffice_selectors.surveys_visible_to(request.user)
+            .select_related("agency")
+            .get(pk=pk)
+        )
     except Survey.DoesNotExist as exc:
         raise Http404 from exc
     permissions.require(
@@ -194,24 +195,16 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     user = request.user
     agencies = list(permissions.visible_agencies(user).order_by("name")[:1000])
-    surveys = _visible_surveys(user).select_related("agency")
     state = request.GET.get("state", "")
-    if state in Survey.State.values:
-        surveys = surveys.filter(state=state)
-    else:
-        state = ""
+    state = state if state in Survey.State.values else ""
     agency_id = request.GET.get("agency", "")
-    if agency_id.isdigit() and len(agency_id) < 12:
-        surveys = surveys.filter(agency_id=int(agency_id))
-    else:
-        agency_id = ""
-    surveys = surveys.annotate(
-        complete=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE))
-    ).order_by("-created_at", "-id")
+    agency_id = agency_id if agency_id.isdigit() and len(agency_id) < 12 else ""
+    surveys = backoffice_selectors.survey_list_for(
+        user, state=state, agency_id=int(agency_id) if agency_id else None
+    )
     page = paginate(request, surveys, PER_PAGE)
     for item in page.object_list:
-        target = item.target_responses
-        item.progress = min(100, round(100 * item.complete / target)) if target else None
+        item.progress = backoffice_selectors.progress(item)
     return render(
         request,
         "surveys/bo_list.html",
