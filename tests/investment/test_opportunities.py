@@ -377,3 +377,19 @@ def test_coordinates_that_are_no_place_refused(world: Any, lat: float, lon: floa
 def test_hostile_text_refused_keyed_by_field(world: Any) -> None:
     errors = _refused(world, capital="۲۵۰\x00 میلیارد", title="عنوان\ud800")
     assert set(errors) == {"capital", "title"}
+
+
+def test_the_head_is_told_of_a_submission_and_the_writer_of_a_return(
+    world: Any, make_opportunity: Any
+) -> None:
+    from ravabet.core.models import Notification
+
+    opportunity = make_opportunity(world)
+    opportunity_step(actor=world.officer_roads, opportunity=opportunity, action="submit")
+    told = Notification.objects.get(user=world.head_roads)
+    assert "در انتظار تأیید" in told.text and str(opportunity.pk) in told.link
+    opportunity_step(
+        actor=world.head_roads, opportunity=opportunity, action="return", reason="نقشه کم است"
+    )
+    told = Notification.objects.get(user=world.officer_roads)
+    assert "نقشه کم است" in told.text

@@ -27,10 +27,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from ravabet.core import audit, jalali, pagecache, permissions, uploads, validation, workflow
-from ravabet.core.organisation.models import Agency, County
+from ravabet.core import (
+    audit,
+    jalali,
+    notifications,
+    pagecache,
+    permissions,
+    uploads,
+    validation,
+    workflow,
+)
+from ravabet.core.organisation.models import Agency, County, Membership
 from ravabet.investment import geo, media
 from ravabet.investment.models import (
     LandStatus,
@@ -50,6 +60,7 @@ __all__ = [
     "PUBLIC_TOPIC",
     "OpportunityError",
     "OpportunityInput",
+    "approvers_to_notify",
     "can_edit_opportunity",
     "completeness",
     "opportunity_add_document",
@@ -718,9 +729,49 @@ def opportunity_step(
             locked.published_at = timezone.now()
             update.append("published_at")
         locked.save(update_fields=update)
+        _tell(actor, locked, action)
         if action in ("publish", "archive"):
             transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
     return locked
+
+
+def approvers_to_notify(agency: Agency) -> list[Any]:
+    """Who is told an opportunity waits for approval: the agency's heads; for the
+    directorate's own, its staff."""
+    roles = [Membership.Role.HEAD]
+    if agency.kind == Agency.Kind.DIRECTORATE:
+        roles.append(Membership.Role.OFFICER)
+    memberships = Membership.objects.filter(agency=agency, role__in=roles)
+    return [m.user for m in memberships.select_related("user").order_by("pk")]
+
+
+def _tell(actor: Any, opportunity: Opportunity, action: str) -> None:
+    """The people the step concerns, in the back office's notifications (and by e-mail)."""
+    link = reverse("investment:bo_detail", kwargs={"pk": opportunity.pk})
+    title = opportunity.title
+    if action == "submit":
+        notifications.notify(
+            [u for u in approvers_to_notify(opportunity.agency) if u.pk != actor.pk],
+            kind="opportunity.submitted",
+            text=f"فرصت «{title}» از {opportunity.agency.display_name} در انتظار تأیید شماست.",
+            link=link,
+            email=True,
+        )
+    elif action == "return" and opportunity.created_by_id not in (None, actor.pk):
+        notifications.notify(
+            [opportunity.created_by],
+            kind="opportunity.returned",
+            text=f"فرصت «{title}» برای اصلاح بازگشت: {opportunity.return_reason}",
+            link=link,
+            email=True,
+        )
+    elif action == "publish" and opportunity.created_by_id not in (None, actor.pk):
+        notifications.notify(
+            [opportunity.created_by],
+            kind="opportunity.published",
+            text=f"فرصت «{title}» در فهرست فرصت‌های سرمایه‌گذاری استان منتشر شد.",
+            link=link,
+        )
 
 
 # --- documents and images ----------------------------------------------------------------
