@@ -39,6 +39,8 @@ TEMPLATES = [
             "narratives",
         )
     ),
+    "investment/templates/investment/bo_list.html",
+    "investment/templates/investment/bo_programmes.html",
 ]
 
 
