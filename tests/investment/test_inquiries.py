@@ -205,3 +205,22 @@ def test_inquiry_and_message_are_one_transaction(
     with pytest.raises(RuntimeError):
         services.inquiry_submit(data=inquiry_input(published_opportunity))
     assert not desk_selectors.messages_about(published_opportunity).exists()
+
+
+def test_hostile_form_input_is_refused_in_persian(
+    client: Client, published_opportunity: Any
+) -> None:
+    url = reverse("investment:inquire", args=[published_opportunity.pk])
+    for extra in (
+        {"name": "ن" * 5000},
+        {"capital_range": "all-of-it"},
+        {"is_foreign": "maybe"},
+        {"message": "سلام\x00"},
+        {"capital_range": ""},
+    ):
+        response = client.post(url, inquiry_form(**extra))
+        assert response.status_code == 200, extra
+        body = response.content.decode()
+        assert "لطفاً این موارد را درست کنید" in body
+        assert "This field" not in body and "Ensure this value" not in body, extra
+    assert not Inquiry.objects.exists()
