@@ -142,6 +142,7 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/investment/new/": STAFF,
     "/backoffice/investment/programmes/": STAFF,
     "/backoffice/investment/programmes/new/": STAFF,
+    "/backoffice/investment/pipeline/": STAFF,
     "/backoffice/notifications/": STAFF | {"outsider"},  # one's own, whoever one is
     "/accounts/profile/": {
         "outsider",
