@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ravabet.surveys",
     "ravabet.distribution",
     "ravabet.investment",
+    "ravabet.coordination",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("ravabet.surveys.urls")),
     path("", include("ravabet.distribution.urls")),
     path("", include("ravabet.investment.urls")),
+    path("", include("ravabet.coordination.urls")),
     path("", include("ravabet.core.urls")),
     path("", include("ravabet.agencies.urls")),
     path("accounts/", include("ravabet.accounts.urls")),

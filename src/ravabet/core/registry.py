@@ -208,3 +208,48 @@ def panels(target: str) -> list[Panel]:
     return sorted(
         (p for p in _panels.values() if p.target == target), key=lambda p: (p.order, p.key)
     )
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One office's value of one indicator over a period: `value` (None: no data, shown as
+    «بدون داده», never as zero), `volume` (how many records stand behind it, for the ranking's
+    minimum-volume rule), a Persian line of `detail` («۱۲ از ۱۵ پیام در مهلت») and a `link` to
+    the data behind it (a back-office page filtered to the agency and period)."""
+
+    value: float | None
+    volume: int = 0
+    detail: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A measure of PR offices that a capability computes from what it records (coordination's
+    scorecards and ranking read them; they never import the capability). `compute(agencies,
+    start, end)` returns {agency id: IndicatorValue} for the period [start, end) (dates, Tehran
+    days), one query or a few for all agencies together; an agency missing from the answer has
+    no data. `higher_is_better` orients the score; `min_volume` is the default volume below
+    which the value is shown but not scored."""
+
+    key: str  # «newsroom.published»
+    label: str  # «خبرهای منتشرشده»
+    unit: str  # «خبر»، «٪»، «روز کاری»
+    higher_is_better: bool
+    compute: Callable[[list[Any], Any, Any], dict[int, IndicatorValue]]
+    order: int = 100
+    min_volume: int = 1
+    description: str = ""  # the formula in Persian, shown on the ranking page
+
+
+_indicators: dict[str, Indicator] = {}
+
+
+def register_indicator(indicator: Indicator) -> None:
+    _indicators[indicator.key] = indicator
+
+
+def indicators() -> list[Indicator]:
+    """The registered indicators in order: those of the installed capabilities only (an
+    indicator of a capability that is not installed is simply absent: «در دسترس نیست»)."""
+    return sorted(_indicators.values(), key=lambda i: (i.order, i.key))

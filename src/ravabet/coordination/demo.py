@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def load() -> None:
+    return None

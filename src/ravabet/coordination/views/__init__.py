@@ -1,0 +1,1 @@
+"""Coordination's pages: directives.py, plan.py, scores.py (each with its urlpatterns)."""
