@@ -143,6 +143,8 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/investment/programmes/": STAFF,
     "/backoffice/investment/programmes/new/": STAFF,
     "/backoffice/investment/pipeline/": STAFF,
+    "/backoffice/coordination/directives/": STAFF,
+    "/backoffice/coordination/directives/new/": {"directorate_staff", "admin"},
     "/backoffice/notifications/": STAFF | {"outsider"},  # one's own, whoever one is
     "/accounts/profile/": {
         "outsider",
