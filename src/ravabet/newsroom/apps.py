@@ -11,7 +11,7 @@ class NewsroomConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.newsroom import demo, media, search, selectors
+        from ravabet.newsroom import demo, indicators, media, search, selectors
         from ravabet.newsroom.api import router
         from ravabet.newsroom.models import Release
 
@@ -28,6 +28,8 @@ class NewsroomConfig(AppConfig):
         # The safety net behind each release's own delayed task, and the morning digest.
         registry.register_periodic_task("ravabet.newsroom.tasks.publish_due_releases", every=60)
         registry.register_periodic_task("ravabet.newsroom.tasks.send_daily_digests", at="07:00")
+        registry.register_periodic_task("ravabet.newsroom.tasks.flush_release_views", every=300)
+        indicators.register()
         media.register()
         # The officer's day: the to-do lists first on the back-office home.
         registry.register_dashboard_card(

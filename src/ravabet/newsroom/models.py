@@ -253,3 +253,24 @@ class Subscription(models.Model):
     @property
     def topic(self) -> str:
         return str(self.agency or self.tag)
+
+
+class ReleaseViews(models.Model):
+    """How many times a release's public page was read on one Tehran day, by people (not
+    bots). Counted in the cache on each request, before the page cache answers, and written
+    here by a periodic flush (newsroom/pageviews.py): the figure behind «بازدید خبرها»."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField(_("روز"))
+    count = models.PositiveIntegerField(_("بازدید"), default=0)
+
+    class Meta:
+        verbose_name = _("بازدید روزانهٔ خبر")
+        verbose_name_plural = _("بازدیدهای روزانهٔ خبرها")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "day"], name="newsroom_one_views_a_day")
+        ]
+        indexes = [models.Index(fields=["day", "release"])]
+
+    def __str__(self) -> str:
+        return f"{self.release_id} {self.day}: {self.count}"

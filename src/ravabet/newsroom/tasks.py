@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from ravabet.newsroom import services, subscriptions
+from ravabet.newsroom import pageviews, services, subscriptions
 
 
 @task()
@@ -32,3 +32,9 @@ def send_daily_digests() -> int:
 def send_subscription_confirmation(subscription_id: int, frequency: str) -> bool:
     """The confirmation e-mail of a subscribe request, sent here rather than in the request."""
     return subscriptions.send_confirmation(subscription_id=subscription_id, frequency=frequency)
+
+
+@task()
+def flush_release_views() -> int:
+    """The page views counted in the cache since the last run, into ReleaseViews (bounded)."""
+    return pageviews.flush()

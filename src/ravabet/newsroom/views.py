@@ -21,7 +21,7 @@ from ravabet.core.organisation.models import Agency, County
 from ravabet.core.pagecache import cached_page
 from ravabet.core.pagination import paginate, parse_page
 from ravabet.core.search.cache import page_topic
-from ravabet.newsroom import importer, selectors, services, subscriptions
+from ravabet.newsroom import importer, pageviews, selectors, services, subscriptions
 from ravabet.newsroom import search as release_search
 from ravabet.newsroom.forms import (
     ApproveForm,
@@ -59,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pageviews.counted  # before the page cache answers: cached pages are read too
 @cached_page(topics=PORTAL)
 def release_detail(request: HttpRequest, pk: int, printable: bool = False) -> HttpResponse:
     try:
