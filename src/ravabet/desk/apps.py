@@ -11,7 +11,7 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.desk import api, demo, media, selectors
+        from ravabet.desk import api, demo, indicators, media, selectors
         from ravabet.desk.models import Status
 
         registry.register_demo_loader(
@@ -27,6 +27,7 @@ class DeskConfig(AppConfig):
         registry.register_needs_source("desk", "پیشخوان مردمی", selectors.needs_evidence, order=20)
         registry.register_router("desk", api.router)
         media.register()
+        indicators.register()
         register_labels(
             actions={
                 "message.receive": "دریافت پیام مردمی",
