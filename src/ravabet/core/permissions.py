@@ -225,3 +225,25 @@ def require(allowed: bool, message: str = "شما اجازهٔ این کار ر�
     """Raise AgencyPermissionDenied (mapped to 403 by views and the API) unless allowed."""
     if not allowed:
         raise AgencyPermissionDenied(message)
+
+
+# --- coordination: weights, rankings, scorecards ----------------------------------------------
+
+
+def can_set_weights(user: Any) -> bool:
+    """The indicators' weights and minimum volumes of the PR offices' ranking: the directorate."""
+    return sees_all_agencies(user)
+
+
+def can_see_ranking(user: Any) -> bool:
+    """Compute, release and export the ranking of every PR office, see it whole: the
+    directorate."""
+    return sees_all_agencies(user)
+
+
+def can_see_scorecard(user: Any, agency: Agency, *, released: bool) -> bool:
+    """An office's scorecard in a ranking: the directorate always; the office's own staff once
+    the directorate has released the ranking; never another office's."""
+    if sees_all_agencies(user):
+        return True
+    return released and agency.pk in _roles(user)
