@@ -12,7 +12,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.surveys import api, demo, needs
+        from ravabet.surveys import api, demo, indicators, needs
         from ravabet.surveys.models import Survey
 
         registry.register_demo_loader(
@@ -24,6 +24,7 @@ class SurveysConfig(AppConfig):
         registry.register_router("surveys", api.router)
         registry.register_needs_source("surveys", "نظرسنجی‌ها", needs.survey_evidence, order=10)
         registry.register_periodic_task("ravabet.surveys.tasks.drop_stale_drafts", every=3600)
+        indicators.register()
         register_labels(
             actions={
                 "survey.create": "ساخت نظرسنجی",
