@@ -32,6 +32,12 @@ from ravabet.persian import to_persian_digits
 # --- the citizen's view -----------------------------------------------------------------------
 
 
+def tracking_display(code: str) -> str:
+    """A tracking code as pages show it («۴۸۲۷-۱۹۳۵-۰۶۱۲»), for capabilities whose records
+    carry a desk message's code (an investor's inquiry)."""
+    return tracking.display(code)
+
+
 def message_by_code(text: str) -> Message | None:
     """The message of a tracking code as a person typed it (any digits, dashes), or None."""
     code = tracking.clean(text)

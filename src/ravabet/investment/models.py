@@ -328,3 +328,10 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    @property
+    def code_display(self) -> str:
+        """The tracking code as the desk and the investor see it («۴۸۲۷-۱۹۳۵-۰۶۱۲»)."""
+        from ravabet.desk import selectors as desk_selectors
+
+        return desk_selectors.tracking_display(self.tracking_code)

@@ -136,9 +136,9 @@ def set_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             for error in exc.messages:
-                messages.error(request, f"درخواست {inquiry.tracking_code}: {error}")
+                messages.error(request, f"درخواست {inquiry.code_display}: {error}")
         else:
-            messages.success(request, f"نتیجهٔ درخواست {inquiry.tracking_code} ثبت شد.")
+            messages.success(request, f"نتیجهٔ درخواست {inquiry.code_display} ثبت شد.")
     back = request.POST.get("next", "")
     if back.startswith("/backoffice/investment/pipeline/") and "//" not in back:
         return redirect(back)
