@@ -145,6 +145,9 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/investment/pipeline/": STAFF,
     "/backoffice/coordination/directives/": STAFF,
     "/backoffice/coordination/directives/new/": {"directorate_staff", "admin"},
+    "/backoffice/coordination/ranking/": {"directorate_staff", "admin"},
+    "/backoffice/coordination/weights/": {"directorate_staff", "admin"},
+    "/backoffice/coordination/today/": {"head_roads", "directorate_staff", "admin"},
     "/backoffice/notifications/": STAFF | {"outsider"},  # one's own, whoever one is
     "/accounts/profile/": {
         "outsider",
