@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.events import demo, media
+        from ravabet.events import demo, indicators, media
         from ravabet.events.api import router
         from ravabet.events.models import Event, Resolution
 
@@ -27,6 +27,7 @@ class EventsConfig(AppConfig):
             "ravabet.events.tasks.notify_overdue_resolutions", at="08:00"
         )
         media.register()
+        indicators.register()
         register_labels(
             actions={
                 "event.create": "ساخت رویداد",
