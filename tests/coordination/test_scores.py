@@ -258,3 +258,18 @@ def test_only_the_directorate_sets_weights_computes_and_releases(
         services.ranking_release(actor=actor, ranking=ranking)
     ranking.refresh_from_db()
     assert ranking.released_at is None
+
+
+def test_demo_sets_weights_and_releases_a_quarter_and_a_year_once(
+    world: Any, values: Values, water: Any
+) -> None:
+    from ravabet.coordination import demo_scores
+
+    three_offices(values, world, water)
+    assert demo_scores.load() == 2
+    assert Weight.objects.filter(weight__gt=0).count() == 2
+    rankings = list(Ranking.objects.all())
+    assert len(rankings) == 2 and all(r.released_at for r in rankings)
+    spans = sorted((r.end - r.start).days for r in rankings)
+    assert 89 <= spans[0] <= 93 and spans[1] in (365, 366)
+    assert demo_scores.load() == 0
