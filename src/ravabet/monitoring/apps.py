@@ -11,7 +11,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
-        from ravabet.monitoring import alerts, demo, selectors
+        from ravabet.monitoring import alerts, demo, indicators, selectors
         from ravabet.monitoring.api import router
 
         registry.register_demo_loader(
@@ -30,6 +30,7 @@ class MonitoringConfig(AppConfig):
         ):
             registry.register_periodic_task(task, **timing)
         registry.register_router("monitoring", router)
+        indicators.register()
         registry.register_needs_source("monitoring", "رسانه‌ها", selectors.needs_evidence, order=30)
         registry.register_dashboard_card(
             "monitoring", "پایش رسانه‌ها", alerts.dashboard_figures, order=400
