@@ -143,6 +143,8 @@ MATRIX: dict[str, set[str]] = {
     "/backoffice/investment/programmes/": STAFF,
     "/backoffice/investment/programmes/new/": STAFF,
     "/backoffice/investment/pipeline/": STAFF,
+    "/backoffice/coordination/plan/": STAFF,
+    "/backoffice/coordination/plan/new/": {"directorate_staff", "admin"},
     "/backoffice/coordination/directives/": STAFF,
     "/backoffice/coordination/directives/new/": {"directorate_staff", "admin"},
     "/backoffice/coordination/ranking/": {"directorate_staff", "admin"},
