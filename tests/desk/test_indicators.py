@@ -123,3 +123,16 @@ def test_only_the_agencies_asked_are_answered(messages: Any) -> None:
     world = messages
     answer = indicators.in_time([world.health], START, END)
     assert set(answer) == {world.health.pk}
+
+
+def test_few_queries_for_many_agencies_and_the_link_opens(
+    messages: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.test import Client
+
+    world = messages
+    with django_assert_max_num_queries(3):
+        answer = indicators.in_time([world.roads, world.health, world.directorate], START, END)
+    client = Client()
+    client.force_login(world.admin)
+    assert client.get(answer[world.roads.pk].link).status_code == 200

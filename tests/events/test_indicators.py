@@ -153,3 +153,22 @@ def test_an_open_resolution_not_yet_due_is_not_counted(world: Any) -> None:
     _resolution(meeting, world.health, today)  # due today: not late yet
     period = (today - dt.timedelta(days=10), today + dt.timedelta(days=20))
     assert indicators.resolutions_on_time([world.health], *period) == {}
+
+
+def test_few_queries_for_many_agencies_and_the_links_open(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.test import Client
+
+    meeting = _meeting(world, _at(5))
+    _register(meeting, world.roads, attended=True)
+    _resolution(meeting, world.roads, _day(10), "done", done=_at(9))
+    agencies = [world.roads, world.health, world.directorate]
+    with django_assert_max_num_queries(1):
+        attended = indicators.attendance(agencies, START, END)
+    with django_assert_max_num_queries(3):
+        done = indicators.resolutions_on_time(agencies, START, END)
+    client = Client()
+    client.force_login(world.admin)
+    assert client.get(attended[world.roads.pk].link).status_code == 200
+    assert client.get(done[world.roads.pk].link).status_code == 200

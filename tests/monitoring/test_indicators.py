@@ -91,3 +91,9 @@ def test_the_link_opens_the_mentions_of_the_agency_and_period(world: Any) -> Non
     client = Client()
     client.force_login(world.admin)
     assert client.get(link).status_code == 200
+
+
+def test_one_query_for_many_agencies(world: Any, django_assert_max_num_queries: Any) -> None:
+    _mention(_watch(world.roads), _at(10), "negative")
+    with django_assert_max_num_queries(1):
+        indicators.tone([world.roads, world.health, world.directorate], START, END)

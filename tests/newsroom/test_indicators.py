@@ -169,3 +169,18 @@ def test_a_view_of_a_deleted_release_is_dropped(world: Any) -> None:
     pageviews.record_view(release.pk)
     Release.objects.filter(pk=release.pk).delete()
     assert pageviews.flush() == 0
+
+
+def test_few_queries_for_many_agencies_and_the_link_opens(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
+    _published(world, world.roads, _at(START, 10))
+    agencies = [world.roads, world.health, world.directorate]
+    with django_assert_max_num_queries(1):
+        answer = indicators.published(agencies, START, END)
+    with django_assert_max_num_queries(1):
+        indicators.page_views(agencies, START, END)
+    client = Client()
+    client.force_login(world.admin)
+    page = client.get(answer[world.roads.pk].link)
+    assert page.status_code == 200

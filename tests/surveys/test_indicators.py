@@ -87,3 +87,16 @@ def test_a_network_survey_counts_for_its_owner_not_the_answering_offices(world: 
     answer = indicators.activity([world.roads, world.directorate], START, END)
     assert answer[world.directorate.pk].value == 1
     assert world.roads.pk not in answer
+
+
+def test_one_query_for_many_agencies_and_the_link_opens(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.test import Client
+
+    _response(_survey(world.roads), _at(3))
+    with django_assert_max_num_queries(1):
+        answer = indicators.activity([world.roads, world.health], START, END)
+    client = Client()
+    client.force_login(world.admin)
+    assert client.get(answer[world.roads.pk].link).status_code == 200
