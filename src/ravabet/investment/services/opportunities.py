@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -695,19 +696,25 @@ def _required_reason(reason: str, message: str) -> str:
     return text
 
 
-def opportunity_step(
+def take_step(
     *,
+    steps: dict[str, workflow.Step],
+    record: Any,
     actor: Any,
-    opportunity: Opportunity,
     action: str,
-    reason: str = "",
-    request: HttpRequest | None = None,
-) -> Opportunity:
-    """Take one step of OPPORTUNITY_STEPS. «return» needs a reason (kept for the writer);
-    «publish» sets the publication time. `updated_at` does not move."""
-    step = _STEPS.get(action)
+    reason: str,
+    request: HttpRequest | None,
+    error: type[workflow.StateError],
+    unknown: str,
+    after: Callable[[Any], None] | None = None,
+) -> Any:
+    """One step of the catalogue's workflow for an opportunity or a programme: «return» needs
+    a reason (kept for the writer, cleared by the next step forward), «publish» sets the
+    publication time, the public pages are renewed on publish and archive; `after(locked)`
+    runs inside the transaction (notifications). `updated_at` does not move."""
+    step = steps.get(action)
     if step is None:
-        raise OpportunityError("این کار در گردش کار فرصت‌ها نیست.")
+        raise error(unknown)
     data = None
     if action == "return":
         reason = _required_reason(
@@ -716,7 +723,7 @@ def opportunity_step(
         data = {"reason": reason}
     with transaction.atomic():
         locked = workflow.take(
-            step, actor=actor, obj=opportunity, request=request, data=data, error=OpportunityError
+            step, actor=actor, obj=record, request=request, data=data, error=error
         )
         update = ["status"]
         if action == "return":
@@ -729,10 +736,33 @@ def opportunity_step(
             locked.published_at = timezone.now()
             update.append("published_at")
         locked.save(update_fields=update)
-        _tell(actor, locked, action)
+        if after is not None:
+            after(locked)
         if action in ("publish", "archive"):
             transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
     return locked
+
+
+def opportunity_step(
+    *,
+    actor: Any,
+    opportunity: Opportunity,
+    action: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Opportunity:
+    """Take one step of OPPORTUNITY_STEPS (take_step); the writer and heads are told."""
+    return take_step(
+        steps=_STEPS,
+        record=opportunity,
+        actor=actor,
+        action=action,
+        reason=reason,
+        request=request,
+        error=OpportunityError,
+        unknown="این کار در گردش کار فرصت‌ها نیست.",
+        after=lambda locked: _tell(actor, locked, action),
+    )
 
 
 def approvers_to_notify(agency: Agency) -> list[Any]:

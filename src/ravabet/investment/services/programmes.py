@@ -19,7 +19,7 @@ from django.utils import timezone
 from ravabet.core import audit, jalali, pagecache, permissions, validation, workflow
 from ravabet.core.organisation.models import Agency
 from ravabet.investment.models import Opportunity, Programme, Sector, Status
-from ravabet.investment.services.opportunities import PUBLIC_TOPIC, make_steps
+from ravabet.investment.services.opportunities import PUBLIC_TOPIC, make_steps, take_step
 from ravabet.persian import normalize
 
 __all__ = [
@@ -249,33 +249,13 @@ def programme_step(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Programme:
-    step = _STEPS.get(action)
-    if step is None:
-        raise ProgrammeError("این کار در گردش کار حمایت‌ها نیست.")
-    data = None
-    if action == "return":
-        _check_texts([("reason", reason)])
-        reason = normalize(reason or "").strip()
-        if not reason:
-            raise ValidationError(
-                {"reason": "دلیل بازگرداندن را بنویسید تا نویسنده بداند چه را اصلاح کند."}
-            )
-        data = {"reason": reason}
-    with transaction.atomic():
-        locked = workflow.take(
-            step, actor=actor, obj=programme, request=request, data=data, error=ProgrammeError
-        )
-        update = ["status"]
-        if action == "return":
-            locked.return_reason = reason
-            update.append("return_reason")
-        elif action in ("submit", "approve", "restore") and locked.return_reason:
-            locked.return_reason = ""
-            update.append("return_reason")
-        if action == "publish":
-            locked.published_at = timezone.now()
-            update.append("published_at")
-        locked.save(update_fields=update)
-        if action in ("publish", "archive"):
-            transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
-    return locked
+    return take_step(
+        steps=_STEPS,
+        record=programme,
+        actor=actor,
+        action=action,
+        reason=reason,
+        request=request,
+        error=ProgrammeError,
+        unknown="این کار در گردش کار حمایت‌ها نیست.",
+    )
