@@ -493,3 +493,25 @@ def test_todo_card_asks_owners_for_the_quarter_report(world: Any) -> None:
             for c in registry.dashboard_cards(world.officer_roads)
             if c["key"] == "coordination.plan"
         ]
+
+
+def test_progress_form_refuses_hostile_input_in_persian(world: Any) -> None:
+    s = make_plan(world)
+    client = _client(world.officer_roads)
+    url = f"/backoffice/coordination/plan/items/{s.programme.pk}/progress/"
+    assert client.get(url + "?quarter=۲").status_code == 200
+    assert client.get(url + "?quarter=" + "9" * 5000).status_code == 200
+    response = client.post(url, {"quarter": "9", "percent": "بسیار", "status": "x", "note": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "عدد بنویسید." in body
+    response = client.post(url, {"quarter": "9", "percent": "50", "status": "on_track"})
+    assert "فصل گزارش یکی از چهار فصل سال است." in response.content.decode()
+    response = client.post(
+        url, {"quarter": "1", "percent": "50", "status": "on_track", "note": "\x00"}
+    )
+    assert response.status_code == 200
+    assert not Progress.objects.exists()
+    # an agency's own plan cannot have another one under it
+    assert s.own is not None
+    assert client.get(f"/backoffice/coordination/plan/items/{s.own.pk}/own/").status_code == 404

@@ -9,6 +9,7 @@ plan; the services decide who changes what (a refusal is a 403, a plan one may n
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -31,6 +32,7 @@ from ravabet.core.organisation.models import Agency
 from ravabet.persian import to_latin_digits, to_persian_digits
 
 _STAFF_ONLY = "این بخش ویژهٔ کارکنان روابط عمومی است."
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 # The chart's colour per status (blue, red, green, grey), as the badges.
 _COLOURS = {
     plan_selectors.ON_TRACK: "#0a5294",
@@ -185,7 +187,7 @@ class OwnItemForm(_ItemFields):
 
 
 class ProgressForm(forms.Form):
-    quarter = forms.TypedChoiceField(label="فصل", coerce=int, empty_value=None, required=False)
+    quarter = _Number(label="فصل")
     percent = _Number(label="درصد پیشرفت", help_text="از ۰ تا ۱۰۰")
     status = forms.ChoiceField(
         label="وضعیت", choices=[("", "—"), *Progress.Status.choices], required=False
@@ -194,11 +196,13 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        quarter: Any = self.fields["quarter"]
-        quarter.choices = [
-            (q, f"{plan_selectors.QUARTER_NAMES[q]} {to_persian_digits(str(year))}")
-            for q in plan_selectors.reportable_quarters(year)
-        ]
+        # Any number reaches the service, which says in Persian why a quarter is refused.
+        self.fields["quarter"].widget = forms.Select(
+            choices=[
+                (q, f"{plan_selectors.QUARTER_NAMES[q]} {to_persian_digits(str(year))}")
+                for q in plan_selectors.reportable_quarters(year)
+            ]
+        )
 
     def to_input(self) -> plan_services.ProgressInput:
         d = self.cleaned_data
@@ -344,7 +348,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     agencies = Agency.objects.filter(is_active=True).order_by("name")
     agency = None
     slug = request.GET.get("agency", "")
-    if slug and len(slug) <= 100:
+    if _SLUG.fullmatch(slug):
         agency = agencies.filter(slug=slug).first()
     status = request.GET.get("status", "")
     if status not in plan_selectors.STATUS_LABELS:
