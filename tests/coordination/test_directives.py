@@ -267,3 +267,29 @@ def test_search_finds_a_directive_in_another_spelling_for_those_who_may_see_it(
     client.force_login(world.officer_health)
     page = client.get("/backoffice/coordination/directives/", {"q": "شبكه هاي اجتماعي"})
     assert "شیوه‌نامهٔ حضور" not in page.content.decode()
+
+
+def test_an_issue_racing_for_the_same_number_takes_the_next(world: Any, monkeypatch: Any) -> None:
+    first = issued(world.directorate_staff)
+    real = services._next_number
+    calls: list[str] = []
+
+    def stale(moment: dt.datetime) -> str:
+        # The first read is the one another issue beat us to.
+        calls.append("read")
+        return first.number if len(calls) == 1 else real(moment)
+
+    monkeypatch.setattr(services, "_next_number", stale)
+    second = issued(world.directorate_staff, subject="دستورالعمل ارتباطات بحران")
+    assert second.number != first.number and len(calls) == 2
+    assert Receipt.objects.filter(directive=second).count() == 2
+
+
+def test_revoking_needs_a_reason_and_tells_the_agencies(world: Any) -> None:
+    directive = issued(world.directorate_staff)
+    with pytest.raises(ValidationError) as caught:
+        services.directive_revoke(actor=world.directorate_staff, directive=directive, reason=" ")
+    assert "دلیل" in caught.value.message_dict["reason"][0]
+    services.directive_revoke(actor=world.directorate_staff, directive=directive, reason="تکراری")
+    told = Notification.objects.filter(kind="directive.revoked")
+    assert told.count() == 3 and "تکراری" in told.first().text  # type: ignore[union-attr]
