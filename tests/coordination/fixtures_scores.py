@@ -13,6 +13,7 @@ import pytest
 from ravabet.coordination.models import Ranking
 from ravabet.coordination.services import scores as services
 from ravabet.core import registry
+from ravabet.core.jalali import format_number
 from ravabet.core.registry import Indicator, IndicatorValue
 from tests.factories import AgencyFactory
 
@@ -30,7 +31,7 @@ class Values:
         self.data.setdefault(key, {})[agency.pk] = IndicatorValue(
             value,
             volume,
-            detail=f"{volume} مورد",
+            detail=f"{format_number(volume)} مورد",
             link=f"/backoffice/test/{key}/?agency={agency.pk}",
         )
 

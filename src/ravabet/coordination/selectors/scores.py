@@ -22,6 +22,7 @@ __all__ = [
     "ScoreRow",
     "format_value",
     "jalali_period",
+    "last_day",
     "ranking_for_page",
     "ranking_indicators",
     "ranking_list",
@@ -90,6 +91,8 @@ def format_value(value: float | None, unit: str = "") -> str:
         text = jalali.format_number(int(rounded))
     else:
         text = to_persian_digits(f"{rounded:.1f}".replace(".", "٫"))
+    if unit in ("٪", "%"):
+        return f"{text}٪"
     return f"{text} {unit}".strip()
 
 
@@ -105,6 +108,11 @@ def jalali_period(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
         )
         return start, end
     return pdates.to_gregorian(year, 1, 1), pdates.to_gregorian(year + 1, 1, 1)
+
+
+def last_day(ranking: Ranking) -> dt.date:
+    """The period's last day (a ranking's `end` is exclusive)."""
+    return ranking.end - dt.timedelta(days=1)
 
 
 def ranking_list(limit: int = MAX_RANKINGS) -> list[Ranking]:
@@ -149,6 +157,10 @@ class RankingTable:
     @property
     def count(self) -> int:
         return len(self.ranked)
+
+    @property
+    def last_day(self) -> dt.date:
+        return last_day(self.ranking)
 
 
 def ranking_indicators(ranking: Ranking) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -329,7 +329,7 @@ def ranking_pdf(request: HttpRequest) -> HttpResponse:
 
 def _trend_chart(agency: Agency, trend: list[dict[str, Any]]) -> Any:
     return charts.column_chart(
-        [jalali.format_short(row["ranking"].end - dt.timedelta(days=1)) for row in trend],
+        [jalali.format_short(selectors.last_day(row["ranking"])) for row in trend],
         [charts.Series("امتیاز", [row["score"] for row in trend])],
         title=f"روند امتیاز {agency.display_name} در رتبه‌بندی‌های منتشرشده",
         summary="امتیاز از ۱۰۰ در هر رتبه‌بندی منتشرشده؛ جدول کنار نمودار همین ارقام را دارد.",
@@ -364,6 +364,7 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
             "card": card,
             "cells": cells,
             "count": count,
+            "last_day": selectors.last_day(found) if found else None,
             "trend": trend,
             "trend_chart": _trend_chart(agency, trend) if trend else None,
             "directorate": directorate,
@@ -379,7 +380,7 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _mean_chart(trend: list[dict[str, Any]]) -> Any:
     return charts.column_chart(
-        [jalali.format_short(row["ranking"].end - dt.timedelta(days=1)) for row in trend],
+        [jalali.format_short(selectors.last_day(row["ranking"])) for row in trend],
         [charts.Series("میانگین امتیاز", [row["mean"] for row in trend])],
         title="روند میانگین امتیاز دستگاه‌ها در رتبه‌بندی‌های منتشرشده",
         summary="میانگین امتیاز دستگاه‌های رتبه‌بندی‌شده در هر رتبه‌بندی منتشرشده؛ جدول کنار "
