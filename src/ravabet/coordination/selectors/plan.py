@@ -277,7 +277,7 @@ def plan_page(
     """Goals → programmes and campaigns → agencies' own plans, each with its reports, latest
     report and status. `agency` keeps the items it answers for (and a programme whose agencies'
     plans include one of its own); the counts follow it. `status` then keeps the items of that
-    status (a programme stays, greyed by the template, when one of its children has it)."""
+    status (a programme stays, with just those children, when one of them has it)."""
     today = today or today_local()
     progress = Prefetch("progress", queryset=Progress.objects.order_by("quarter"))
     owners = Prefetch("owners", queryset=Agency.objects.order_by("name"))
