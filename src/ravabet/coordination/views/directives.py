@@ -8,6 +8,7 @@ Thin: parse, call one service or selector, render. A directive one may not see i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from ravabet.coordination import media
 from ravabet.coordination.models import ATTACHMENT_FILES, Directive
 from ravabet.coordination.selectors import directives as selectors
 from ravabet.coordination.services import directives as services
-from ravabet.core import audit, permissions, uploads
+from ravabet.core import audit, jalali, permissions, uploads
 from ravabet.core.forms import JalaliDateField
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import paginate
@@ -129,6 +130,13 @@ def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _last_day(due: dt.datetime | None) -> dt.date | None:
+    """The working day whose end is the deadline (the deadline itself is the next midnight)."""
+    if due is None:
+        return None
+    return jalali.to_local(due - dt.timedelta(seconds=1)).date()
 
 
 def _int(value: Any) -> int:
@@ -260,7 +268,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "mine": [row for row in rows if permissions.role_in(user, row.receipt.agency)],
             "counts": selectors.directive_receipt_counts(directive),
-            "due": services.acknowledge_due(directive),
+            "due_day": _last_day(services.acknowledge_due(directive)),
             "attachments": attachments,
             "can_attach": directorate and draft and len(attachments) < media.MAX_ATTACHMENTS,
             "attachment_form": AttachmentForm(),
