@@ -4,9 +4,9 @@ same for their agencies and their scorecard's trend once released.
 
 Other capabilities are read only through their selectors, and only when installed: the citizen
 desk (`inbox_counts`: overdue messages), events (`resolution_list_for(overdue=True)`,
-`event_list_for`), monitoring (`overview`: open alerts — on the page only, the home already
-has monitoring's own card), the newsroom's and investment's `todo_lists`; coordination's own
-directives and plan to-dos; the kernel's calendar for the occasions.
+`event_list_for`), and on the page only (the home shows these as cards of their own already)
+monitoring (`overview`: open alerts), the newsroom's and investment's `todo_lists`, and
+coordination's own directives and plan to-dos; the kernel's calendar for the occasions.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ def _overdue(user: Any, *, page: bool) -> tuple[list[dict[str, Any]], list[dict[
                 "url": reverse("monitoring:alerts") + "?state=open",
             }
         )
+    if not page:
+        # On the home these to-do lists are cards of their own, just beside this one.
+        return overdue, waiting
     # Coordination's own to-dos (directives, the plan): the urgent ones are overdue.
     from ravabet.coordination.selectors import directives, plan
 
