@@ -173,3 +173,11 @@ def test_on_time_indicator_against_a_hand_count(world: Any) -> None:
     assert (
         selectors.directives_on_time([world.roads], dt.date(2026, 7, 1), dt.date(2026, 8, 1)) == {}
     )
+
+
+def test_directorate_card_holds_only_its_drafts(world: Any) -> None:
+    draft(world.directorate_staff)
+    issued(world.directorate_staff)
+    cards = {c["key"]: c for c in registry.dashboard_cards(world.directorate_staff)}
+    labels = [item["label"] for item in cards["coordination.directives"]["figures"]]
+    assert labels == ["پیش‌نویس‌های بخشنامه"]

@@ -202,7 +202,14 @@ def directives_todo_lists(user: Any) -> list[dict[str, Any]]:
     For the directorate: its drafts. Nothing when there is nothing to do."""
     url = reverse("coordination:directives")
     lists = []
-    mine = _member_agency_ids(user)
+    # The directorate's own office receives no directive: its people see only their drafts.
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine = list(
+        Membership.objects.filter(user=user)
+        .exclude(agency__kind=Agency.Kind.DIRECTORATE)
+        .values_list("agency_id", flat=True)
+    )
     if mine:
         receipts = Receipt.objects.filter(
             agency_id__in=mine, directive__status=Directive.Status.ISSUED
