@@ -36,6 +36,17 @@ _STAFF_ONLY = "این بخش ویژهٔ کارکنان روابط عمومی ا�
 # --- forms (parse and show; the service's input checks) -----------------------------------
 
 
+class PersianNumberInput(forms.TextInput):
+    """A small whole number shown with Persian digits (int() reads them back)."""
+
+    def __init__(self) -> None:
+        super().__init__({"inputmode": "numeric", "dir": "ltr", "size": 4})
+
+    def format_value(self, value: Any) -> str | None:
+        shown = super().format_value(value)
+        return to_persian_digits(shown) if shown else shown
+
+
 class DirectiveForm(forms.Form):
     subject = forms.CharField(label="موضوع", max_length=services.MAX_CHARS["subject"], strip=False)
     text = forms.CharField(
@@ -61,7 +72,10 @@ class DirectiveForm(forms.Form):
         label="مهلت گزارش", required=False, help_text="مثلاً ۱۴۰۵/۰۲/۳۰؛ فقط اگر گزارش می‌خواهید."
     )
     acknowledge_days = forms.IntegerField(
-        label="مهلت تأیید دریافت (روز کاری)", min_value=1, max_value=services.MAX_ACKNOWLEDGE_DAYS
+        label="مهلت تأیید دریافت (روز کاری)",
+        min_value=1,
+        max_value=services.MAX_ACKNOWLEDGE_DAYS,
+        widget=PersianNumberInput(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
