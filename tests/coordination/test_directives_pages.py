@@ -181,3 +181,15 @@ def test_directorate_card_holds_only_its_drafts(world: Any) -> None:
     cards = {c["key"]: c for c in registry.dashboard_cards(world.directorate_staff)}
     labels = [item["label"] for item in cards["coordination.directives"]["figures"]]
     assert labels == ["پیش‌نویس‌های بخشنامه"]
+
+
+def test_list_and_receipts_tables_name_every_cell_for_phones(world: Any, client: Any) -> None:
+    import re
+
+    directive = issued(world.directorate_staff, action_required=True)
+    client.force_login(world.directorate_staff)
+    for url in (LIST, directive.get_absolute_url()):
+        page = _text(client.get(url)).split('id="history-title"')[0]  # the audit table is core's
+        bodies = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
+        cells = [c for body in bodies for c in re.findall(r"<t[dh]\b[^>]*>", body)]
+        assert cells and all("data-label=" in c or "colspan" in c for c in cells), url
