@@ -193,3 +193,15 @@ def test_list_and_receipts_tables_name_every_cell_for_phones(world: Any, client:
         bodies = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
         cells = [c for body in bodies for c in re.findall(r"<t[dh]\b[^>]*>", body)]
         assert cells and all("data-label=" in c or "colspan" in c for c in cells), url
+
+
+def test_agency_list_counts_only_its_own_acknowledgement(world: Any, client: Any) -> None:
+    directive = issued(world.directorate_staff)
+    services.receipt_acknowledge(
+        actor=world.head_roads, receipt=Receipt.objects.get(directive=directive, agency=world.roads)
+    )
+    client.force_login(world.officer_health)
+    page = _text(client.get(LIST))
+    assert "۰ از ۱" in page and "۱ از ۲" not in page
+    client.force_login(world.directorate_staff)
+    assert "۱ از ۲" in _text(client.get(LIST))

@@ -75,8 +75,12 @@ def directive_list_for(
     staff, directives their agency has not acknowledged; for the directorate, directives some
     agency has not acknowledged. `agency`: directives addressed to it (its receipts)."""
     qs = Directive.objects.all()
+    # The receipts counted beside each directive: every agency's for the directorate, only
+    # one's own agencies' for their staff (never another agency's progress).
+    counted = Q()
     if not permissions.sees_all_agencies(user):
         mine = _member_agency_ids(user)
+        counted = Q(receipts__agency_id__in=mine)
         qs = qs.exclude(status=Directive.Status.DRAFT).filter(receipts__agency_id__in=mine)
         if not_acknowledged:
             qs = qs.filter(
@@ -97,9 +101,11 @@ def directive_list_for(
     return (
         Directive.objects.filter(pk__in=qs.values("pk"))
         .annotate(
-            receipt_count=Count("receipts", distinct=True),
+            receipt_count=Count("receipts", filter=counted, distinct=True),
             acknowledged_count=Count(
-                "receipts", filter=Q(receipts__acknowledged_at__isnull=False), distinct=True
+                "receipts",
+                filter=counted & Q(receipts__acknowledged_at__isnull=False),
+                distinct=True,
             ),
         )
         .order_by("-issued_at", "-id")
