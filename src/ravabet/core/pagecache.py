@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from ravabet.core import versions
 from ravabet.core.pagination import parse_page
+
+logger = logging.getLogger(__name__)
 
 # Deeper pages are served, never stored: they are rarely asked for, and "?page=N" for random N
 # would otherwise fill the cache.
@@ -62,8 +65,11 @@ class _Route:
     topics: tuple[str, ...]
 
 
-# path -> (route, the headers the rest of the middleware added); per process, bounded.
-_known_paths: dict[str, tuple[_Route, dict[str, str]]] = {}
+# path -> (route, the headers the rest of the middleware added, the view's hit hook); per
+# process, bounded. A view that must see every request of its page even when this middleware
+# answers it (the newsroom counts a release's views) sets `response._pagecache_on_hit`, a
+# callable(request) that must be quick and is never allowed to fail the answer.
+_known_paths: dict[str, tuple[_Route, dict[str, str], Callable[[HttpRequest], None] | None]] = {}
 MAX_KNOWN_PATHS = 10_000
 # Headers that belong to one response (or to the stored page), not to the path.
 _OWN_HEADERS = {
@@ -280,7 +286,7 @@ class FastPathMiddleware:
             and settings.RAVABET_PAGE_CACHE_SECONDS
             and is_anonymous_visit(request)
         ):
-            route, stack_headers = known
+            route, stack_headers, on_hit = known
             if not any(request.GET.get(name) for name in route.free_text):
                 key, alias = _key_for(request, route)
                 entry = caches[alias].get(key) if key else None
@@ -288,6 +294,11 @@ class FastPathMiddleware:
                     hit = _replay(entry)
                     for name, value in stack_headers.items():
                         hit[name] = value
+                    if on_hit is not None:
+                        try:
+                            on_hit(request)
+                        except Exception:  # the hook's failure never costs the page
+                            logger.exception("page cache hit hook of %s failed", request.path)
                     return hit
         response = self.get_response(request)
         stored: _Route | None = getattr(response, "_pagecache_route", None)
@@ -297,5 +308,6 @@ class FastPathMiddleware:
             _known_paths[request.path] = (
                 stored,
                 {n: v for n, v in response.items() if n.lower() not in _OWN_HEADERS},
+                getattr(response, "_pagecache_on_hit", None),
             )
         return response

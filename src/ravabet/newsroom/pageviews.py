@@ -3,9 +3,9 @@
 The public release page is served from the page cache (core/pagecache.py), so the count is
 taken by a wrapper *outside* it (`counted`): every GET of a release page, answered from the
 cache or rendered, adds one to a per-release, per-Tehran-day counter in the default cache
-(an atomic increment, core/ratelimit.py). For the count to see cached pages too, the wrapper
-keeps release pages off FastPathMiddleware's list of known paths (which would answer them before
-any view runs); the page itself is still served from the page cache, without a query.
+(an atomic increment, core/ratelimit.py). FastPathMiddleware answers a stored page before any
+view runs; the wrapper gives it a hit hook (`_pagecache_on_hit`, core/pagecache.py) that counts
+those answers too, so release pages keep the fast path.
 
 Who is counted: GET requests (not HEAD) that got the page (200), whose User-Agent is not empty
 and does not look like a robot (`is_bot`: crawlers, link previews, feed fetchers, command-line
@@ -92,23 +92,24 @@ def record_view(release_id: int, *, now: dt.datetime | None = None) -> None:
         return
 
 
+def _count_hit(release_id: int, request: HttpRequest) -> None:
+    if _counted_request(request):
+        record_view(release_id)
+
+
 def counted(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Count a view of the release page (`pk`) before the page cache answers (see above)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        # Keep this path off FastPathMiddleware's list, so every request reaches the count.
-        if hasattr(response, "_pagecache_route"):
-            del response._pagecache_route
         pk = kwargs.get("pk")
-        if (
-            response.status_code == 200
-            and isinstance(pk, int)
-            and not kwargs.get("printable")
-            and _counted_request(request)
-        ):
+        if response.status_code != 200 or not isinstance(pk, int) or kwargs.get("printable"):
+            return response
+        if _counted_request(request):
             record_view(pk)
+        # The same count when FastPathMiddleware answers this path from the cache later.
+        response._pagecache_on_hit = functools.partial(_count_hit, pk)  # type: ignore[attr-defined]
         return response
 
     return wrapped
