@@ -41,6 +41,7 @@ TEMPLATES = [
     ),
     "investment/templates/investment/bo_list.html",
     "investment/templates/investment/bo_programmes.html",
+    "coordination/templates/coordination/directive_list.html",
 ]
 
 

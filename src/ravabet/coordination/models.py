@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ravabet.core.organisation.models import Agency
 from ravabet.core.uploads import private_storage
+from ravabet.persian import to_persian_digits
 
 ATTACHMENT_FILES = "coordination.attachment"
 
@@ -77,7 +78,7 @@ class Directive(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.subject}".strip()
+        return f"{to_persian_digits(self.number)} {self.subject}".strip()
 
     def get_absolute_url(self) -> str:
         return reverse("coordination:directive", kwargs={"pk": self.pk})

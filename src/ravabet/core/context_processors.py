@@ -29,6 +29,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.RAVABET_SITE_NAME,
         "is_staff_member": permissions.is_staff_member(user),
         "can_browse_audit": permissions.can_browse_audit(user),
+        # The directorate's own pages in the menu (the ranking, the weights, «امروز»).
+        "sees_all_agencies": permissions.sees_all_agencies(user),
         # Templates call it: {% with n=unread_notifications %} (the back office's bell).
         "unread_notifications": _UnreadCount(user),
     }

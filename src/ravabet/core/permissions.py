@@ -217,6 +217,33 @@ def can_see_investment_pipeline(user: Any) -> bool:
     return sees_all_agencies(user)
 
 
+def can_issue_directives(user: Any) -> bool:
+    """Draft, issue, revoke, attach to and remind about directives (بخشنامه): the directorate."""
+    return sees_all_agencies(user)
+
+
+def can_act_on_directives_for(user: Any, agency: Agency) -> bool:
+    """Open a directive addressed to the agency (the read receipt) and report on it: its own
+    staff, head or officer — never the directorate on the agency's behalf."""
+    return role_in(user, agency) is not None
+
+
+def can_acknowledge_directives_for(user: Any, agency: Agency) -> bool:
+    """Acknowledge a directive for the agency: its PR head."""
+    return role_in(user, agency) == Membership.Role.HEAD
+
+
+def can_edit_plan(user: Any) -> bool:
+    """The province's annual plan, its goals, programmes and campaigns: the directorate."""
+    return sees_all_agencies(user)
+
+
+def can_add_own_plan_for(user: Any, agency: Agency) -> bool:
+    """An agency's own plan under a programme or campaign, and its quarterly reports: its
+    writers (officers and head), and the directorate."""
+    return can_write_for(user, agency)
+
+
 def can_browse_audit(user: Any) -> bool:
     return sees_all_agencies(user)
 

@@ -90,20 +90,10 @@ def _fa(value: int) -> str:
 # --- who may do what ----------------------------------------------------------------------
 
 
-def can_manage_directives(user: Any) -> bool:
-    """Draft, issue, revoke, attach and remind: the directorate (and the platform's admin)."""
-    return permissions.sees_all_agencies(user)
-
-
-def can_act_on_receipt(user: Any, agency: Agency) -> bool:
-    """Open (the read receipt) and report for the agency: its own staff, head or officer —
-    never the directorate on the agency's behalf."""
-    return permissions.role_in(user, agency) is not None
-
-
-def can_acknowledge(user: Any, agency: Agency) -> bool:
-    """Acknowledge a directive for the agency: its PR head."""
-    return permissions.role_in(user, agency) == Membership.Role.HEAD
+# The rules are the kernel's (core/permissions.py), named here as the services use them.
+can_manage_directives = permissions.can_issue_directives
+can_act_on_receipt = permissions.can_act_on_directives_for
+can_acknowledge = permissions.can_acknowledge_directives_for
 
 
 _NOT_DIRECTORATE = "بخشنامه را فقط اداره‌کل روابط عمومی استانداری می‌نویسد و ابلاغ می‌کند."

@@ -98,15 +98,9 @@ def _year_text(year: int) -> str:
 # --- who may ----------------------------------------------------------------------------------
 
 
-def can_edit_plan(user: Any) -> bool:
-    """The plan, its goals, programmes and campaigns: the directorate."""
-    return permissions.sees_all_agencies(user)
-
-
-def can_add_own_item(user: Any, agency: Agency) -> bool:
-    """An agency's own plan under a programme or campaign: its writers (officers and head),
-    and the directorate."""
-    return permissions.can_write_for(user, agency)
+# The rules are the kernel's (core/permissions.py), named here as the services use them.
+can_edit_plan = permissions.can_edit_plan
+can_add_own_item = permissions.can_add_own_plan_for
 
 
 def can_edit_item(user: Any, item: PlanItem) -> bool:

@@ -310,7 +310,7 @@ def ranking_pdf(request: HttpRequest) -> HttpResponse:
     services.ranking_export_record(actor=request.user, ranking=chosen, fmt="pdf", request=request)
     table = selectors.ranking_table(chosen)
     html = render_to_string(
-        "coordination/score_pdf.html",
+        "coordination/pdf/ranking.html",
         {
             "table": table,
             "ranking": chosen,
