@@ -260,7 +260,7 @@ def test_only_the_directorate_sets_weights_computes_and_releases(
     assert ranking.released_at is None
 
 
-def test_demo_sets_weights_and_releases_a_quarter_and_a_year_once(
+def test_demo_sets_weights_and_releases_a_quarter_and_the_year_to_it_once(
     world: Any, values: Values, water: Any
 ) -> None:
     from ravabet.coordination import demo_scores
@@ -270,6 +270,14 @@ def test_demo_sets_weights_and_releases_a_quarter_and_a_year_once(
     assert Weight.objects.filter(weight__gt=0).count() == 2
     rankings = list(Ranking.objects.all())
     assert len(rankings) == 2 and all(r.released_at for r in rankings)
-    spans = sorted((r.end - r.start).days for r in rankings)
-    assert 89 <= spans[0] <= 93 and spans[1] in (365, 366)
+    quarter, year = sorted(rankings, key=lambda r: (r.end - r.start).days)
+    assert 89 <= (quarter.end - quarter.start).days <= 93
+    # The year so far, up to the end of that quarter (the whole year after its last quarter).
+    assert year.end == quarter.end and (year.end - year.start).days in (
+        *range(89, 94),
+        186,
+        276,
+        365,
+        366,
+    )
     assert demo_scores.load() == 0

@@ -1,6 +1,6 @@
 """The ranking's demo: weights for every registered indicator (the capabilities' own, computed
 from the other demos' data — so this loads after them), then a ranking of the last full Jalali
-quarter and one of the last full Jalali year, both computed and released through the
+quarter and one of the year up to its end, both computed and released through the
 services. Idempotent: weights once set are left as the directorate made them; a period already
 ranked is not ranked again."""
 
@@ -26,17 +26,20 @@ QUARTERS = {1: "بهار", 2: "تابستان", 3: "پاییز", 4: "زمستا�
 
 
 def _periods() -> list[tuple[Any, Any, str]]:
-    """(start, end, title) of the last full Jalali quarter and of the last full Jalali year."""
+    """(start, end, title) of the last full Jalali quarter, and of the year so far up to the
+    end of that quarter (the whole last year when the year's first quarter is still running):
+    periods the demos' data fall in, and stable until the next quarter ends."""
     today = jalali.to_local(timezone.now()).date()
     j = pdates.to_jalali(today)
     quarter = (j.month - 1) // 3 + 1
     year, last = (j.year, quarter - 1) if quarter > 1 else (j.year - 1, 4)
     q_start, q_end = jalali_period(year, last)
-    y_start, y_end = jalali_period(j.year - 1, None)
+    y_start, _ = jalali_period(year, None)
     fa = to_persian_digits
+    span = "سال" if last == 4 else f"از آغاز سال تا پایان {QUARTERS[last]}"
     return [
         (q_start, q_end, f"رتبه‌بندی روابط عمومی‌ها، {QUARTERS[last]} {fa(str(year))}"),
-        (y_start, y_end, f"رتبه‌بندی سالانهٔ روابط عمومی‌ها، سال {fa(str(j.year - 1))}"),
+        (y_start, q_end, f"رتبه‌بندی روابط عمومی‌ها، {span} {fa(str(year))}"),
     ]
 
 
