@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ravabet.core import jalali, signals
+from ravabet.core import jalali
 from ravabet.core.permissions import AgencyPermissionDenied
 from ravabet.distribution import tasks_press
 from ravabet.distribution.models import Journalist, PressMailing, PreviewLink
@@ -541,10 +541,6 @@ def _embargoed(world: Any, capture: Any) -> tuple[Any, str]:
     return release, token
 
 
-@pytest.mark.skipif(
-    "unscheduled" not in signals.EVENTS,
-    reason="the kernel's content_changed does not carry «unscheduled» yet",
-)
 def test_returning_a_scheduled_release_after_an_embargo_mails_the_cancellation(
     world: Any, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

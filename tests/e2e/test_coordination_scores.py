@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from ravabet.core.organisation import demo
 from ravabet.core.organisation.models import Agency
 from tests.coordination.fixtures_scores import Values, values  # noqa: F401
-from tests.e2e.conftest import axe_violations, browser, page, screenshot, see  # noqa: F401
+from tests.e2e.conftest import axe_violations, screenshot, see
 from tests.e2e.test_newsroom import login, logout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_directorate_ranks_and_releases_an_office_reads_its_scorecard(
     live_server: Any,
-    page: Any,  # noqa: F811
+    page: Any,
     values: Values,  # noqa: F811
 ) -> None:
     demo.load()

@@ -12,13 +12,13 @@ from playwright.sync_api import expect
 from ravabet.coordination import demo_plan
 from ravabet.coordination.selectors import plan as selectors
 from ravabet.core.organisation import demo
-from tests.e2e.conftest import axe_violations, browser, page, screenshot, see  # noqa: F401
+from tests.e2e.conftest import axe_violations, screenshot, see
 from tests.e2e.test_newsroom import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_reports_the_quarter_and_the_plan_shows_it(live_server: Any, page: Any) -> None:  # noqa: F811
+def test_officer_reports_the_quarter_and_the_plan_shows_it(live_server: Any, page: Any) -> None:
     demo.load()
     demo_plan.load()
     base = live_server.url
