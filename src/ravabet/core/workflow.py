@@ -58,7 +58,9 @@ def transition(
     «<model>.<action>» in the audit, from and to states). Returns the locked, changed
     instance, unsaved: call inside `transaction.atomic()` and save it there."""
     manager = type(obj)._default_manager
-    locked: M = manager.select_for_update().select_related(*select_related).get(pk=obj.pk)
+    locked: M = (
+        manager.select_for_update(of=("self",)).select_related(*select_related).get(pk=obj.pk)
+    )
     may = allowed(actor, locked) if callable(allowed) else allowed
     permissions.require(may, refused)
     previous = getattr(locked, state_field)

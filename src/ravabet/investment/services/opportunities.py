@@ -636,7 +636,7 @@ def opportunity_create(
 
 def _lock(opportunity: Opportunity) -> Opportunity:
     return (
-        Opportunity.objects.select_for_update()
+        Opportunity.objects.select_for_update(of=("self",))
         .select_related("agency", "county")
         .get(pk=opportunity.pk)
     )
