@@ -1081,12 +1081,14 @@ def _run_the_clock(ctx: _Context) -> None:
     for message in Message.objects.filter(pk__in=closed).only("pk", "answered_at"):
         if message.answered_at is None:
             continue
-        moment = message.answered_at + after
+        moment = min(message.answered_at + after, ctx.now)
         Message.objects.filter(pk=message.pk).update(closed_at=moment, updated_at=moment)
         message.events.filter(kind=MessageEvent.Kind.CLOSED).update(created_at=moment)
     escalated = services.messages_escalate_overdue(now=ctx.now, limit=TOTAL * 2)
     for message in Message.objects.filter(pk__in=escalated).only("pk", "due_at"):
-        moment = message.due_at + dt.timedelta(minutes=15)
+        # A quarter of an hour after the deadline, never after now (a deadline at midnight
+        # passed a few minutes ago would otherwise date the escalation in the future).
+        moment = min(message.due_at + dt.timedelta(minutes=15), ctx.now)
         Message.objects.filter(pk=message.pk).update(escalated_at=moment, updated_at=moment)
         message.events.filter(kind=MessageEvent.Kind.ESCALATED).update(created_at=moment)
 

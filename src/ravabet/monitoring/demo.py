@@ -164,15 +164,22 @@ def _copies(article: Article, published: dt.datetime, outlets: int) -> Iterator[
 def _complaints(yesterday: dt.datetime, now: dt.datetime) -> Iterator[RawArticle]:
     """The first complaint told yesterday morning (in yesterday's bulletin), the second in
     the last hours (in the alert's 24-hour window), each by every outlet."""
-    starts = [yesterday + dt.timedelta(hours=9), now - dt.timedelta(hours=5)]
+    # The second starts five hours ago, but never before today began (Tehran): loaded just after
+    # midnight, it is spread over the minutes of today so far, not into yesterday's bulletin.
+    today = yesterday + dt.timedelta(days=1)
+    recent = max(now - dt.timedelta(hours=5), today)
+    starts = [yesterday + dt.timedelta(hours=9), recent]
     for s, ((title, lead, body), start) in enumerate(zip(COMPLAINTS, starts, strict=True)):
         for n, (_, prefix, opening) in enumerate(OUTLETS):
+            step = dt.timedelta(hours=n, minutes=13 * n)
+            if s == 1 and now - start < dt.timedelta(hours=5):
+                step = (now - start) * n / len(OUTLETS)
             yield RawArticle(
                 url=f"{prefix}water-{s}",
                 title=title,
                 lead=opening + lead,
                 body=body,
-                published_at=start + dt.timedelta(hours=n, minutes=13 * n),
+                published_at=start + step,
             )
 
 
