@@ -43,6 +43,7 @@ __all__ = [
     "goal_add",
     "goal_delete",
     "goal_edit",
+    "goal_move",
     "goal_reorder",
     "item_create",
     "item_delete",
@@ -298,6 +299,21 @@ def goal_reorder(
             data={"order": wanted + rest},
             request=request,
         )
+
+
+def goal_move(*, actor: Any, goal: Goal, up: bool, request: HttpRequest | None = None) -> None:
+    """Swap a goal with the one before it (`up`) or after it; at either end, nothing moves.
+    The order is read under the plan's lock, so two people moving goals at once never lose a
+    move."""
+    permissions.require(can_edit_plan(actor), ONLY_DIRECTORATE)
+    with transaction.atomic():
+        locked = _lock_plan(goal.plan)
+        order = list(locked.goals.order_by("position", "id").values_list("pk", flat=True))
+        index = order.index(goal.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(order):
+            order[index], order[other] = order[other], order[index]
+        goal_reorder(actor=actor, plan=locked, order=order, request=request)
 
 
 def goal_delete(*, actor: Any, goal: Goal, request: HttpRequest | None = None) -> None:

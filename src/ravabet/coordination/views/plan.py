@@ -10,6 +10,7 @@ plan; the services decide who changes what (a refusal is a 403, a plan one may n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -267,6 +268,20 @@ def _back(item_or_plan: Any) -> HttpResponse:
     return redirect("coordination:plan", year=plan.year)
 
 
+def _act(
+    request: HttpRequest, action: Callable[[], object], success: str, back: Any
+) -> HttpResponse:
+    """A one-button step: the service's refusal or `success` as a flash, back to the plan."""
+    try:
+        action()
+    except plan_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        if success:
+            messages.success(request, success)
+    return _back(back)
+
+
 # --- pages --------------------------------------------------------------------------------
 
 
@@ -404,26 +419,24 @@ def _editable_ids(user: Any, view: plan_selectors.PlanView) -> set[int]:
 @require_POST
 def plan_adopt(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
-    try:
-        plan_services.plan_adopt(actor=request.user, plan=plan, request=request)
-    except plan_services.PlanError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "برنامه مصوب شد؛ دستگاه‌ها اکنون آن را می‌بینند.")
-    return _back(plan)
+    return _act(
+        request,
+        lambda: plan_services.plan_adopt(actor=request.user, plan=plan, request=request),
+        "برنامه مصوب شد؛ دستگاه‌ها اکنون آن را می‌بینند.",
+        plan,
+    )
 
 
 @login_required
 @require_POST
 def plan_close(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
-    try:
-        plan_services.plan_close(actor=request.user, plan=plan, request=request)
-    except plan_services.PlanError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "برنامهٔ سال بسته شد.")
-    return _back(plan)
+    return _act(
+        request,
+        lambda: plan_services.plan_close(actor=request.user, plan=plan, request=request),
+        "برنامهٔ سال بسته شد.",
+        plan,
+    )
 
 
 # --- goals --------------------------------------------------------------------------------
@@ -467,29 +480,25 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
-    try:
-        plan_services.goal_delete(actor=request.user, goal=goal, request=request)
-    except plan_services.PlanError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "هدف برداشته شد.")
-    return _back(goal.plan)
+    return _act(
+        request,
+        lambda: plan_services.goal_delete(actor=request.user, goal=goal, request=request),
+        "هدف برداشته شد.",
+        goal.plan,
+    )
 
 
 @login_required
 @require_POST
 def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
-    order = list(goal.plan.goals.order_by("position", "id").values_list("pk", flat=True))
-    index = order.index(goal.pk)
-    other = index - 1 if request.POST.get("direction") == "up" else index + 1
-    if 0 <= other < len(order):
-        order[index], order[other] = order[other], order[index]
-    try:
-        plan_services.goal_reorder(actor=request.user, plan=goal.plan, order=order, request=request)
-    except plan_services.PlanError as exc:
-        messages.error(request, str(exc))
-    return _back(goal.plan)
+    up = request.POST.get("direction") == "up"
+    return _act(
+        request,
+        lambda: plan_services.goal_move(actor=request.user, goal=goal, up=up, request=request),
+        "",
+        goal.plan,
+    )
 
 
 # --- items --------------------------------------------------------------------------------
@@ -601,13 +610,12 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    try:
-        plan_services.item_delete(actor=request.user, item=item, request=request)
-    except plan_services.PlanError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "برداشته شد.")
-    return _back(item)
+    return _act(
+        request,
+        lambda: plan_services.item_delete(actor=request.user, item=item, request=request),
+        "برداشته شد.",
+        item,
+    )
 
 
 @login_required
