@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from freezegun import freeze_time
 
 from ravabet.coordination.models import Goal, Plan, PlanItem, Progress
@@ -368,6 +369,21 @@ def test_goals_reorder_and_delete_only_when_empty(world: Any) -> None:
         services.goal_delete(actor=actor, goal=s.goal)
     services.goal_delete(actor=actor, goal=second)
     assert list(s.plan.goals.values_list("pk", flat=True)) == [s.goal.pk]
+
+
+def test_a_goal_moves_up_from_the_page_and_stays_at_the_top(world: Any, client: Any) -> None:
+    s = make_plan(world, adopt=False)
+    actor = world.directorate_staff
+    second = services.goal_add(
+        actor=actor, plan=s.plan, data=services.GoalInput(title="انسجام رسانه‌ای")
+    )
+    client.force_login(actor)
+    url = reverse("coordination:plan_goal_move", args=[second.pk])
+    for _ in range(2):  # the second time it is first already: nothing moves
+        assert client.post(url, {"direction": "up"}).status_code == 302
+        assert list(s.plan.goals.values_list("pk", flat=True)) == [second.pk, s.goal.pk]
+    with pytest.raises(AgencyPermissionDenied):
+        services.goal_move(actor=world.officer_roads, goal=s.goal, up=True)
 
 
 # --- pages and the to-do ---------------------------------------------------------------------
