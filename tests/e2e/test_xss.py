@@ -1,0 +1,385 @@
+"""An XSS corpus (xss_payloads.txt) through every field a person or a feed fills, in a browser.
+
+The data goes in through the real services; the pages that show it are rendered by chromium,
+public pages anonymously and back-office pages as the directorate's staff. The site's
+Content-Security-Policy is sent report-only here, so that the test checks the escaping itself
+and not the policy behind it: anything injected would run. The test then watches three things:
+
+- a hook wrapping alert, confirm, prompt and print in every frame (and the browser's dialogs);
+- every request to a host other than the live server (a beacon: xss.invalid);
+- the DOM: an event-handler, hx-on or srcdoc attribute, a javascript:/data: link, an inline or
+  foreign script, a frame, an object, a <base>, a refresh — markup the site never writes itself.
+
+The `page` fixture adds a fourth: any report of the (report-only) policy fails the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from ravabet.core.organisation import demo
+from ravabet.core.organisation.models import Agency
+from tests.e2e.test_newsroom import login
+from tests.files import image_bytes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PAYLOADS = [
+    line
+    for line in Path(__file__).with_name("xss_payloads.txt").read_text("utf-8").splitlines()
+    if line and not line.startswith("# ")
+]
+
+HOOK = """
+(() => {
+  for (const name of ["alert", "confirm", "prompt", "print"]) {
+    window[name] = (...args) => {
+      window.__xssFired(name + "(" + args.map(String).join(",") + ") at " + location.href);
+      return null;
+    };
+  }
+})();
+"""
+
+# Markup the site never writes itself; found on a page, it came from a payload.
+INJECTED = r"""
+() => {
+  const found = [];
+  const scheme = /^(javascript|vbscript|data):/i;
+  const bare = (value) => value.replace(/[\u0000-\u0020\u007f-\u00a0]/g, "");
+  const urlAttrs = ["href", "src", "action", "formaction", "data", "xlink:href", "background",
+                    "poster", "codebase", "srcset"];
+  const foreign = (url) => { try { return new URL(url, location.href).origin !== location.origin; }
+                             catch (e) { return true; } };
+  for (const el of document.querySelectorAll("*")) {
+    const tag = el.localName;
+    const show = () => el.outerHTML.slice(0, 160);
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      if (name.startsWith("on") || name.startsWith("hx-on") || name === "srcdoc"
+          || (urlAttrs.includes(name) && scheme.test(bare(attr.value)))
+          || (name.startsWith("hx-") && /xss\.invalid/i.test(attr.value))
+          || (name === "style" && /url\s*\(|expression/i.test(attr.value))) {
+        found.push(`${name} on ${show()}`);
+      }
+    }
+    if (["iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"].includes(tag)
+        || (tag === "meta" && el.httpEquiv && el.httpEquiv.toLowerCase() === "refresh")
+        || (tag === "script" && (!el.src || foreign(el.src)))
+        || (tag === "link" && /stylesheet|import|preload|prefetch/i.test(el.rel)
+            && foreign(el.href))) {
+      found.push(show());
+    }
+  }
+  return found;
+}
+"""
+
+
+def fit(limit: int) -> list[str]:
+    """The corpus in pieces of at most `limit` characters (a longer payload is left out)."""
+    pieces: list[str] = []
+    current = ""
+    for payload in PAYLOADS:
+        if len(payload) > limit:
+            continue
+        if current and len(current) + 1 + len(payload) > limit:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {payload}" if current else payload
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def piece(limit: int, index: int) -> str:
+    pieces = fit(limit)
+    return pieces[index % len(pieces)]
+
+
+def short(limit: int) -> list[str]:
+    """Every payload that fits alone in a field of `limit` characters."""
+    return [payload for payload in PAYLOADS if len(payload) <= limit]
+
+
+ALL = "\n\n".join(PAYLOADS)
+
+
+class Watch:
+    """What the page did that only a payload would do, page by page."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.host = urllib.parse.urlsplit(base).netloc
+        self.fired: list[str] = []
+        self.beacons: list[str] = []
+        self.injected: dict[str, list[str]] = {}
+        self.visited: list[str] = []
+        page.expose_function("__xssFired", self._fired)
+        page.add_init_script(HOOK)
+        page.on("dialog", self._dialog)
+        page.context.route("**/*", self._route)
+
+    def _fired(self, what: str) -> None:
+        self.fired.append(what)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.fired.append(f"dialog {dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if urllib.parse.urlsplit(url).netloc != self.host:
+            self.beacons.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def visit(self, path: str, *, text: str | None = None, ours: bool = True) -> None:
+        """Open a page, let its scripts and htmx run, and read its DOM."""
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.status == 200, (path, response and response.status)
+        # Report-only: the policy watches but does not stop what the escaping let through.
+        if ours:
+            assert "content-security-policy-report-only" in response.headers, path
+        if text is not None:
+            assert text in self.page.locator("body").inner_text(), (path, text)
+        self.page.wait_for_timeout(150)
+        if urllib.parse.urlsplit(self.page.url).netloc != self.host:  # a refresh took it away
+            self.injected.setdefault(path, []).append(f"navigated to {self.page.url}")
+            return
+        for frame in self.page.frames:
+            found = frame.evaluate(INJECTED)
+            if found:
+                self.injected.setdefault(path, []).extend(found)
+        self.visited.append(path)
+
+    def assert_clean(self) -> None:
+        assert self.fired == [], self.fired
+        assert self.beacons == [], self.beacons
+        assert self.injected == {}, self.injected
+
+
+@pytest.fixture
+def people(transactional_db: Any, settings: Any) -> None:
+    # The policy is reported, not enforced: the escaping alone must keep every payload inert.
+    settings.RAVABET_CSP_REPORT_ONLY = True
+    settings.RAVABET_SMS_BACKEND = "ravabet.core.sms.LocmemBackend"
+    demo.load()
+
+
+@pytest.fixture
+def watch(live_server: Any, page: Any, people: None) -> Iterator[Watch]:
+    yield Watch(page, live_server.url)
+
+
+def user(username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def agency(slug: str) -> Agency:
+    return Agency.objects.get(slug=slug)
+
+
+def test_the_corpus_is_the_size_issue_17_asks_for() -> None:
+    assert 60 <= len(PAYLOADS) <= 120
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+def test_the_watch_sees_every_kind_of_payload_that_runs(watch: Watch) -> None:
+    """The control: the same corpus served raw (as a careless template would) trips the watch.
+    (Without the refreshes: they would take the page away before its DOM is read.)"""
+    raw = "".join(payload for payload in PAYLOADS if "http-equiv" not in payload)
+    watch.page.route(
+        "**/raw-corpus/",
+        lambda route: route.fulfill(
+            content_type="text/html; charset=utf-8",
+            body=f"<!doctype html><html><body>{raw}</body></html>",
+        ),
+    )
+    watch.visit("/raw-corpus/", ours=False)
+    assert any(what.startswith("alert(") for what in watch.fired), watch.fired
+    assert any("xss.invalid" in url for url in watch.beacons), watch.beacons
+    found = " ".join(watch.injected["/raw-corpus/"])
+    for sign in ("onerror", "srcdoc", "javascript:", "<iframe", "<base", "hx-on", "<script>"):
+        assert sign in found, sign
+
+
+# --- newsroom: releases, their tags, images and attachments; the portal and search -----------
+
+
+def test_newsroom_fields_stay_inert_on_portal_search_and_back_office(watch: Watch) -> None:
+    from ravabet.newsroom import services
+    from tests.factories import make_release
+
+    head = user("head.roads")
+    roads = agency("roads")
+    tags = short(80)
+    releases = []
+    count = len(fit(300))
+    for index in range(count):
+        release = make_release(
+            actor=head,
+            agency=roads,
+            headline=f"خبر {index} " + piece(290, index),
+            kicker=piece(300, index + 3),
+            lead=piece(3000, index),
+            body=ALL if index < 2 else piece(3000, index),
+            tags=tags[index::count],
+            status="draft",
+        )
+        if index < 2:
+            for number, alt in enumerate(fit(300)[index::2][:6]):
+                services.release_add_image(
+                    actor=head,
+                    release=release,
+                    upload=SimpleUploadedFile(f"{number}.png", image_bytes(), "image/png"),
+                    alt_text=alt,
+                    caption=piece(300, number + 5),
+                )
+            for title in fit(300)[index::2][:6]:
+                services.release_add_attachment(
+                    actor=head,
+                    release=release,
+                    upload=SimpleUploadedFile(
+                        "<img src=x onerror=alert(1)>.png", image_bytes(), "image/png"
+                    ),
+                    title=title,
+                )
+        services.release_submit(actor=head, release=release)
+        services.release_approve(actor=head, release=release)
+        releases.append(release)
+
+    watch.visit("/")
+    watch.visit("/news/")
+    watch.visit("/news/?page=2")
+    for release in releases[:2]:
+        watch.visit(f"/news/{release.pk}/")
+        watch.visit(f"/news/{release.pk}/print/")
+    watch.visit("/search/?q=" + urllib.parse.quote("alert script img"))
+    watch.visit("/search/?q=" + urllib.parse.quote('"><svg onload=alert(1)>'))
+    watch.visit("/tags/" + urllib.parse.quote(tags[0], safe="") + "/")
+
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/")
+    watch.visit("/backoffice/newsroom/")
+    for release in releases[:2]:
+        watch.visit(f"/backoffice/newsroom/{release.pk}/")
+        watch.visit(f"/backoffice/newsroom/{release.pk}/edit/")
+    watch.assert_clean()
+
+
+# --- the citizen desk: a citizen's message, the agency's note and answer, the citizen's rating
+
+
+def test_desk_fields_stay_inert_for_the_citizen_and_the_agencies(watch: Watch) -> None:
+    from ravabet.desk import services
+    from ravabet.desk.models import Kind
+
+    officer = user("officer.roads")
+    roads = agency("roads")
+    subjects = fit(200)
+    messages = []
+    for index, subject in enumerate(subjects):
+        messages.append(
+            services.message_submit(
+                data=services.MessageInput(
+                    kind=Kind.COMPLAINT,
+                    subject=subject,
+                    body=ALL if index < 2 else piece(10_000, index),
+                    agency=roads,
+                    citizen_name=piece(150, index),
+                    address=piece(300, index + 1),
+                    email="citizen@ravabet.example",
+                )
+            )
+        )
+    for message in messages[:2]:
+        services.message_note(actor=officer, message=message, text=ALL)
+        services.message_answer(actor=officer, message=message, text=ALL)
+        message.refresh_from_db()
+        services.message_rate(message=message, rating=2, comment=piece(2_000, 0))
+    services.reply_template_save(actor=officer, agency=roads, title=piece(200, 1), body=ALL)
+
+    for message in messages[:2]:
+        message.refresh_from_db()
+        watch.visit(f"/desk/track/{message.tracking_code}/")
+    watch.visit("/desk/stats/")
+
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/desk/")
+    watch.visit("/backoffice/desk/?page=2")
+    watch.visit("/backoffice/desk/?q=" + urllib.parse.quote("<script>alert(1)</script>"))
+    for message in messages[:2]:
+        watch.visit(f"/backoffice/desk/{message.pk}/")
+    watch.visit("/backoffice/desk/templates/")
+    watch.assert_clean()
+
+
+# --- events: the meeting, its agenda, registrations, minutes and resolutions ------------------
+
+
+def test_event_fields_stay_inert_on_public_and_back_office_pages(watch: Watch) -> None:
+    from ravabet.events import services
+    from tests.factories import make_attendee, make_event
+
+    staff = user("directorate")
+    directorate = agency("pr-directorate")
+    roads = agency("roads")
+    titles = fit(300)
+    events = []
+    for index, title in enumerate(titles):
+        events.append(
+            make_event(
+                actor=staff,
+                organizer=directorate,
+                title=title,
+                description=ALL if index < 2 else piece(10_000, index),
+                venue=piece(300, index + 1),
+                address=piece(500, index),
+                starts_at=timezone.now() + dt.timedelta(days=7 + index),
+            )
+        )
+    event = events[0]
+    for number, title in enumerate(fit(300)[:8]):
+        services.agenda_item_add(actor=staff, event=event, title=title, speaker=piece(200, number))
+    for number, name in enumerate(fit(200)[:10]):
+        services.registration_create(
+            actor=staff,
+            event=event,
+            agency=roads,
+            data=make_attendee(name=name, role=piece(200, number + 3), phone=f"0912123450{number}"),
+        )
+    services.event_save_minutes(actor=staff, event=event, minutes=ALL)
+    for number in range(2):
+        services.resolution_create(
+            actor=staff,
+            event=event,
+            data=services.ResolutionInput(
+                text=piece(3_000, number),
+                responsible=roads,
+                deadline=timezone.localdate() + dt.timedelta(days=30),
+            ),
+        )
+
+    watch.visit("/events/")
+    watch.visit(f"/events/{event.pk}/")
+    watch.visit(f"/events/{events[1].pk}/")
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/events/")
+    watch.visit(f"/backoffice/events/{event.pk}/")
+    watch.visit(f"/backoffice/events/{event.pk}/minutes/")
+    watch.visit(f"/backoffice/events/{event.pk}/edit/")
+    watch.visit("/backoffice/events/resolutions/")
+    watch.assert_clean()
