@@ -8,12 +8,17 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 RAVABET := $(BIN)/ravabet
 
-.PHONY: demo dev test test-fast lint audit format bench learn browser screenshots clean help
+# The scale-out stack (docs/operations.md): PostgreSQL, Redis, RQ workers, gunicorn, as processes.
+SCALE_DB    ?= postgres://postgres@127.0.0.1:5432/ravabet_scale
+SCALE_REDIS ?= redis://127.0.0.1:6379/12
+
+.PHONY: scale-test demo dev test test-fast lint audit format bench learn browser screenshots clean help
 
 help:
 	@echo "make demo   install, migrate var/ravabet.sqlite3, load demo data, run worker + web on :$(PORT)"
 	@echo "make dev    the same with DEBUG on and Django's autoreloading development server"
 	@echo "make test   lint + type check + the whole test suite (browser tests included)"
+	@echo "make scale-test  the scale-out stack (PostgreSQL, Redis, RQ workers, gunicorn) under test"
 	@echo "make bench  benchmarks under bench/"
 
 $(STAMP): pyproject.toml
@@ -94,6 +99,14 @@ format: $(STAMP)
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The scale-out stack brought up on this machine's PostgreSQL and Redis (tests/stack.py): two web
+# processes, three RQ workers, the scheduler; then the end-to-end and fault tests through it.
+scale-test: $(STAMP)
+	psql -h 127.0.0.1 -U postgres -d postgres -q -c "DROP DATABASE IF EXISTS ravabet_scale" \
+	  -c "CREATE DATABASE ravabet_scale"
+	DATABASE_URL=$(SCALE_DB) REDIS_URL=$(SCALE_REDIS) RAVABET_TASK_BACKEND=rq \
+	  RAVABET_CACHE_PREFIX=scale $(BIN)/python -m pytest -p no:xdist -m scale tests/scale
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not e2e"
