@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from ravabet.core.organisation import selectors
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import Converted, LimitOffset
+from ravabet.core.schemas import ErrorOut, one_of
 
 router = Router(tags=["دستگاه‌ها"])
 
@@ -46,16 +47,21 @@ class AgencyOut(Schema):
         )
 
 
-@router.get("/agencies", response=list[AgencyOut], summary="فهرست دستگاه‌ها")
+@router.get("/agencies", response={200: list[AgencyOut], 400: ErrorOut}, summary="فهرست دستگاه‌ها")
 @paginate(LimitOffset)
-def agency_list(request: HttpRequest, kind: str = "", county: str = "", q: str = "") -> Converted:
+def agency_list(
+    request: HttpRequest,
+    kind: str = one_of(Agency.Kind.values, description="an agency kind; empty: every kind"),
+    county: str = Query("", description="a county's slug"),
+    q: str = Query("", description="words in the name"),
+) -> Converted:
     if kind and kind not in Agency.Kind.values:
         raise HttpError(400, "نوع دستگاه شناخته نیست.")
     agencies = selectors.agency_list_public(kind=kind, county=county, q=q[:200])
     return Converted(agencies, AgencyOut.from_agency)
 
 
-@router.get("/agencies/{slug}", response=AgencyOut, summary="یک دستگاه")
+@router.get("/agencies/{slug}", response={200: AgencyOut, 404: ErrorOut}, summary="یک دستگاه")
 def agency_get(request: HttpRequest, slug: str) -> AgencyOut:
     try:
         return AgencyOut.from_agency(selectors.agency_get_public(slug=slug))

@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ninja import Schema
+from ninja import Query, Schema
+from pydantic import WithJsonSchema
 
 from ravabet.persian import to_persian_digits
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+def one_of(values: Iterable[str], *, default: str = "", description: str = "") -> Any:
+    """A query parameter that takes one of `values` (or empty, when that is the default): the
+    OpenAPI document lists them as an enum; the view refuses anything else itself (400).
+
+    Given as the parameter's default rather than in its annotation: a paginated view's string
+    annotations are resolved in ninja's module, where no alias of ours is defined."""
+    choices = list(values) if default else ["", *values]
+    param = Query(default, description=description)
+    param.metadata.append(WithJsonSchema({"type": "string", "enum": choices}))
+    return param
 
 
 class ValidationErrorItem(Schema):

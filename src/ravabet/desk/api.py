@@ -36,13 +36,16 @@ NO_MESSAGE = "پیامی با این شناسه در کارتابل شما نی�
 MAX_ID = 2**63 - 1
 
 
-class AgencyOut(Schema):
+class AgencyRefOut(Schema):
+    """An agency by slug and name: the same schema, under the same name, in every API that
+    names one (a name in the OpenAPI document stands for one shape)."""
+
     slug: str
     name: str
 
     @staticmethod
-    def of(agency: Agency | None) -> AgencyOut | None:
-        return AgencyOut(slug=agency.slug, name=agency.name) if agency else None
+    def of(agency: Agency | None) -> AgencyRefOut | None:
+        return AgencyRefOut(slug=agency.slug, name=agency.name) if agency else None
 
 
 class MessageOut(Schema):
@@ -52,7 +55,7 @@ class MessageOut(Schema):
     status: str
     status_label: str
     channel: str
-    agency: AgencyOut | None = Field(description="null: waiting for the directorate to route it")
+    agency: AgencyRefOut | None = Field(description="null: waiting for the directorate to route it")
     county: str
     subject: str
     body: str = Field(description="the citizen's words (never their name, number or e-mail)")
@@ -74,7 +77,7 @@ class MessageOut(Schema):
             status=message.status,
             status_label=message.get_status_display(),
             channel=message.channel,
-            agency=AgencyOut.of(message.agency),
+            agency=AgencyRefOut.of(message.agency),
             county=message.county.name if message.county else "",
             subject=message.subject,
             body=message.body,

@@ -24,7 +24,7 @@ from ravabet.core import jalali, permissions
 from ravabet.core.links import absolute_url
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import Converted, LimitOffset
-from ravabet.core.schemas import ErrorOut
+from ravabet.core.schemas import ErrorOut, one_of
 from ravabet.core.tokens.auth import TokenAuth
 from ravabet.events import selectors, services
 from ravabet.events.models import AgendaItem, Event, EventDocument, Registration
@@ -42,13 +42,16 @@ MAX_ID = 2**63 - 1
 # --- output ------------------------------------------------------------------------------
 
 
-class AgencyOut(Schema):
+class AgencyRefOut(Schema):
+    """An agency by slug and name: the same schema, under the same name, in every API that
+    names one (a name in the OpenAPI document stands for one shape)."""
+
     slug: str
     name: str
 
     @staticmethod
-    def of(agency: Agency) -> AgencyOut:
-        return AgencyOut(slug=agency.slug, name=agency.name)
+    def of(agency: Agency) -> AgencyRefOut:
+        return AgencyRefOut(slug=agency.slug, name=agency.name)
 
 
 class AgendaItemOut(Schema):
@@ -101,7 +104,7 @@ class EventOut(Schema):
     venue: str
     address: str
     online_url: str
-    organizer: AgencyOut
+    organizer: AgencyRefOut
     capacity: int | None = Field(description="null: no limit")
     registered: int = Field(description="attendees registered (not cancelled)")
     registration_deadline: dt.datetime | None = Field(
@@ -153,7 +156,7 @@ def _event_fields(event: Event) -> dict[str, Any]:
         "venue": event.venue,
         "address": event.address,
         "online_url": event.online_url,
-        "organizer": AgencyOut.of(event.organizer),
+        "organizer": AgencyRefOut.of(event.organizer),
         "capacity": event.capacity,
         "registered": registered,
         "registration_deadline": _local(event.registration_deadline),
@@ -166,7 +169,7 @@ def _event_fields(event: Event) -> dict[str, Any]:
 class RegistrationOut(Schema):
     id: int
     event: int
-    agency: AgencyOut
+    agency: AgencyRefOut
     name: str
     role: str
     phone: str
@@ -183,7 +186,7 @@ class RegistrationOut(Schema):
         return RegistrationOut(
             id=registration.pk,
             event=registration.event_id,
-            agency=AgencyOut.of(registration.agency),
+            agency=AgencyRefOut.of(registration.agency),
             name=registration.name,
             role=registration.role,
             phone=registration.phone,
@@ -222,9 +225,12 @@ class RegistrationIn(Schema):
 # --- reads -------------------------------------------------------------------------------
 
 
-@router.get("/events", response=list[EventOut], summary="رویدادهای عمومی")
+@router.get("/events", response={200: list[EventOut], 400: ErrorOut}, summary="رویدادهای عمومی")
 @paginate(LimitOffset)
-def event_list(request: HttpRequest, when: str = "upcoming") -> Converted:
+def event_list(
+    request: HttpRequest,
+    when: str = one_of(WHEN_VALUES, default="upcoming", description="upcoming or past"),
+) -> Converted:
     """Public events: `upcoming` (not yet ended, soonest first) or `past` (latest first)."""
     if when not in WHEN_VALUES:
         raise HttpError(400, "«when» یکی از upcoming (پیش رو) یا past (گذشته) است.")

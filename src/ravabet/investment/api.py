@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from ravabet.core.organisation.models import Agency, County
 from ravabet.core.pagination import Converted, LimitOffset
-from ravabet.core.schemas import ErrorOut
+from ravabet.core.schemas import ErrorOut, one_of
 from ravabet.investment import selectors
 from ravabet.investment.models import Opportunity, Participation, Programme, Sector
 from ravabet.persian.money import MoneyError, parse_amount
@@ -111,7 +111,7 @@ def _amount(text: str, name: str) -> int | None:
 
 @router.get(
     "/opportunities",
-    response=list[OpportunityOut],
+    response={200: list[OpportunityOut], 400: ErrorOut, 404: ErrorOut},
     summary="فرصت‌های سرمایه‌گذاری منتشرشده",
     description="Filters as in the catalogue; capital_min/capital_max are amounts in rials"
     " (digits of any script, or Persian words with a unit: «۲۵ میلیارد تومان»).",
@@ -119,13 +119,13 @@ def _amount(text: str, name: str) -> int | None:
 @paginate(LimitOffset)
 def opportunity_list(
     request: HttpRequest,
-    sector: str = "",
-    county: str = "",
-    agency: str = "",
-    participation: str = "",
-    capital_min: str = "",
-    capital_max: str = "",
-    sort: str = "newest",
+    sector: str = one_of(Sector.values, description="a sector; empty: every sector"),
+    county: str = Query("", description="a county's slug (an unknown one is 404)"),
+    agency: str = Query("", description="an agency's slug (an unknown one is 404)"),
+    participation: str = one_of(Participation.values, description="a way of taking part"),
+    capital_min: str = Query("", description="an amount in rials (a wrong one is 400)"),
+    capital_max: str = Query("", description="an amount in rials (a wrong one is 400)"),
+    sort: str = one_of(selectors.SORTS, default="newest", description="the order"),
 ) -> Converted:
     if sector and sector not in Sector.values:
         raise HttpError(400, "این بخش شناخته نیست.")

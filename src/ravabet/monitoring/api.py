@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from ravabet.core import jalali, permissions
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import Converted, LimitOffset
+from ravabet.core.schemas import ErrorOut
 from ravabet.core.tokens.auth import TokenAuth
 from ravabet.monitoring import selectors
 from ravabet.monitoring.forms import MentionFilters, story_period
@@ -29,18 +30,21 @@ router = Router(tags=["پایش رسانه‌ها"])
 STAFF_ONLY = "پایش رسانه‌ها ویژهٔ کارکنان روابط عمومی است."
 
 
-class AgencyOut(Schema):
+class AgencyRefOut(Schema):
+    """An agency by slug and name: the same schema, under the same name, in every API that
+    names one (a name in the OpenAPI document stands for one shape)."""
+
     slug: str
     name: str
 
     @staticmethod
-    def of(agency: Agency | None) -> AgencyOut | None:
-        return AgencyOut(slug=agency.slug, name=agency.name) if agency else None
+    def of(agency: Agency | None) -> AgencyRefOut | None:
+        return AgencyRefOut(slug=agency.slug, name=agency.name) if agency else None
 
 
 class MentionOut(Schema):
     id: int
-    agency: AgencyOut | None = Field(description="null: the person's own saved search")
+    agency: AgencyRefOut | None = Field(description="null: the person's own saved search")
     watch: str
     term: str
     passage: str
@@ -59,7 +63,7 @@ class MentionOut(Schema):
         article = mention.article
         return MentionOut(
             id=mention.pk,
-            agency=AgencyOut.of(mention.agency),
+            agency=AgencyRefOut.of(mention.agency),
             watch=mention.watch.name,
             term=mention.term,
             passage=mention.passage,
@@ -134,7 +138,7 @@ def mention_list(
 
 @router.get(
     "/monitoring/stories",
-    response=list[StoryOut],
+    response={200: list[StoryOut], 403: ErrorOut},
     auth=TokenAuth(),
     summary="ماجراهای رسانه‌ها، پربازتاب‌ترین نخست",
 )

@@ -6,16 +6,18 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import JsonValue
 
 from ravabet.core.organisation.models import Agency
 from ravabet.core.pagination import Converted, LimitOffset, parse_page
 from ravabet.core.richtext import body_text
-from ravabet.core.schemas import ErrorOut
+from ravabet.core.schemas import ErrorOut, one_of
 from ravabet.core.tokens.auth import TokenAuth
 from ravabet.newsroom import selectors, services
 from ravabet.newsroom.models import Release
@@ -67,9 +69,16 @@ def _limit(name: str) -> str:
 
 # The limits are the service's (services.check_texts), checked there for the form, the API and
 # the importer alike; the schema only names them.
+KINDS: list[JsonValue] = [*Release.Kind.values]
+
+
 class ReleaseIn(Schema):
     agency: str = Field(description="the agency's slug")
-    kind: str = Release.Kind.NEWS
+    kind: str = Field(
+        Release.Kind.NEWS,
+        description="the kind of release (anything else is 400)",
+        json_schema_extra={"enum": KINDS},
+    )
     kicker: str = Field("", description=_limit("kicker"))
     headline: str = Field(description=_limit("headline"))
     lead: str = Field("", description=_limit("lead"))
@@ -99,35 +108,61 @@ class SearchOut(Schema):
     items: list[ReleaseOut]
 
 
-@router.get("/releases", response=list[ReleaseOut], summary="خبرهای منتشرشده")
-@paginate(LimitOffset)
-def release_list(
-    request: HttpRequest, agency: str = "", kind: str = "", tag: str = ""
-) -> Converted:
-    agency_obj = None
-    if agency:
-        agency_obj = Agency.objects.filter(slug=agency).first()
-        if agency_obj is None:
-            raise HttpError(404, "دستگاهی با این شناسه نیست.")
+def _kind_query() -> str:
+    return one_of(Release.Kind.values, description="a kind of release; empty: every kind")
+
+
+def _agency_query() -> str:
+    return Query("", description="an agency's slug (an unknown one is 404)")
+
+
+def _agency(slug: str) -> Agency | None:
+    if not slug:
+        return None
+    agency = Agency.objects.filter(slug=slug[:100]).first()
+    if agency is None:
+        raise HttpError(404, "دستگاهی با این شناسه نیست.")
+    return agency
+
+
+def _kind(kind: str) -> str:
     if kind and kind not in Release.Kind.values:
         raise HttpError(400, "نوع خبر شناخته نیست.")
-    qs = selectors.release_list_public(agency=agency_obj, tag=tag, kind=kind).prefetch_related(
-        "tags"
-    )
+    return kind
+
+
+@router.get(
+    "/releases",
+    response={200: list[ReleaseOut], 400: ErrorOut, 404: ErrorOut},
+    summary="خبرهای منتشرشده",
+)
+@paginate(LimitOffset)
+def release_list(
+    request: HttpRequest,
+    agency: str = _agency_query(),
+    kind: str = _kind_query(),
+    tag: str = Query("", description="a tag's name"),
+) -> Converted:
+    qs = selectors.release_list_public(
+        agency=_agency(agency), tag=tag, kind=_kind(kind)
+    ).prefetch_related("tags")
     return Converted(qs, ReleaseOut.of)  # only the page asked for is read and converted
 
 
-@router.get("/releases/search", response=SearchOut, summary="جست‌وجوی خبرها")
+@router.get(
+    "/releases/search",
+    response={200: SearchOut, 400: ErrorOut, 404: ErrorOut},
+    summary="جست‌وجوی خبرها",
+)
 def release_search(
-    request: HttpRequest, q: str = "", agency: str = "", kind: str = "", page: str = "1"
+    request: HttpRequest,
+    q: str = Query("", description="the words searched for"),
+    agency: str = _agency_query(),
+    kind: str = _kind_query(),
+    page: str = Query("1", description="a page number (Persian or ASCII digits)"),
 ) -> SearchOut:
     results, releases = selectors.release_search(
-        selectors.SearchQuery(
-            q=q,
-            agency=Agency.objects.filter(slug=agency).first() if agency else None,
-            kind=kind if kind in Release.Kind.values else "",
-            page=parse_page(page),
-        )
+        selectors.SearchQuery(q=q, agency=_agency(agency), kind=_kind(kind), page=parse_page(page))
     )
     return SearchOut(
         total=results.total,
@@ -139,10 +174,28 @@ def release_search(
     )
 
 
-@router.get("/releases/{release_id}", response={200: ReleaseOut, 404: ErrorOut}, summary="یک خبر")
+def anonymous_without_token(request: HttpRequest) -> AnonymousUser | None:
+    """After TokenAuth: no Authorization header at all is an anonymous reader; a header whose
+    token TokenAuth did not accept stays refused (401), never silently anonymous."""
+    if "Authorization" in request.headers:
+        return None
+    return AnonymousUser()
+
+
+@router.get(
+    "/releases/{release_id}",
+    response={200: ReleaseOut, 404: ErrorOut},
+    auth=[TokenAuth(), anonymous_without_token],
+    # The token is optional: ninja adds this empty requirement beside TokenAuth's.
+    openapi_extra={"security": [{}]},
+    summary="یک خبر",
+    description="A published release for anyone; with a token, also a release in any state"
+    " of an agency the token's person works for (a draft they wrote, one waiting for"
+    " approval). Any other release is 404.",
+)
 def release_get(request: HttpRequest, release_id: int) -> ReleaseOut:
     try:
-        return ReleaseOut.of(selectors.release_get_public(pk=release_id))
+        return ReleaseOut.of(selectors.release_get_for(user=request.auth, pk=release_id))  # type: ignore[attr-defined]
     except Release.DoesNotExist as exc:
         raise HttpError(404, "خبری با این شناسه نیست.") from exc
 

@@ -49,6 +49,21 @@ def release_get_public(*, pk: int) -> Release:
     )
 
 
+def release_get_for(*, user: Any, pk: int) -> Release:
+    """A release as this person may read it: a public one for anyone; for the staff of its
+    agency (and the directorate), also one in any other state, such as a draft they wrote.
+    Another agency's unpublished release does not exist for them."""
+    try:
+        return release_get_public(pk=pk)
+    except Release.DoesNotExist:
+        if not getattr(user, "is_authenticated", False):
+            raise
+    release = release_get_for_distribution(pk=pk)
+    if not permissions.can_view_agency(user, release.agency):
+        raise Release.DoesNotExist
+    return release
+
+
 def release_get_for_distribution(*, pk: int) -> Release:
     """A release in any status, with its agency and what its public page shows: for
     distribution's tasks and the press preview, which act for the agency, not a person."""
