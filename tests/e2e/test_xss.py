@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from ravabet.core.organisation import demo
 from ravabet.core.organisation.models import Agency
-from tests.e2e.test_newsroom import login
+from ravabet.persian import dates as pdates
+from tests.e2e.test_newsroom import login, logout
 from tests.files import image_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -477,4 +478,128 @@ def test_survey_fields_and_answers_stay_inert_for_respondents_and_owners(watch: 
             break
     watch.visit(f"/backoffice/surveys/{survey.pk}/results/text/{questions[-1].pk}/")
     watch.visit("/backoffice/surveys/needs/")
+    watch.assert_clean()
+
+
+# --- investment: opportunities, their images, and investors' inquiries ----------------------
+
+
+def test_investment_fields_and_inquiries_stay_inert_in_catalogue_and_pipeline(
+    watch: Watch,
+) -> None:
+    from ravabet.investment.services import inquiries, opportunities
+
+    staff = user("directorate")
+    roads = agency("roads")
+    published = []
+    for index, title in enumerate(fit(200)):
+        opportunity = opportunities.opportunity_create(
+            actor=staff,
+            agency=roads,
+            data=opportunities.OpportunityInput(
+                title=title,
+                summary=piece(600, index),
+                description=ALL if index < 2 else piece(3_000, index),
+                title_en=piece(200, index + 1),
+                summary_en=piece(1_200, index),
+                sector="tourism",
+                address=piece(300, index + 2),
+                status_notes=piece(3_000, index + 1),
+                returns_assumptions=piece(3_000, index),
+                contact_name=piece(150, index),
+                capital="۲۵۰ میلیارد ریال",
+                participation=["direct"],
+            ),
+        )
+        if index < 2:
+            for number, alt in enumerate(fit(300)[index::2][:4]):
+                opportunities.opportunity_add_image(
+                    actor=staff,
+                    opportunity=opportunity,
+                    upload=SimpleUploadedFile(f"{number}.png", image_bytes(), "image/png"),
+                    alt_text=alt,
+                )
+        for action in ("submit", "approve", "publish"):
+            opportunity = opportunities.opportunity_step(
+                actor=staff, opportunity=opportunity, action=action
+            )
+        published.append(opportunity)
+    for number, name in enumerate(fit(150)[:6]):
+        inquiries.inquiry_submit(
+            data=inquiries.InquiryInput(
+                name=name,
+                company=piece(200, number),
+                message=ALL,
+                email="investor@ravabet.example",
+                opportunity=published[number % 2],
+            )
+        )
+
+    watch.visit("/investment/")
+    watch.visit("/investment/?page=2")
+    for opportunity in published[:2]:
+        watch.visit(f"/investment/{opportunity.pk}/")
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/investment/")
+    watch.visit(f"/backoffice/investment/{published[0].pk}/")
+    watch.visit(f"/backoffice/investment/{published[0].pk}/edit/")
+    watch.visit("/backoffice/investment/pipeline/")
+    watch.visit("/backoffice/desk/?kind=inquiry")
+    watch.assert_clean()
+
+
+# --- coordination: directives, the agencies' reports, the annual plan -----------------------
+
+
+def test_directives_and_plan_stay_inert_for_the_directorate_and_the_agencies(
+    watch: Watch,
+) -> None:
+    from ravabet.coordination.models import Receipt
+    from ravabet.coordination.services import directives, plan
+
+    staff = user("directorate")
+    officer = user("officer.roads")
+    issued = []
+    for index, subject in enumerate(fit(300)):
+        directive = directives.directive_create(
+            actor=staff,
+            data=directives.DirectiveInput(
+                subject=subject,
+                text=ALL if index < 2 else piece(3_000, index),
+                action_required=True,
+                deadline=timezone.localdate() + dt.timedelta(days=20),
+            ),
+        )
+        if index == 0:
+            for title in fit(200)[:4]:
+                directives.directive_add_attachment(
+                    actor=staff,
+                    directive=directive,
+                    upload=SimpleUploadedFile("<svg onload=alert(1)>.png", image_bytes()),
+                    title=title,
+                )
+        issued.append(directives.directive_issue(actor=staff, directive=directive))
+    for directive in issued[:2]:
+        receipt = Receipt.objects.get(directive=directive, agency__slug="roads")
+        directives.receipt_report(actor=officer, receipt=receipt, report=ALL)
+    year = pdates.to_jalali(timezone.localdate()).year
+    the_plan = plan.plan_create(
+        actor=staff,
+        data=plan.PlanInput(year=year, title=piece(300, 0), summary=piece(5_000, 0)),
+    )
+    for title in fit(300)[:6]:
+        plan.goal_add(actor=staff, plan=the_plan, data=plan.GoalInput(title=title))
+
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/coordination/directives/")
+    for directive in issued[:2]:
+        watch.visit(f"/backoffice/coordination/directives/{directive.pk}/")
+    watch.visit("/backoffice/coordination/plan/")
+    watch.visit(f"/backoffice/coordination/plan/{the_plan.year}/")
+    watch.visit("/backoffice/coordination/today/", shows=False)
+    logout(watch.page)
+    login(watch.page, watch.base, "officer.roads")
+    watch.visit("/backoffice/")
+    watch.visit("/backoffice/coordination/directives/")
+    watch.visit(f"/backoffice/coordination/directives/{issued[0].pk}/")
     watch.assert_clean()
