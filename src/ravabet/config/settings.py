@@ -422,6 +422,11 @@ RAVABET_DESK_MAX_ATTACHMENTS = int(os.environ.get("RAVABET_DESK_MAX_ATTACHMENTS"
 RAVABET_DESK_CLOSE_AFTER_DAYS = int(os.environ.get("RAVABET_DESK_CLOSE_AFTER_DAYS", "14"))
 # Fewer messages than this in the chosen period: an agency is shown but not ranked.
 RAVABET_DESK_MIN_VOLUME = int(os.environ.get("RAVABET_DESK_MIN_VOLUME", "10"))
+# Citizens' personal data (names, mobiles, e-mails) is anonymized this many days after its case
+# closed (a desk message closed, an event over); see docs/operations.md «Personal data».
+RAVABET_PERSONAL_DATA_RETENTION_DAYS = int(
+    os.environ.get("RAVABET_PERSONAL_DATA_RETENTION_DAYS", "730")
+)
 # Media monitoring: feeds (and the article pages read for full text) may be on private,
 # loopback or link-local addresses and on any port. Off: only public addresses on 80/443
 # (monitoring/feeds.py's guard against requests to the internal network); on for an intranet

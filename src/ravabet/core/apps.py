@@ -21,6 +21,7 @@ class CoreConfig(AppConfig):
             import_module(module)
 
     def ready(self) -> None:
+        from ravabet.core import registry
         from ravabet.core.audit import register_labels
         from ravabet.core.uploads import checks  # noqa: F401 (registers the system checks)
 
@@ -30,6 +31,14 @@ class CoreConfig(AppConfig):
                 "occasion.edit": "ویرایش مناسبت",
                 "occasion.delete": "حذف مناسبت",
                 "calendar.working_week": "تعیین هفتهٔ کاری",
+                "personal_data.export": "برون‌بری اطلاعات شخصی شهروند",
+                "personal_data.anonymize": "ناشناس‌سازی اطلاعات شخصی پس از مدت نگه‌داری",
             },
             states={},
         )
+        # Citizens' personal data past its retention period, anonymized once a day.
+        registry.register_periodic_task(
+            "ravabet.core.personal_data.anonymize_expired_task", at="03:30"
+        )
+        # Jobs a killed worker abandoned, enqueued again once (core/recovery.py).
+        registry.register_periodic_task("ravabet.core.recovery.recover_abandoned_tasks", every=60)

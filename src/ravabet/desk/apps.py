@@ -9,6 +9,9 @@ class DeskConfig(AppConfig):
     verbose_name = "پیشخوان مردمی"
 
     def ready(self) -> None:
+        from ravabet.desk import personal
+
+        personal.register()  # citizens' personal data: export, retention (core/personal_data.py)
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
         from ravabet.desk import api, demo, indicators, media, selectors

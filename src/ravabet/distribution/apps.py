@@ -10,6 +10,9 @@ class DistributionConfig(AppConfig):
     verbose_name = "ارسال به پیام‌رسان‌ها و خبرنگاران"
 
     def ready(self) -> None:
+        from ravabet.distribution import personal
+
+        personal.register()  # citizens' personal data: export, retention (core/personal_data.py)
         from ravabet.core import signals
         from ravabet.distribution import delivery, press, receivers
 

@@ -9,6 +9,9 @@ class EventsConfig(AppConfig):
     verbose_name = "رویدادها و جلسات"
 
     def ready(self) -> None:
+        from ravabet.events import personal
+
+        personal.register()  # citizens' personal data: export, retention (core/personal_data.py)
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
         from ravabet.events import demo, indicators, media

@@ -9,6 +9,9 @@ class NewsroomConfig(AppConfig):
     verbose_name = "اخبار و اطلاعیه‌ها"
 
     def ready(self) -> None:
+        from ravabet.newsroom import personal
+
+        personal.register()  # citizens' personal data: export, retention (core/personal_data.py)
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
         from ravabet.newsroom import demo, indicators, media, search, selectors

@@ -10,6 +10,9 @@ class SurveysConfig(AppConfig):
     verbose_name = "نیازسنجی و نظرسنجی"
 
     def ready(self) -> None:
+        from ravabet.surveys import personal
+
+        personal.register()  # citizens' personal data: export, retention (core/personal_data.py)
         from ravabet.core import registry
         from ravabet.core.audit import register_labels
         from ravabet.surveys import api, demo, indicators, needs
