@@ -345,6 +345,8 @@ SECURE_COOKIES = env_bool("RAVABET_SECURE_COOKIES", not DEBUG and not INSECURE_L
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# No script reads the CSRF cookie: forms carry the token, htmx takes it from <body hx-headers>.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -375,6 +377,14 @@ if env_bool("RAVABET_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31_536_000
+    # includeSubDomains covers the hosts under the site's own (*.ravabet.example.ir), never its
+    # siblings under the parent domain: none of them should ever speak plain http.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RAVABET_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a promise for a whole registrable domain, made by its owner from the apex;
+    # the app on one host of it does not make it unless told (then Django's W021 is not silenced).
+    SECURE_HSTS_PRELOAD = env_bool("RAVABET_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- E-mail: the console in development and the demo, SMTP when configured.
 EMAIL_BACKEND = os.environ.get(
