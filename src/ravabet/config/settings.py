@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The database unreachable: a Persian 503 with Retry-After (core/outage.py).
+    "ravabet.core.outage.DatabaseOutageMiddleware",
     # ETag / Last-Modified answered with 304 (pages, feeds); sees every response last.
     "django.middleware.http.ConditionalGetMiddleware",
     # A stored public page for an anonymous visitor, before the rest runs (core/pagecache.py).
@@ -261,6 +263,9 @@ else:
 RAVABET_PERIODIC_TASKS: list[dict[str, object]] = json.loads(
     os.environ.get("RAVABET_PERIODIC_TASKS", "[]")
 )
+# The database backend's tasks RUNNING longer than this (seconds) were abandoned by a killed
+# worker and are made ready again once (core/recovery.py); longer than the longest task.
+RAVABET_TASK_STALE_AFTER = int(os.environ.get("RAVABET_TASK_STALE_AFTER", "3600"))
 
 # --- People
 AUTH_PASSWORD_VALIDATORS = [

@@ -138,7 +138,14 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors or request data: a broken request must not break the error page.
+    import sys
+
     from django.template import loader
+
+    from ravabet.core import outage
+
+    if outage.is_outage(sys.exc_info()[1]):  # a middleware's query met a lost database
+        return outage.outage_response(request)
 
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
