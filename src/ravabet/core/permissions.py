@@ -3,13 +3,22 @@
 Roles: the platform administrator (a superuser); directorate staff (any member of the
 Governorate's PR directorate: sees and acts for every agency); an agency head (approves for
 one agency); an agency PR officer (writes for one agency). Citizens need no account.
+
+Every service function declares which of these rules lets a person call it (`guarded`,
+`own_account`, `open_to_all`, `system_only`, `question`, at the end of this module); the
+declarations make docs/permissions.md (core/permission_table.py).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ParamSpec, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
 
 from ravabet.core.organisation.models import Agency, Membership
@@ -274,3 +283,172 @@ def can_see_scorecard(user: Any, agency: Agency, *, released: bool) -> bool:
     if sees_all_agencies(user):
         return True
     return released and agency.pk in _roles(user)
+
+
+# --- declarations: every service says who may call it -----------------------------------------
+# A service function is declared with one of the decorators below. The declaration is checked
+# before the body runs (the body may check more: the state, a finer rule of one step) and is
+# kept in DECLARATIONS, from which the permission matrix test and docs/permissions.md are made,
+# so a new service cannot be written without saying who may call it.
+
+DEFAULT_REFUSAL = "شما اجازهٔ این کار را ندارید."
+
+
+class Scope(StrEnum):
+    AGENCY = "agency"  # a predicate over the actor and the agency the call acts for
+    GLOBAL = "global"  # a predicate over the actor alone
+    OWN_ACCOUNT = "own_account"  # any signed-in person, on their own account
+    OPEN = "open"  # anyone, signed in or not (a citizen's submission)
+    SYSTEM = "system"  # tasks and commands: no person (actor is None)
+    QUESTION = "question"  # answers "may this person…": writes nothing
+
+
+AgencyOf = Callable[[dict[str, Any]], "Agency | None"]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Who may call one service function."""
+
+    name: str  # module.function, e.g. ravabet.newsroom.services.release_submit
+    scope: Scope
+    predicate: Callable[..., bool] | None = None
+    agency: AgencyOf | None = None
+    reason: str = ""
+    unattended: bool = False  # actor=None (a command on the server, a task) is let through
+    actor: str = "actor"
+
+    @property
+    def module(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def function(self) -> str:
+        return self.name.rsplit(".", 1)[1]
+
+    def allows(self, user: Any, agency: Agency | None = None) -> bool:
+        """What the declaration alone decides for this person acting for this agency (the
+        agency is ignored unless the scope is AGENCY)."""
+        if self.predicate is None and self.scope in (Scope.AGENCY, Scope.GLOBAL):
+            return False
+        if self.scope is Scope.AGENCY:
+            assert self.predicate is not None  # noqa: S101 (checked just above, for mypy)
+            # A record of no agency (a message in triage, a shared template) is the directorate's.
+            return sees_all_agencies(user) if agency is None else self.predicate(user, agency)
+        if self.scope is Scope.GLOBAL:
+            assert self.predicate is not None  # noqa: S101 (checked above, for mypy)
+            return self.predicate(user)
+        if self.scope is Scope.OWN_ACCOUNT:
+            return bool(getattr(user, "is_authenticated", False))
+        if self.scope is Scope.SYSTEM:
+            return user is None
+        return True  # OPEN, QUESTION
+
+
+DECLARATIONS: dict[str, Declaration] = {}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _declare(
+    declaration: Callable[[str], Declaration], message: str | Callable[[dict[str, Any]], str]
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        declared = declaration(name)
+        DECLARATIONS[name] = declared  # a module imported again declares again
+        signature = inspect.signature(fn)
+        if declared.scope is not Scope.OPEN and declared.scope is not Scope.QUESTION:
+            if declared.actor not in signature.parameters and declared.scope is not Scope.SYSTEM:
+                raise ImproperlyConfigured(f"{name} has no «{declared.actor}» parameter.")
+
+        @functools.wraps(fn)
+        def guarded_call(*args: P.args, **kwargs: P.kwargs) -> R:
+            if declared.scope is Scope.OPEN or declared.scope is Scope.QUESTION:
+                return fn(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            kw = bound.arguments
+            user = kw.get(declared.actor)
+            if not (user is None and declared.unattended):
+                agency = declared.agency(kw) if declared.agency is not None else None
+                if not declared.allows(user, agency):
+                    raise AgencyPermissionDenied(message(kw) if callable(message) else message)
+            return fn(*args, **kwargs)
+
+        guarded_call.__permission__ = declared  # type: ignore[attr-defined]
+        return guarded_call
+
+    return decorate
+
+
+def guarded(
+    predicate: Callable[..., bool],
+    *,
+    agency: AgencyOf | None = None,
+    message: str | Callable[[dict[str, Any]], str] = DEFAULT_REFUSAL,
+    unattended: bool = False,
+    actor: str = "actor",
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a service callable by whom `predicate` allows: `predicate(actor, agency)` with
+    `agency(call's keyword arguments)` when given (an agency of None is the directorate's),
+    else `predicate(actor)`. `unattended`: actor=None (a command on the server, a task) may call
+    it too. Refused before the body runs, with AgencyPermissionDenied(message)."""
+    return _declare(
+        lambda name: Declaration(
+            name=name,
+            scope=Scope.AGENCY if agency is not None else Scope.GLOBAL,
+            predicate=predicate,
+            agency=agency,
+            reason=(predicate.__doc__ or "").strip(),
+            unattended=unattended,
+            actor=actor,
+        ),
+        message,
+    )
+
+
+def own_account(*, reason: str, actor: str = "actor") -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a service any signed-in person calls on their own account (their API tokens)."""
+    return _declare(
+        lambda name: Declaration(name=name, scope=Scope.OWN_ACCOUNT, reason=reason, actor=actor),
+        "برای این کار نخست وارد شوید.",
+    )
+
+
+def open_to_all(*, reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a service anyone may call, signed in or not (a citizen's submission)."""
+    return _declare(
+        lambda name: Declaration(name=name, scope=Scope.OPEN, reason=reason), DEFAULT_REFUSAL
+    )
+
+
+def system_only(*, reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a service of the tasks and commands: no person calls it (an `actor` it takes
+    must be None)."""
+    return _declare(
+        lambda name: Declaration(name=name, scope=Scope.SYSTEM, reason=reason), DEFAULT_REFUSAL
+    )
+
+
+def question(*, reason: str, actor: str = "actor") -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a function that only answers "may this person…" (writes nothing, refuses nobody):
+    its answer is the views' and the services' to act on."""
+    return _declare(
+        lambda name: Declaration(name=name, scope=Scope.QUESTION, reason=reason, actor=actor),
+        DEFAULT_REFUSAL,
+    )
+
+
+def declaration_of(fn: Callable[..., Any]) -> Declaration | None:
+    """The declaration of a service function (None when it has none)."""
+    declared: Declaration | None = getattr(fn, "__permission__", None)
+    return declared
+
+
+def assume_roles(user: Any, roles: dict[int, str], *, directorate: bool = False) -> Any:
+    """Give an unsaved person these memberships (agency id -> role) without a database: the
+    generated permission table asks the rules about stand-in people."""
+    setattr(user, _CACHE_ATTR, (dict(roles), directorate))
+    return user

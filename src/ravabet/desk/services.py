@@ -217,6 +217,7 @@ def _event(
     )
 
 
+@permissions.open_to_all(reason="a citizen's message, no account needed")
 def message_submit(*, data: MessageInput, request: HttpRequest | None = None) -> Message:
     """Receive a message: one transaction that either gives a tracking code or an error.
     The confirmation (SMS, e-mail) is enqueued after the commit and never undoes it."""
@@ -310,6 +311,7 @@ def _locked(message: Message) -> Message:
     )
 
 
+@permissions.open_to_all(reason="the citizen who holds the tracking code rates the answer")
 def message_rate(
     *, message: Message, rating: int, comment: str = "", request: HttpRequest | None = None
 ) -> Message:
@@ -346,6 +348,7 @@ def message_rate(
     return message
 
 
+@permissions.open_to_all(reason="the citizen who holds the tracking code reopens the message")
 def message_reopen(*, message: Message, reason: str, request: HttpRequest | None = None) -> Message:
     """The citizen reopens an answered message once, saying why; the clock starts again."""
     _required_text("reason", reason, "بنویسید چرا پاسخ کافی نبود.")
@@ -396,6 +399,15 @@ def _require_open(message: Message, verb: str) -> None:
         raise DeskError(f"پیام «{message.get_status_display()}» است و {verb} نمی‌شود.")
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_assign(
     *, actor: Any, message: Message, assignee: Any, request: HttpRequest | None = None
 ) -> Message:
@@ -434,6 +446,15 @@ def message_assign(
     return message
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_note(
     *, actor: Any, message: Message, text: str, request: HttpRequest | None = None
 ) -> MessageEvent:
@@ -450,6 +471,15 @@ def message_note(
     return note
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_answer(
     *, actor: Any, message: Message, text: str, request: HttpRequest | None = None
 ) -> Message:
@@ -492,6 +522,15 @@ def message_answer(
     return message
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_request_transfer(
     *,
     actor: Any,
@@ -542,6 +581,7 @@ def message_request_transfer(
     return message
 
 
+@permissions.guarded(permissions.can_route_messages, message="ارجاع پیام‌ها با استانداری است.")
 def message_route(
     *,
     actor: Any,
@@ -590,6 +630,7 @@ def message_route(
     return message
 
 
+@permissions.guarded(permissions.can_route_messages, message="تصمیم دربارهٔ ارجاع با استانداری است.")
 def message_refuse_transfer(
     *, actor: Any, message: Message, reason: str, request: HttpRequest | None = None
 ) -> Message:
@@ -621,6 +662,15 @@ def message_refuse_transfer(
     return message
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_merge(
     *, actor: Any, message: Message, into: Message, request: HttpRequest | None = None
 ) -> Message:
@@ -669,6 +719,15 @@ def message_merge(
     return message
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_mark_spam(
     *, actor: Any, message: Message, reason: str = "", request: HttpRequest | None = None
 ) -> Message:
@@ -697,6 +756,15 @@ def message_mark_spam(
     return message
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["message"].agency,
+    message=lambda kw: (
+        "پیام‌های در انتظار ارجاع با استانداری است."
+        if kw["message"].agency is None
+        else "این پیام به دستگاه شما نرسیده است."
+    ),
+)
 def message_reveal_contact(
     *, actor: Any, message: Message, request: HttpRequest | None = None
 ) -> dict[str, str]:
@@ -721,6 +789,9 @@ def message_reveal_contact(
 # --- settings of the desk -------------------------------------------------------------------
 
 
+@permissions.guarded(
+    permissions.can_route_messages, message="مهلت‌های پاسخ را روابط عمومی استانداری تعیین می‌کند."
+)
 def sla_rule_save(
     *, actor: Any, kind: str, working_days: int, request: HttpRequest | None = None
 ) -> SlaRule:
@@ -749,6 +820,15 @@ def sla_rule_save(
     return rule
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["template"].agency if kw["template"] is not None else kw["agency"],
+    message=lambda kw: (
+        "پاسخ‌های آمادهٔ همگانی با استانداری است."
+        if (kw["template"].agency if kw["template"] is not None else kw["agency"]) is None
+        else "این دستگاه از آنِ شما نیست."
+    ),
+)
 def reply_template_save(
     *,
     actor: Any,
@@ -781,6 +861,15 @@ def reply_template_save(
     return template
 
 
+@permissions.guarded(
+    permissions.can_handle_messages_for,
+    agency=lambda kw: kw["template"].agency,
+    message=lambda kw: (
+        "پاسخ‌های آمادهٔ همگانی با استانداری است."
+        if kw["template"].agency is None
+        else "این دستگاه از آنِ شما نیست."
+    ),
+)
 def reply_template_delete(
     *, actor: Any, template: ReplyTemplate, request: HttpRequest | None = None
 ) -> None:
@@ -796,6 +885,7 @@ def reply_template_delete(
         ReplyTemplate.objects.filter(pk=template.pk).delete()
 
 
+@permissions.question(reason="may this person write the agency's (or the shared) ready answers")
 def may_edit_templates_of(actor: Any, agency: Agency | None) -> bool:
     """Write the ready answers of an agency (its staff) or the shared ones (the directorate)."""
     if agency is None:
@@ -815,6 +905,7 @@ def _require_template_owner(actor: Any, agency: Agency | None) -> None:
 # --- what the clock and the tasks do --------------------------------------------------------
 
 
+@permissions.system_only(reason="the clock task escalates the messages past their deadline")
 def messages_escalate_overdue(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     """Mark the open messages past their deadline as escalated (once per deadline) and tell
     the directorate; returns their ids. Short transactions, a batch at a time."""
@@ -840,6 +931,7 @@ def messages_escalate_overdue(*, now: dt.datetime | None = None, limit: int = 50
     return ids
 
 
+@permissions.system_only(reason="the clock task closes answered messages nobody reopened")
 def messages_close_stale(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     """Close answered messages the citizen neither rated nor reopened in time."""
     now = now or timezone.now()
@@ -860,6 +952,7 @@ def messages_close_stale(*, now: dt.datetime | None = None, limit: int = 500) ->
     return [m.pk for m in stale]
 
 
+@permissions.system_only(reason="the notice task records the confirmation it sent")
 def confirmation_mark_sent(message_id: int) -> bool:
     """Record that the confirmation left; False if it had already (another worker sent it)."""
     return bool(
@@ -869,6 +962,7 @@ def confirmation_mark_sent(message_id: int) -> bool:
     )
 
 
+@permissions.system_only(reason="the notice task reads the confirmations still to send")
 def confirmations_pending(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
     """Messages whose confirmation has not left ten minutes after receipt (the enqueue failed,
     the worker was down): the periodic task enqueues them again. Two days on, it gives up."""

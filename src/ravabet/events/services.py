@@ -228,6 +228,11 @@ def _changed_public() -> None:
     transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["data"].organizer,
+    message="شما برای این دستگاه رویداد برگزار نمی‌کنید.",
+)
 def event_create(*, actor: Any, data: EventInput, request: HttpRequest | None = None) -> Event:
     data.check()
     permissions.require(
@@ -252,6 +257,11 @@ def event_create(*, actor: Any, data: EventInput, request: HttpRequest | None = 
     return event
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["event"].organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def event_update(
     *, actor: Any, event: Event, data: EventInput, request: HttpRequest | None = None
 ) -> Event:
@@ -287,6 +297,11 @@ def event_update(
     return event
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["event"].organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def event_cancel(
     *, actor: Any, event: Event, reason: str, request: HttpRequest | None = None
 ) -> Event:
@@ -315,6 +330,11 @@ def event_cancel(
     return event
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["event"].organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def event_save_minutes(
     *, actor: Any, event: Event, minutes: str, request: HttpRequest | None = None
 ) -> Event:
@@ -341,6 +361,11 @@ def event_save_minutes(
 # --- agenda and documents ----------------------------------------------------------------
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["event"].organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def agenda_item_add(
     *,
     actor: Any,
@@ -407,6 +432,11 @@ def _remove_part(
         _changed_public()
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["item"].event.organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | None = None) -> None:
     _remove_part(
         actor=actor,
@@ -417,6 +447,11 @@ def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | N
     )
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["event"].organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def event_add_document(
     *,
     actor: Any,
@@ -458,6 +493,11 @@ def event_add_document(
         accepted.close()
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["document"].event.organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def event_remove_document(
     *, actor: Any, document: EventDocument, request: HttpRequest | None = None
 ) -> None:
@@ -525,6 +565,11 @@ def seats_taken(event: Event) -> int:
     return event.registrations.filter(status=Registration.Status.REGISTERED).count()
 
 
+@permissions.guarded(
+    permissions.can_act_for,
+    agency=lambda kw: kw["agency"],
+    message="شما برای این دستگاه ثبت‌نام نمی‌کنید.",
+)
 def registration_create(
     *,
     actor: Any,
@@ -586,6 +631,7 @@ def registration_create(
         raise EventError("این شخص پیش‌تر در این رویداد ثبت‌نام شده است.") from exc
 
 
+@permissions.guarded(permissions.is_staff_member)
 def registration_cancel(
     *, actor: Any, registration: Registration, request: HttpRequest | None = None
 ) -> Registration:
@@ -617,6 +663,11 @@ def registration_cancel(
     return registration
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["registration"].event.organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def registration_check_in(
     *,
     actor: Any,
@@ -676,6 +727,11 @@ class ResolutionInput:
             raise ValidationError(errors)
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["event"].organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def resolution_create(
     *, actor: Any, event: Event, data: ResolutionInput, request: HttpRequest | None = None
 ) -> Resolution:
@@ -706,6 +762,11 @@ def resolution_create(
     return resolution
 
 
+@permissions.guarded(
+    permissions.can_organize_for,
+    agency=lambda kw: kw["resolution"].event.organizer,
+    message="این رویداد را دستگاه دیگری برگزار می‌کند.",
+)
 def resolution_edit(
     *,
     actor: Any,
@@ -784,6 +845,7 @@ class ResolutionReport:
             raise ValidationError(errors)
 
 
+@permissions.question(reason="may this person report on the resolution")
 def may_report(actor: Any, resolution: Resolution) -> bool:
     """The responsible agency's writers, and the organizer (the directorate sees all)."""
     return permissions.can_act_for(actor, resolution.responsible) or permissions.can_organize_for(
@@ -791,6 +853,9 @@ def may_report(actor: Any, resolution: Resolution) -> bool:
     )
 
 
+@permissions.guarded(
+    permissions.is_staff_member, message="این مصوبه به دستگاه دیگری سپرده شده است."
+)
 def resolution_report(
     *,
     actor: Any,
@@ -869,6 +934,9 @@ def today() -> dt.date:
 OVERDUE_REPEAT_DAYS = 7
 
 
+@permissions.system_only(
+    reason="the daily task reminds the responsible agencies of overdue resolutions"
+)
 def resolutions_notify_overdue(*, on: dt.date | None = None) -> list[int]:
     """E-mail the owner (or, without one, the responsible agency) of each overdue resolution
     not told in the last week; returns the resolutions told. Run daily by the scheduler."""
@@ -909,6 +977,7 @@ def resolutions_notify_overdue(*, on: dt.date | None = None) -> list[int]:
 # --- reminders ---------------------------------------------------------------------------
 
 
+@permissions.system_only(reason="the task reminds the registered attendees before the event")
 def event_send_reminders(*, now: dt.datetime | None = None) -> list[int]:
     """A set time before each event (RAVABET_EVENT_REMINDER_HOURS), remind its registrants and
     the invited agencies that registered nobody; each event once. Run by the scheduler."""

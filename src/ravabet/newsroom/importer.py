@@ -85,6 +85,11 @@ def parse(text: str) -> ParsedRelease:
     return ParsedRelease(kicker, headline, paragraphs[0], paragraphs[1:])
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["agency"],
+    message="شما برای این دستگاه خبر نمی‌نویسید.",
+)
 def import_release(*, actor: Any, agency: Agency, text: str, publish: bool = False) -> Release:
     """A draft from the text (kept as the release's source text), or a published release.
 

@@ -346,6 +346,11 @@ def _set_relations(release: Release, prepared: PreparedRelease) -> None:
     )
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["agency"],
+    message="شما برای این دستگاه خبر نمی‌نویسید.",
+)
 def release_create(
     *, actor: Any, agency: Agency, data: ReleaseInput, request: HttpRequest | None = None
 ) -> SaveResult:
@@ -377,11 +382,13 @@ def _can_edit(actor: Any, release: Release) -> bool:
     return False
 
 
+@permissions.question(reason="may this person edit the release now")
 def can_edit(actor: Any, release: Release) -> bool:
     """May this person edit the release's text now (the editor asks before showing a form)."""
     return permissions.can_write_for(actor, release.agency) and _can_edit(actor, release)
 
 
+@permissions.question(reason="why this person may not edit the release now")
 def why_not_editable(actor: Any, release: Release) -> str:
     """In Persian: why this person cannot edit the release now, and what to do instead."""
     status = release.get_status_display()
@@ -409,6 +416,11 @@ def why_not_editable(actor: Any, release: Release) -> str:
     return f"این خبر در وضعیت «{status}» است و شما نمی‌توانید آن را ویرایش کنید."
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["release"].agency,
+    message="شما برای این دستگاه خبر نمی‌نویسید.",
+)
 def release_update(
     *,
     actor: Any,
@@ -495,6 +507,11 @@ def _allowed(actor: Any, release: Release, action: str) -> bool:
     return permissions.can_approve_for(actor, release.agency)
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["release"].agency,
+    message="شما برای این دستگاه خبر نمی‌نویسید.",
+)
 @transaction.atomic
 def release_submit(*, actor: Any, release: Release, request: HttpRequest | None = None) -> Release:
     release = _transition(
@@ -536,6 +553,11 @@ def _is_writer(actor: Any, release: Release) -> bool:
     )
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["release"].agency,
+    message="فقط نویسندهٔ خبر آن را بازخوانی می‌کند.",
+)
 def release_recall(*, actor: Any, release: Release, request: HttpRequest | None = None) -> Release:
     """The writer takes a submitted release back to draft, before it is approved or scheduled."""
     with transaction.atomic():
@@ -563,6 +585,11 @@ def release_recall(*, actor: Any, release: Release, request: HttpRequest | None 
     return release
 
 
+@permissions.guarded(
+    permissions.can_approve_for,
+    agency=lambda kw: kw["release"].agency,
+    message="برگشت خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+)
 def release_return(
     *, actor: Any, release: Release, reason: str, request: HttpRequest | None = None
 ) -> Release:
@@ -609,6 +636,11 @@ def _prepare_entry(
     return release_search.prepare_entry(release)
 
 
+@permissions.guarded(
+    permissions.can_approve_for,
+    agency=lambda kw: kw["release"].agency,
+    message="تأیید و انتشار با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+)
 def release_approve(
     *,
     actor: Any,
@@ -678,6 +710,7 @@ def _publish(
     return release
 
 
+@permissions.system_only(reason="the scheduler publishes the releases whose time has come")
 def release_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     """Publish every scheduled release whose minute has come; the scheduler and tasks call this.
 
@@ -714,6 +747,11 @@ def release_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     return published
 
 
+@permissions.guarded(
+    permissions.can_approve_for,
+    agency=lambda kw: kw["release"].agency,
+    message="پس‌گرفتن خبر با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+)
 def release_withdraw(
     *, actor: Any, release: Release, reason: str, request: HttpRequest | None = None
 ) -> Release:
@@ -749,6 +787,11 @@ def release_withdraw(
     return release
 
 
+@permissions.guarded(
+    permissions.can_approve_for,
+    agency=lambda kw: kw["release"].agency,
+    message="اصلاح خبر منتشرشده با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+)
 def release_correct(
     *,
     actor: Any,
@@ -799,6 +842,10 @@ def release_correct(
     return correction
 
 
+@permissions.guarded(
+    permissions.sees_all_agencies,
+    message="انتخاب خبر ویژهٔ صفحهٔ اول استان با اداره‌کل روابط عمومی استانداری است.",
+)
 @transaction.atomic
 def release_feature(
     *, actor: Any, release: Release, featured: bool, request: HttpRequest | None = None
@@ -835,6 +882,11 @@ def _require_editable_media(actor: Any, release: Release) -> None:
         raise ReleaseStateError("پیوست و تصویر را پیش از انتشار اضافه کنید.")
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["release"].agency,
+    message="شما برای این دستگاه خبر نمی‌نویسید.",
+)
 def release_add_attachment(
     *,
     actor: Any,
@@ -873,6 +925,11 @@ def release_add_attachment(
         accepted.close()
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["release"].agency,
+    message="شما برای این دستگاه خبر نمی‌نویسید.",
+)
 def release_add_image(
     *,
     actor: Any,

@@ -227,6 +227,7 @@ def _apply(directive: Directive, fields: dict[str, Any]) -> None:
             setattr(directive, name, value)
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_create(
     *, actor: Any, data: DirectiveInput, request: HttpRequest | None = None
 ) -> Directive:
@@ -257,6 +258,7 @@ def _require_draft(directive: Directive) -> None:
         raise DirectiveError("بخشنامهٔ ابلاغ‌شده ویرایش نمی‌شود؛ اگر نادرست است آن را لغو کنید.")
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_update(
     *, actor: Any, directive: Directive, data: DirectiveInput, request: HttpRequest | None = None
 ) -> Directive:
@@ -303,6 +305,7 @@ def _number_fa(directive: Directive) -> str:
     return to_persian_digits(directive.number)
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_issue(
     *, actor: Any, directive: Directive, request: HttpRequest | None = None
 ) -> Directive:
@@ -357,6 +360,7 @@ def _issue(actor: Any, directive: Directive, request: HttpRequest | None) -> Dir
     return directive
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_revoke(
     *, actor: Any, directive: Directive, reason: str, request: HttpRequest | None = None
 ) -> Directive:
@@ -393,6 +397,7 @@ def directive_revoke(
     return directive
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_add_attachment(
     *,
     actor: Any,
@@ -440,6 +445,7 @@ def directive_add_attachment(
         accepted.close()
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_remove_attachment(
     *, actor: Any, attachment: DirectiveAttachment, request: HttpRequest | None = None
 ) -> None:
@@ -469,6 +475,7 @@ def _lock_receipt(receipt: Receipt) -> Receipt:
     )
 
 
+@permissions.guarded(permissions.can_act_on_directives_for, agency=lambda kw: kw["receipt"].agency)
 def receipt_open(*, actor: Any, receipt: Receipt, request: HttpRequest | None = None) -> bool:
     """The read receipt: the first time one of the agency's staff opens the directive. Returns
     whether this call recorded it; the directorate's visits record nothing."""
@@ -498,6 +505,11 @@ def _require_issued(receipt: Receipt) -> None:
         raise DirectiveError("این بخشنامه هنوز ابلاغ نشده است.")
 
 
+@permissions.guarded(
+    permissions.can_acknowledge_directives_for,
+    agency=lambda kw: kw["receipt"].agency,
+    message="تأیید دریافت بخشنامه با مدیر روابط عمومی همان دستگاه است.",
+)
 def receipt_acknowledge(
     *, actor: Any, receipt: Receipt, request: HttpRequest | None = None
 ) -> Receipt:
@@ -537,6 +549,11 @@ def report_is_late(receipt: Receipt) -> bool:
     return jalali.to_local(moment).date() > deadline
 
 
+@permissions.guarded(
+    permissions.can_act_on_directives_for,
+    agency=lambda kw: kw["receipt"].agency,
+    message="گزارش اقدام را کارکنان روابط عمومی همان دستگاه می‌فرستند.",
+)
 def receipt_report(
     *, actor: Any, receipt: Receipt, report: str, request: HttpRequest | None = None
 ) -> Receipt:
@@ -641,6 +658,7 @@ def _remind(receipts: list[tuple[Receipt, str]], now: dt.datetime) -> int:
     return len(receipts)
 
 
+@permissions.system_only(reason="the daily task reminds the agencies of unanswered directives")
 def receipts_remind_due(*, limit: int = MAX_REMINDERS_PER_RUN) -> int:
     """The daily task: remind every agency that owes something (not opened or acknowledged
     after acknowledge_days working days; a report due within REPORT_SOON_DAYS or past), each
@@ -660,6 +678,7 @@ def receipts_remind_due(*, limit: int = MAX_REMINDERS_PER_RUN) -> int:
         return _remind(due, now)
 
 
+@permissions.guarded(permissions.can_issue_directives, message=_NOT_DIRECTORATE)
 def directive_remind(
     *, actor: Any, directive: Directive, request: HttpRequest | None = None
 ) -> int:

@@ -104,12 +104,14 @@ can_edit_plan = permissions.can_edit_plan
 can_add_own_item = permissions.can_add_own_plan_for
 
 
+@permissions.question(reason="may this person edit the plan item", actor="user")
 def can_edit_item(user: Any, item: PlanItem) -> bool:
     if item.kind == PlanItem.Kind.AGENCY and item.agency is not None:
         return can_add_own_item(user, item.agency)
     return can_edit_plan(user)
 
 
+@permissions.question(reason="may this person report the item's progress", actor="user")
 def can_report_progress(user: Any, item: PlanItem) -> bool:
     """The owners' writers (the agency's, for its own plan), and the directorate."""
     if permissions.sees_all_agencies(user):
@@ -159,6 +161,7 @@ class PlanInput:
         return fields
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def plan_create(*, actor: Any, data: PlanInput, request: HttpRequest | None = None) -> Plan:
     permissions.require(can_edit_plan(actor), ONLY_DIRECTORATE)
     fields = data.check(new=True)
@@ -170,6 +173,7 @@ def plan_create(*, actor: Any, data: PlanInput, request: HttpRequest | None = No
     return plan
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def plan_update(
     *, actor: Any, plan: Plan, data: PlanInput, request: HttpRequest | None = None
 ) -> Plan:
@@ -202,6 +206,7 @@ def _move(plan: Plan, *, actor: Any, to: str, sources: set[str], action: str, re
     return locked
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def plan_adopt(*, actor: Any, plan: Plan, request: HttpRequest | None = None) -> Plan:
     """Draft → adopted: the agencies see it, add their own plans and report."""
     if not plan.goals.exists():
@@ -216,6 +221,7 @@ def plan_adopt(*, actor: Any, plan: Plan, request: HttpRequest | None = None) ->
     )
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def plan_close(*, actor: Any, plan: Plan, request: HttpRequest | None = None) -> Plan:
     """Adopted → closed, at the year's end: nothing changes afterwards."""
     return _move(
@@ -243,6 +249,7 @@ class GoalInput:
         return fields["title"]
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def goal_add(
     *, actor: Any, plan: Plan, data: GoalInput, request: HttpRequest | None = None
 ) -> Goal:
@@ -261,6 +268,7 @@ def goal_add(
     return goal
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def goal_edit(
     *, actor: Any, goal: Goal, data: GoalInput, request: HttpRequest | None = None
 ) -> Goal:
@@ -275,6 +283,7 @@ def goal_edit(
     return locked
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def goal_reorder(
     *, actor: Any, plan: Plan, order: list[int], request: HttpRequest | None = None
 ) -> None:
@@ -301,6 +310,7 @@ def goal_reorder(
         )
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def goal_move(*, actor: Any, goal: Goal, up: bool, request: HttpRequest | None = None) -> None:
     """Swap a goal with the one before it (`up`) or after it; at either end, nothing moves.
     The order is read under the plan's lock, so two people moving goals at once never lose a
@@ -316,6 +326,7 @@ def goal_move(*, actor: Any, goal: Goal, up: bool, request: HttpRequest | None =
         goal_reorder(actor=actor, plan=locked, order=order, request=request)
 
 
+@permissions.guarded(permissions.can_edit_plan, message=ONLY_DIRECTORATE)
 def goal_delete(*, actor: Any, goal: Goal, request: HttpRequest | None = None) -> None:
     """Only an empty goal goes: its programmes and campaigns would go with it."""
     permissions.require(can_edit_plan(actor), ONLY_DIRECTORATE)
@@ -417,6 +428,11 @@ def _audit_item(actor: Any, action: str, item: PlanItem, request: Any, **data: A
     )
 
 
+@permissions.guarded(
+    permissions.can_add_own_plan_for,
+    agency=lambda kw: kw["agency"] if kw["parent"] is not None else None,
+    message=lambda kw: NOT_YOUR_ITEM if kw["parent"] is not None else ONLY_DIRECTORATE,
+)
 def item_create(
     *,
     actor: Any,
@@ -458,6 +474,13 @@ def item_create(
     return item
 
 
+@permissions.guarded(
+    permissions.can_add_own_plan_for,
+    agency=lambda kw: kw["item"].agency if kw["item"].kind == PlanItem.Kind.AGENCY else None,
+    message=lambda kw: (
+        NOT_YOUR_ITEM if kw["item"].kind == PlanItem.Kind.AGENCY else ONLY_DIRECTORATE
+    ),
+)
 def item_update(
     *, actor: Any, item: PlanItem, data: ItemInput, request: HttpRequest | None = None
 ) -> PlanItem:
@@ -478,6 +501,13 @@ def item_update(
     return locked
 
 
+@permissions.guarded(
+    permissions.can_add_own_plan_for,
+    agency=lambda kw: kw["item"].agency if kw["item"].kind == PlanItem.Kind.AGENCY else None,
+    message=lambda kw: (
+        NOT_YOUR_ITEM if kw["item"].kind == PlanItem.Kind.AGENCY else ONLY_DIRECTORATE
+    ),
+)
 def item_delete(*, actor: Any, item: PlanItem, request: HttpRequest | None = None) -> None:
     own = item.kind == PlanItem.Kind.AGENCY
     permissions.require(can_edit_item(actor, item), NOT_YOUR_ITEM if own else ONLY_DIRECTORATE)
@@ -538,6 +568,7 @@ class ProgressInput:
         return fields
 
 
+@permissions.guarded(permissions.is_staff_member, message=NOT_YOUR_REPORT)
 def progress_report(
     *,
     actor: Any,

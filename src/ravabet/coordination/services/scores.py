@@ -87,6 +87,10 @@ def _int_or_error(value: Any, field: str, label: str, errors: dict[str, list[str
     return number
 
 
+@permissions.guarded(
+    permissions.can_set_weights,
+    message="وزن شاخص‌ها را فقط اداره‌کل روابط عمومی استانداری تعیین می‌کند.",
+)
 def weights_save(
     *, actor: Any, data: dict[str, dict[str, Any]], request: HttpRequest | None = None
 ) -> list[Weight]:
@@ -239,6 +243,7 @@ def _why_not(value: float | None, volume: int, min_volume: int) -> str:
     return ""
 
 
+@permissions.guarded(permissions.can_see_ranking)
 def ranking_compute(
     *,
     actor: Any,
@@ -363,6 +368,7 @@ def _assign_ranks(cards: list[Scorecard]) -> None:
             card.rank = None
 
 
+@permissions.guarded(permissions.can_see_ranking)
 def ranking_release(*, actor: Any, ranking: Ranking, request: HttpRequest | None = None) -> Ranking:
     """Release a ranking: from now on each office sees its own scorecard and rank in it. The
     directorate only; once; audited."""
@@ -388,6 +394,7 @@ def ranking_release(*, actor: Any, ranking: Ranking, request: HttpRequest | None
     return locked
 
 
+@permissions.guarded(permissions.can_see_ranking)
 def ranking_export_record(
     *, actor: Any, ranking: Ranking, fmt: str, request: HttpRequest | None = None
 ) -> None:
