@@ -603,3 +603,107 @@ def test_directives_and_plan_stay_inert_for_the_directorate_and_the_agencies(
     watch.visit("/backoffice/coordination/directives/")
     watch.visit(f"/backoffice/coordination/directives/{issued[0].pk}/")
     watch.assert_clean()
+
+
+# --- monitoring: what feeds bring in (a feed file and a JSON-lines export) and its sources ----
+
+
+def feed_file(folder: Path) -> Path:
+    """An RSS document whose items carry the corpus in titles, summaries and links."""
+    from xml.sax.saxutils import escape
+
+    items = []
+    for number, title in enumerate(fit(300)):
+        links = [
+            f"https://news.example.org/a/{number}",
+            "javascript:alert(1)",
+            f'https://news.example.org/b/{number}?q="><svg onload=alert({number})>',
+        ]
+        items.append(
+            "<item>"
+            f"<title>{escape(title)}</title>"
+            f"<link>{escape(links[number % 3])}</link>"
+            f"<description>{escape(piece(3_000, number))}</description>"
+            f"<guid>xss-feed-{number}</guid>"
+            "</item>"
+        )
+    path = folder / "feed.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>خبرگزاری آزمون</title><link>https://news.example.org/</link>"
+        + "".join(items)
+        + "</channel></rss>",
+        "utf-8",
+    )
+    return path
+
+
+def jsonl_file(folder: Path) -> Path:
+    """A JSON-lines export: the same corpus, raw (no feed parser's sanitizing on the way)."""
+    import json
+
+    lines = []
+    for number, title in enumerate(fit(300)):
+        link = (
+            f"JaVaScRiPt:fetch('//xss.invalid/{number}')"
+            if number % 4 == 0
+            else f"https://raw.example.org/news/{number}/?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
+        )
+        lines.append(
+            json.dumps(
+                {
+                    "url": link,
+                    "title": title,
+                    "lead": piece(3_000, number),
+                    "body": ALL,
+                    "author": piece(100, number),
+                },
+                ensure_ascii=False,
+            )
+        )
+    path = folder / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_what_feeds_bring_in_stays_inert_on_the_monitoring_desk(
+    watch: Watch, tmp_path: Path
+) -> None:
+    from ravabet.monitoring import importers, pipeline, sources, watches
+    from ravabet.monitoring.models import Article, Mention
+
+    staff = user("directorate")
+    roads = agency("roads")
+    watches.watch_save(
+        actor=staff,
+        data=watches.WatchInput(name=piece(200, 0), terms="alert\nscript", agency=roads),
+    )
+    source = sources.source_save(
+        actor=staff,
+        data=sources.SourceInput(
+            name=piece(200, 1),
+            url="https://news.example.org/rss?q=%22%3E%3Csvg%20onload=alert(1)%3E",
+            site="news.example.org",
+            is_active=False,
+        ),
+    )
+    pipeline.ingest(importers.articles(feed_file(tmp_path)), source=source)
+    pipeline.ingest(importers.articles(jsonl_file(tmp_path)))
+    articles = list(Article.objects.order_by("pk"))
+    assert len(articles) >= 10
+    # No link of another scheme than http(s) is ever stored, whatever a feed says.
+    assert all(a.url.startswith(("http://", "https://")) for a in articles)
+
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/monitoring/", shows=False)
+    watch.visit("/backoffice/monitoring/articles/")
+    watch.visit("/backoffice/monitoring/articles/?q=alert")
+    for article in (articles[0], articles[-1]):
+        watch.visit(f"/backoffice/monitoring/articles/{article.pk}/")
+    watch.visit("/backoffice/monitoring/stories/")
+    watch.visit("/backoffice/monitoring/sources/")
+    watch.visit(f"/backoffice/monitoring/sources/{source.pk}/")
+    watch.visit("/backoffice/monitoring/watches/")
+    assert Mention.objects.filter(agency=roads).exists()  # the watch found the payloads' words
+    watch.visit("/backoffice/monitoring/mentions/")
+    watch.assert_clean()
