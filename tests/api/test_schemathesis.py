@@ -8,10 +8,13 @@ requests on every run; the number of examples per operation is small to keep the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
@@ -50,7 +53,21 @@ CHECKS = [
 
 
 @pytest.fixture
-def officer_key(world: Any, settings: Any) -> str:
+def _keep_the_test_connection() -> Iterator[None]:
+    """Django's WSGI handler closes a connection it finds inside a transaction at each request's
+    start and end; here that transaction is the test's (harmless on SQLite in memory, a closed
+    connection on PostgreSQL). Django's own test client turns this off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def officer_key(world: Any, settings: Any, _keep_the_test_connection: None) -> str:
     """An officer of one agency with a token, and some of everything the API can find by id."""
     settings.RAVABET_SMS_BACKEND = "ravabet.core.sms.LocmemBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
