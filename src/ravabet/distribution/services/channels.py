@@ -98,6 +98,12 @@ def _set_token(channel: Channel, token: str) -> None:
     channel.token_hint = crypto.hint(token)
 
 
+@permissions.guarded(
+    permissions.can_manage_agency,
+    agency=lambda kw: kw["agency"],
+    message=MANAGE_REFUSED,
+    unattended=True,
+)
 def channel_create(
     *, actor: Any, agency: Agency, data: ChannelInput, request: HttpRequest | None = None
 ) -> Channel:
@@ -126,6 +132,12 @@ def channel_create(
     return channel
 
 
+@permissions.guarded(
+    permissions.can_manage_agency,
+    agency=lambda kw: kw["channel"].agency,
+    message=MANAGE_REFUSED,
+    unattended=True,
+)
 def channel_update(
     *, actor: Any, channel: Channel, data: ChannelInput, request: HttpRequest | None = None
 ) -> Channel:
@@ -152,6 +164,12 @@ def channel_update(
     return channel
 
 
+@permissions.guarded(
+    permissions.can_manage_agency,
+    agency=lambda kw: kw["channel"].agency,
+    message=MANAGE_REFUSED,
+    unattended=True,
+)
 def channel_deactivate(*, actor: Any, channel: Channel, request: HttpRequest | None = None) -> None:
     _require_manage(actor, channel.agency)
     with transaction.atomic():
@@ -165,6 +183,12 @@ def channel_deactivate(*, actor: Any, channel: Channel, request: HttpRequest | N
         )
 
 
+@permissions.guarded(
+    permissions.can_manage_agency,
+    agency=lambda kw: kw["channel"].agency,
+    message=MANAGE_REFUSED,
+    unattended=True,
+)
 def channel_remove(*, actor: Any, channel: Channel) -> None:
     """Delete the channel and its deliveries (the CLI's `remove`)."""
     _require_manage(actor, channel.agency)
@@ -178,6 +202,12 @@ def channel_remove(*, actor: Any, channel: Channel) -> None:
         channel.delete()
 
 
+@permissions.guarded(
+    permissions.can_manage_agency,
+    agency=lambda kw: kw["channel"].agency,
+    message=MANAGE_REFUSED,
+    unattended=True,
+)
 def channel_test(*, actor: Any, channel: Channel, request: HttpRequest | None = None) -> str:
     """Send «ارسال آزمایشی» now; the Persian outcome (raises ValidationError on failure)."""
     _require_manage(actor, channel.agency)
@@ -210,6 +240,7 @@ def channel_test(*, actor: Any, channel: Channel, request: HttpRequest | None = 
     return "پیام آزمایشی فرستاده شد؛ آن را در کانال ببینید."
 
 
+@permissions.guarded(permissions.can_write_for, agency=lambda kw: kw["delivery_obj"].channel.agency)
 def delivery_retry(
     *, actor: Any, delivery_obj: Delivery, request: HttpRequest | None = None
 ) -> None:

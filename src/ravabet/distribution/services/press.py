@@ -145,6 +145,11 @@ def _duplicate() -> ValidationError:
     return ValidationError({"email": "این رایانامه در فهرست خبرنگاران این دستگاه هست."})
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["agency"],
+    message="فهرست خبرنگاران این دستگاه با شما نیست.",
+)
 def journalist_create(
     *, actor: Any, agency: Agency, data: JournalistInput, request: HttpRequest | None = None
 ) -> Journalist:
@@ -182,6 +187,11 @@ def _locked(journalist: Journalist) -> Journalist:
     return Journalist.objects.select_for_update().select_related("agency").get(pk=journalist.pk)
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["journalist"].agency,
+    message="فهرست خبرنگاران این دستگاه با شما نیست.",
+)
 def journalist_update(
     *,
     actor: Any,
@@ -222,6 +232,11 @@ def journalist_update(
     return journalist
 
 
+@permissions.guarded(
+    permissions.can_approve_for,
+    agency=lambda kw: kw["journalist"].agency,
+    message="تأیید خبرنگار با مدیر روابط عمومی دستگاه یا اداره‌کل است.",
+)
 def journalist_approve(
     *, actor: Any, journalist: Journalist, request: HttpRequest | None = None
 ) -> Journalist:
@@ -246,6 +261,11 @@ def journalist_approve(
     return journalist
 
 
+@permissions.guarded(
+    permissions.can_write_for,
+    agency=lambda kw: kw["journalist"].agency,
+    message="فهرست خبرنگاران این دستگاه با شما نیست.",
+)
 def journalist_set_active(
     *, actor: Any, journalist: Journalist, active: bool, request: HttpRequest | None = None
 ) -> Journalist:
@@ -286,6 +306,7 @@ def _recipients(agency_id: int, beat: str = "") -> list[Journalist]:
     return journalists
 
 
+@permissions.guarded(permissions.can_approve_for, agency=lambda kw: kw["release"].agency)
 def press_send_embargo(
     *, actor: Any, release: Any, beat: str = "", request: HttpRequest | None = None
 ) -> int:
@@ -349,6 +370,7 @@ def press_send_embargo(
     return new
 
 
+@permissions.system_only(reason="heard after a release is published: queues its mailing")
 def press_queue_public(*, release_id: int, agency_id: int) -> list[int]:
     """On publication: the public link to those mailed under embargo, or, for a release never
     sent under embargo, to every approved active journalist of the agency. Rows first (each
@@ -397,6 +419,9 @@ def _latest_correction_id(release: Any) -> int:
     return corrections[-1].pk if corrections else 0
 
 
+@permissions.system_only(
+    reason="heard after a release is corrected or withdrawn: queues the follow-up"
+)
 def press_queue_followup(*, release: Any, event: str, agency_id: int) -> list[int]:
     """After a correction, a withdrawal or a scheduled release's return (the newsroom's event,
     heard after its commit): a mailing per journalist of the agency who was SENT the release
@@ -493,6 +518,7 @@ def _message(mailing: PressMailing, release: Any, sender: Any) -> EmailMultiAlte
     )
 
 
+@permissions.system_only(reason="the mailing task sends a queued press mailing")
 def mailing_deliver(*, mailing_id: int, release: Any, sender: Any = None) -> bool:
     """Send one mailing not sent yet (never inside a transaction). Claimed first by setting
     `sent_at` where empty, so a second run sends nothing; a failure gives the claim back with

@@ -167,6 +167,7 @@ def _count(request: HttpRequest, *, mobile: str, email: str) -> None:
             )
 
 
+@permissions.open_to_all(reason="an investor's inquiry, no account needed")
 def inquiry_submit(*, data: InquiryInput, request: HttpRequest | None = None) -> Inquiry:
     """File an inquiry in the responsible agency's inbox: the desk message (tracking code, SLA
     clock, confirmation) and the Inquiry row, in one transaction. Only a published opportunity
@@ -193,6 +194,7 @@ def inquiry_submit(*, data: InquiryInput, request: HttpRequest | None = None) ->
     return inquiry
 
 
+@permissions.guarded(permissions.can_follow_inquiries_for, agency=lambda kw: kw["inquiry"].agency)
 def inquiry_set_outcome(
     *,
     actor: Any,

@@ -569,6 +569,7 @@ def _store_completeness(opportunity: Opportunity) -> None:
 _NOT_WRITER = "شما برای این دستگاه فرصت سرمایه‌گذاری نمی‌نویسید."
 
 
+@permissions.question(reason="may this person edit the opportunity now")
 def can_edit_opportunity(actor: Any, opportunity: Opportunity) -> bool:
     """May this person change the opportunity's text and files now."""
     agency = opportunity.agency
@@ -581,6 +582,7 @@ def can_edit_opportunity(actor: Any, opportunity: Opportunity) -> bool:
     return False
 
 
+@permissions.question(reason="why this person may not edit the opportunity now")
 def why_not_editable(actor: Any, opportunity: Opportunity) -> str:
     """In Persian: why this person cannot edit the opportunity now, and what to do instead."""
     status = opportunity.status
@@ -611,6 +613,9 @@ def _bump_if_public(opportunity: Opportunity) -> None:
         transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for, agency=lambda kw: kw["agency"], message=_NOT_WRITER
+)
 def opportunity_create(
     *, actor: Any, agency: Agency, data: OpportunityInput, request: HttpRequest | None = None
 ) -> Opportunity:
@@ -650,6 +655,11 @@ def _require_editable(actor: Any, opportunity: Opportunity) -> None:
         raise OpportunityError(why_not_editable(actor, opportunity))
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for,
+    agency=lambda kw: kw["opportunity"].agency,
+    message=_NOT_WRITER,
+)
 def opportunity_update(
     *,
     actor: Any,
@@ -696,6 +706,7 @@ def _required_reason(reason: str, message: str) -> str:
     return text
 
 
+@permissions.guarded(permissions.can_write_opportunities_for, agency=lambda kw: kw["record"].agency)
 def take_step(
     *,
     steps: dict[str, workflow.Step],
@@ -743,6 +754,9 @@ def take_step(
     return locked
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for, agency=lambda kw: kw["opportunity"].agency
+)
 def opportunity_step(
     *,
     actor: Any,
@@ -828,6 +842,11 @@ def _touch(opportunity: Opportunity) -> None:
     _bump_if_public(opportunity)
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for,
+    agency=lambda kw: kw["opportunity"].agency,
+    message=_NOT_WRITER,
+)
 def opportunity_add_document(
     *,
     actor: Any,
@@ -878,6 +897,11 @@ def opportunity_add_document(
         accepted.close()
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for,
+    agency=lambda kw: kw["document"].opportunity.agency,
+    message=_NOT_WRITER,
+)
 def opportunity_remove_document(
     *, actor: Any, document: OpportunityDocument, request: HttpRequest | None = None
 ) -> None:
@@ -900,6 +924,11 @@ def opportunity_remove_document(
         )
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for,
+    agency=lambda kw: kw["opportunity"].agency,
+    message=_NOT_WRITER,
+)
 def opportunity_add_image(
     *,
     actor: Any,
@@ -955,6 +984,11 @@ def opportunity_add_image(
         accepted.close()
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for,
+    agency=lambda kw: kw["image"].opportunity.agency,
+    message=_NOT_WRITER,
+)
 def opportunity_remove_image(
     *, actor: Any, image: OpportunityImage, request: HttpRequest | None = None
 ) -> None:

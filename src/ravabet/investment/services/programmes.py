@@ -142,6 +142,7 @@ def programme_input_from(programme: Programme) -> ProgrammeInput:
 _NOT_WRITER = "شما برای این دستگاه حمایت نمی‌نویسید."
 
 
+@permissions.question(reason="may this person edit the programme now")
 def can_edit_programme(actor: Any, programme: Programme) -> bool:
     agency = programme.agency
     if programme.status == Status.DRAFT:
@@ -175,6 +176,9 @@ def _apply(programme: Programme, fields: dict[str, Any]) -> list[str]:
     return changed
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for, agency=lambda kw: kw["agency"], message=_NOT_WRITER
+)
 def programme_create(
     *, actor: Any, agency: Agency, data: ProgrammeInput, request: HttpRequest | None = None
 ) -> Programme:
@@ -198,6 +202,11 @@ def programme_create(
     return programme
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for,
+    agency=lambda kw: kw["programme"].agency,
+    message=_NOT_WRITER,
+)
 def programme_update(
     *,
     actor: Any,
@@ -241,6 +250,9 @@ def programme_update(
     return programme
 
 
+@permissions.guarded(
+    permissions.can_write_opportunities_for, agency=lambda kw: kw["programme"].agency
+)
 def programme_step(
     *,
     actor: Any,

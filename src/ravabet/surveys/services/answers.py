@@ -477,6 +477,9 @@ def _submit(response: Response, survey: Survey) -> None:
         transaction.on_commit(lambda: pagecache.bump(topic))
 
 
+@permissions.open_to_all(
+    reason="a respondent's answers: the survey's audience decides who, not an account"
+)
 def section_answer(
     *,
     survey: Survey,
@@ -501,6 +504,7 @@ def section_answer(
         raise AlreadyAnswered() from exc
 
 
+@permissions.system_only(reason="the daily task drops abandoned drafts")
 def drafts_drop_stale(now: dt.datetime | None = None) -> int:
     """Delete drafts not touched for more than a day (and the day-old mobile codes, used or
     not: only hashes, but of no use any more); how many drafts were deleted."""
@@ -516,6 +520,7 @@ def drafts_drop_stale(now: dt.datetime | None = None) -> int:
 # --- verifying a mobile ------------------------------------------------------------------------
 
 
+@permissions.open_to_all(reason="a respondent proves a mobile number")
 def mobile_check_start(*, survey: Survey, browser: str, mobile: str) -> MobileCheck:
     """Send a six-digit code to `mobile` (after the transaction, never inside it) and keep
     only hashes. ValidationError keyed `mobile`; AnswerError when codes were asked too often;
@@ -567,6 +572,7 @@ def _send_code(number: str, text: str) -> None:
         logger.exception("a survey's verification code could not be sent")
 
 
+@permissions.open_to_all(reason="a respondent proves a mobile number")
 def mobile_check_confirm(*, survey: Survey, browser: str, code: str) -> str:
     """Check the code this browser was sent; the verified number's key. ValidationError
     keyed `code` for a wrong or expired code or too many attempts."""

@@ -444,6 +444,9 @@ def _backward_jumps(survey: Survey) -> list[str]:
 # --- surveys -----------------------------------------------------------------------------
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for, agency=lambda kw: kw["data"].agency, message=_NOT_BUILDER
+)
 def survey_create(*, actor: Any, data: SurveyInput, request: HttpRequest | None = None) -> Survey:
     """A draft survey with one empty section to put the first questions in."""
     data.check()
@@ -467,6 +470,9 @@ def survey_create(*, actor: Any, data: SurveyInput, request: HttpRequest | None 
     return survey
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for, agency=lambda kw: kw["survey"].agency, message=_NOT_BUILDER
+)
 def survey_update(
     *, actor: Any, survey: Survey, data: SurveyInput, request: HttpRequest | None = None
 ) -> Survey:
@@ -551,6 +557,11 @@ def _open_problems(survey: Survey) -> list[str]:
     return problems
 
 
+@permissions.guarded(
+    permissions.can_publish_survey_for,
+    agency=lambda kw: kw["survey"].agency,
+    message=_NOT_PUBLISHER,
+)
 def survey_open(*, actor: Any, survey: Survey, request: HttpRequest | None = None) -> Survey:
     """Publish a draft to its audience. Refused (every reason listed) without a question, with
     a section without questions (an empty page), a choice question of fewer than two options,
@@ -568,6 +579,11 @@ def survey_open(*, actor: Any, survey: Survey, request: HttpRequest | None = Non
     return survey
 
 
+@permissions.guarded(
+    permissions.can_publish_survey_for,
+    agency=lambda kw: kw["survey"].agency,
+    message=_NOT_PUBLISHER,
+)
 def survey_close(*, actor: Any, survey: Survey, request: HttpRequest | None = None) -> Survey:
     with transaction.atomic():
         survey = _lock(survey.pk)
@@ -578,6 +594,11 @@ def survey_close(*, actor: Any, survey: Survey, request: HttpRequest | None = No
     return survey
 
 
+@permissions.guarded(
+    permissions.can_publish_survey_for,
+    agency=lambda kw: kw["survey"].agency,
+    message=_NOT_PUBLISHER,
+)
 def survey_reopen(*, actor: Any, survey: Survey, request: HttpRequest | None = None) -> Survey:
     """A closed survey answerable again (its end must still be ahead)."""
     with transaction.atomic():
@@ -593,6 +614,9 @@ def survey_reopen(*, actor: Any, survey: Survey, request: HttpRequest | None = N
     return survey
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for, agency=lambda kw: kw["survey"].agency, message=_NOT_BUILDER
+)
 def survey_delete(*, actor: Any, survey: Survey, request: HttpRequest | None = None) -> None:
     """Delete a draft that no one answered (a published survey is closed, never deleted)."""
     with transaction.atomic():
@@ -617,6 +641,9 @@ def survey_delete(*, actor: Any, survey: Survey, request: HttpRequest | None = N
 # --- sections ----------------------------------------------------------------------------
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for, agency=lambda kw: kw["survey"].agency, message=_NOT_BUILDER
+)
 def section_add(
     *, actor: Any, survey: Survey, data: SectionInput, request: HttpRequest | None = None
 ) -> Section:
@@ -639,6 +666,11 @@ def section_add(
     return section
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["section"].survey.agency,
+    message=_NOT_BUILDER,
+)
 def section_update(
     *, actor: Any, section: Section, data: SectionInput, request: HttpRequest | None = None
 ) -> Section:
@@ -653,6 +685,11 @@ def section_update(
     return section
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["section"].survey.agency,
+    message=_NOT_BUILDER,
+)
 def section_move(
     *, actor: Any, section: Section, direction: str, request: HttpRequest | None = None
 ) -> Section:
@@ -684,6 +721,11 @@ def section_move(
     return moved
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["section"].survey.agency,
+    message=_NOT_BUILDER,
+)
 def section_delete(*, actor: Any, section: Section, request: HttpRequest | None = None) -> None:
     """Delete a section and its unanswered questions. A section holding an answered question
     (archived or not) stays: deleting it would delete those answers."""
@@ -799,6 +841,11 @@ def _refuse_required_when_published(survey: Survey) -> None:
         )
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["section"].survey.agency,
+    message=_NOT_BUILDER,
+)
 def question_add(
     *, actor: Any, section: Section, data: QuestionInput, request: HttpRequest | None = None
 ) -> Question:
@@ -835,6 +882,11 @@ def question_add(
     return question
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["question"].section.survey.agency,
+    message=_NOT_BUILDER,
+)
 def question_update(
     *, actor: Any, question: Question, data: QuestionInput, request: HttpRequest | None = None
 ) -> Question:
@@ -871,6 +923,11 @@ def question_update(
     return question
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["question"].section.survey.agency,
+    message=_NOT_BUILDER,
+)
 def question_options_set(
     *,
     actor: Any,
@@ -896,6 +953,11 @@ def question_options_set(
     return question
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["question"].section.survey.agency,
+    message=_NOT_BUILDER,
+)
 def question_move(
     *, actor: Any, question: Question, direction: str, request: HttpRequest | None = None
 ) -> Question:
@@ -950,6 +1012,11 @@ def question_move(
     return question
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["question"].section.survey.agency,
+    message=_NOT_BUILDER,
+)
 def question_delete(*, actor: Any, question: Question, request: HttpRequest | None = None) -> str:
     """Delete a question, or archive it if it was answered (its answers kept, hidden from
     respondents and the builder). Returns "deleted" or "archived"."""

@@ -53,6 +53,9 @@ def _locked(survey: Survey) -> Survey:
     return Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for, agency=lambda kw: kw["survey"].agency, message=BUILD_ONLY
+)
 def theme_create(*, actor: Any, survey: Survey, name: str) -> Theme:
     """A new theme for the survey's free-text answers (the same name twice is refused)."""
     name = normalize(name or "").strip()
@@ -69,6 +72,11 @@ def theme_create(*, actor: Any, survey: Survey, name: str) -> Theme:
         return Theme.objects.create(survey=survey, name=name)
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["theme"].survey.agency,
+    message=BUILD_ONLY,
+)
 def theme_delete(*, actor: Any, theme: Theme) -> None:
     """Drop a theme (its tags go with it; the answers stay)."""
     with transaction.atomic():
@@ -77,6 +85,11 @@ def theme_delete(*, actor: Any, theme: Theme) -> None:
         Theme.objects.filter(pk=theme.pk, survey=survey).delete()
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for,
+    agency=lambda kw: kw["answer"].question.survey.agency,
+    message=BUILD_ONLY,
+)
 def answer_set_themes(*, actor: Any, answer: Answer, theme_ids: Iterable[int]) -> list[Theme]:
     """Tag a free-text answer with exactly these themes of its survey (others are ignored)."""
     wanted = {int(t) for t in list(theme_ids)[:MAX_THEMES]}
@@ -91,6 +104,9 @@ def answer_set_themes(*, actor: Any, answer: Answer, theme_ids: Iterable[int]) -
         return themes
 
 
+@permissions.guarded(
+    permissions.can_publish_survey_for, agency=lambda kw: kw["survey"].agency, message=PUBLISH_ONLY
+)
 def results_publish(
     *, actor: Any, survey: Survey, summary: str = "", request: HttpRequest | None = None
 ) -> Survey:
@@ -120,6 +136,9 @@ def results_publish(
     return survey
 
 
+@permissions.guarded(
+    permissions.can_publish_survey_for, agency=lambda kw: kw["survey"].agency, message=PUBLISH_ONLY
+)
 def results_unpublish(*, actor: Any, survey: Survey, request: HttpRequest | None = None) -> Survey:
     """Take the results off the portal (the public page is a 404 again)."""
     with transaction.atomic():
@@ -142,6 +161,9 @@ def results_unpublish(*, actor: Any, survey: Survey, request: HttpRequest | None
     return survey
 
 
+@permissions.guarded(
+    permissions.can_build_surveys_for, agency=lambda kw: kw["survey"].agency, message=BUILD_ONLY
+)
 def survey_export_record(
     *, actor: Any, survey: Survey, fmt: str, request: HttpRequest | None = None
 ) -> None:
