@@ -377,3 +377,34 @@ def test_a_zip_bomb_named_docx_is_refused_without_inflating_it() -> None:
         uploads.accept(SimpleUploadedFile("report.docx", bomb), policy=policy)
     assert "پذیرفته نیست" in " ".join(refused.value.messages)
     assert time.monotonic() - started < 5  # not inflated (200 MB would take far longer)
+
+
+# --- the login limit: one person's count, and the address's ------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_blocked_username_leaves_another_person_at_the_same_address_free(
+    world: Any, password: str, settings: Any
+) -> None:
+    """An office behind one address: five wrong passwords for one name block that name there,
+    not the colleague at the next desk; spraying names is stopped at four times the limit."""
+    settings.LOGIN_RATE_LIMIT = 5
+    office = Client(REMOTE_ADDR="10.20.30.40")
+    for _ in range(5):
+        office.post("/accounts/login/", {"username": "officer.roads", "password": "bad"})
+    blocked = office.post("/accounts/login/", {"username": "officer.roads", "password": password})
+    assert blocked.status_code == 429
+    assert "تلاش‌های ناموفق زیاد بود" in blocked.content.decode()
+    colleague = Client(REMOTE_ADDR="10.20.30.40")
+    answer = colleague.post(
+        "/accounts/login/", {"username": world.head_roads.username, "password": password}
+    )
+    assert answer.status_code == 302 and "_auth_user_id" in colleague.session
+    # Twenty failures from one address, spread over names, close it to every name.
+    sprayer = Client(REMOTE_ADDR="10.20.30.41")
+    for number in range(20):
+        sprayer.post("/accounts/login/", {"username": f"guess{number % 4}", "password": "bad"})
+    answer = sprayer.post(
+        "/accounts/login/", {"username": world.head_roads.username, "password": password}
+    )
+    assert answer.status_code == 429 and "_auth_user_id" not in sprayer.session
