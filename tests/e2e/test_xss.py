@@ -707,3 +707,104 @@ def test_what_feeds_bring_in_stays_inert_on_the_monitoring_desk(
     assert Mention.objects.filter(agency=roads).exists()  # the watch found the payloads' words
     watch.visit("/backoffice/monitoring/mentions/")
     watch.assert_clean()
+
+
+# --- distribution: channels and journalists; agencies; people's names and token names --------
+
+
+def test_channels_journalists_agencies_and_names_stay_inert(watch: Watch, settings: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from ravabet.agencies import services as agency_services
+    from ravabet.coordination.services import scores
+    from ravabet.core.tokens import services as token_services
+    from ravabet.desk import services as desk_services
+    from ravabet.distribution.services import channels, press
+    from tests.factories import make_release
+
+    settings.RAVABET_DISTRIBUTION_ALLOW_PRIVATE_CHANNELS = True  # no name is looked up
+    head = user("head.roads")
+    staff = user("directorate")
+    roads = agency("roads")
+    for number, name in enumerate(fit(200)[:6]):
+        channels.channel_create(
+            actor=head,
+            agency=roads,
+            data=channels.ChannelInput(
+                kind="telegram",
+                name=name,
+                base_url="http://127.0.0.1:9",
+                token=f"4242:xss-{number}",
+                chat_id=piece(200, number),
+            ),
+        )
+    beats = [b for b in short(60) if "," not in b and "،" not in b]
+    for number, name in enumerate(fit(180)):
+        press.journalist_create(
+            actor=head,
+            agency=roads,
+            data=press.JournalistInput(
+                name=name,
+                outlet=piece(180, number + 1),
+                email=f"reporter{number}@ravabet.example",
+                beats="،".join(beats[number::27][:4])[:300],
+            ),
+        )
+    # The agency's own page, as its head edits it; the names the admin gives.
+    agency_services.agency_update(
+        actor=head,
+        agency=roads,
+        data={
+            "short_name": piece(100, 0),
+            "address": piece(300, 0),
+            "description": ALL,
+            "website": 'https://roads.example.org/?q="><svg/onload=alert(1)>',
+        },
+    )
+    Agency.objects.filter(pk=roads.pk).update(name=piece(200, 2))
+    get_user_model().objects.filter(username__in=["head.roads", "directorate"]).update(
+        first_name=piece(150, 3), last_name=piece(150, 4)
+    )
+    for name in fit(100)[:5]:
+        token_services.token_create(actor=staff, name=name)
+    release = make_release(
+        actor=head, agency=roads, headline="بازگشایی محور چالوس", status="published"
+    )
+    for number in range(3):  # the figures' charts name the agencies that had messages
+        message = desk_services.message_submit(
+            data=desk_services.MessageInput(
+                kind="request",
+                subject=f"آسفالت کوچهٔ {number + 1}",
+                body="کوچه پس از حفاری آسفالت نشده است.",
+                agency=roads,
+                email="citizen@ravabet.example",
+            )
+        )
+        desk_services.message_answer(actor=head, message=message, text="در برنامهٔ هفته است.")
+
+    today = timezone.localdate()
+    ranking = scores.ranking_compute(
+        actor=staff,
+        start=today - dt.timedelta(days=30),
+        end=today + dt.timedelta(days=1),
+        title=piece(200, 5),
+    )
+
+    watch.visit("/agencies/")
+    watch.visit("/agencies/roads/")
+    watch.visit("/desk/stats/")
+    watch.visit("/desk/")
+    watch.visit("/")
+    login(watch.page, watch.base, "directorate")
+    watch.visit("/backoffice/")
+    watch.visit("/accounts/profile/")
+    watch.visit("/backoffice/audit/")
+    watch.visit("/backoffice/agencies/roads/")
+    watch.visit("/backoffice/agencies/roads/edit/")
+    watch.visit("/backoffice/distribution/channels/")
+    watch.visit("/backoffice/distribution/press/")
+    watch.visit("/backoffice/distribution/press/agency/roads/")
+    watch.visit(f"/backoffice/newsroom/{release.pk}/")
+    watch.visit("/backoffice/coordination/ranking/")
+    watch.visit(f"/backoffice/coordination/scorecards/{roads.slug}/?ranking={ranking.pk}")
+    watch.assert_clean()
