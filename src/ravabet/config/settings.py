@@ -6,7 +6,9 @@ import ipaddress
 import json
 import os
 import secrets
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -299,7 +301,7 @@ MEDIA_ROOT = Path(os.environ.get("RAVABET_MEDIA_ROOT", VAR_DIR / "media"))
 # compressed. Off (tests, `make dev`): the files are served from the apps' folders as they are, so
 # nothing needs collecting first.
 HASHED_STATIC = env_bool("RAVABET_HASHED_STATIC")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -375,6 +377,55 @@ RAVABET_CSP_PATHS = {
     "/api/v1/docs": {"style-src": "'self' 'unsafe-inline'", "img-src": "'self' data:"},
 }
 RAVABET_CSP_REPORT_ONLY = env_bool("RAVABET_CSP_REPORT_ONLY")
+
+# --- Media on S3-compatible storage (optional; the `s3` extra: django-storages and boto3).
+# RAVABET_MEDIA_S3_BUCKET set: public media (agency logos) go to <bucket>/media/ and are linked
+# straight from there (the bucket policy must let anyone read that prefix; unsigned URLs, on
+# RAVABET_MEDIA_S3_CUSTOM_DOMAIN when given); private files go to <bucket>/private/ with a
+# private ACL and still have no URL: the permission-checked /files/ view streams them from the
+# bucket. Credentials: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile,
+# an instance role). docs/operations.md, "The scale-out stack".
+RAVABET_MEDIA_S3_BUCKET = os.environ.get("RAVABET_MEDIA_S3_BUCKET", "")
+if RAVABET_MEDIA_S3_BUCKET:
+    _s3_endpoint = os.environ.get("RAVABET_MEDIA_S3_ENDPOINT_URL", "")
+    _s3_region = os.environ.get("RAVABET_MEDIA_S3_REGION", "")
+    _s3_domain = os.environ.get("RAVABET_MEDIA_S3_CUSTOM_DOMAIN", "")
+    _s3 = {
+        "bucket_name": RAVABET_MEDIA_S3_BUCKET,
+        "endpoint_url": _s3_endpoint or None,
+        "region_name": _s3_region or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "media",
+            "custom_domain": _s3_domain or None,
+            "querystring_auth": False,
+            "default_acl": None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "ravabet.core.uploads.s3.PrivateS3Storage",
+        "OPTIONS": {**_s3, "location": "private", "default_acl": "private"},
+    }
+    # The pages show the public media from the bucket's own origin.
+    if _s3_domain:
+        _s3_origins = [f"https://{_s3_domain}"]
+    elif _s3_endpoint:
+        _s3_parts = urllib.parse.urlsplit(_s3_endpoint)
+        _s3_origins = [
+            f"{_s3_parts.scheme}://{_s3_parts.netloc}",
+            f"{_s3_parts.scheme}://{RAVABET_MEDIA_S3_BUCKET}.{_s3_parts.netloc}",
+        ]
+    else:
+        _s3_origins = [f"https://{RAVABET_MEDIA_S3_BUCKET}.s3.amazonaws.com"] + (
+            [f"https://{RAVABET_MEDIA_S3_BUCKET}.s3.{_s3_region}.amazonaws.com"]
+            if _s3_region
+            else []
+        )
+    RAVABET_CSP["img-src"] = " ".join(["'self'", *_s3_origins])
 # How many reverse proxies of ours stand in front of the app (0: none, the demo); the person's
 # address is then read from X-Forwarded-For for the audit log and the rate limits (core/audit.py).
 RAVABET_TRUSTED_PROXIES = int(os.environ.get("RAVABET_TRUSTED_PROXIES", "0"))
@@ -396,6 +447,9 @@ EMAIL_BACKEND = os.environ.get(
     "RAVABET_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("RAVABET_FROM_EMAIL", "ravabet@localhost")
+# Where "django.core.mail.backends.filebased.EmailBackend" writes (one file a connection): the
+# scale-out stack's tests count the e-mails every process sent there.
+EMAIL_FILE_PATH = os.environ.get("RAVABET_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # --- The site
 RAVABET_SITE_NAME = os.environ.get("RAVABET_SITE_NAME", "روابط — شبکه روابط عمومی استان تهران")
