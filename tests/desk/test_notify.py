@@ -4,10 +4,12 @@ directorate's list of overdue messages."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from ravabet.core import sms
 from ravabet.desk import notify, services, tasks
@@ -101,6 +103,38 @@ def test_when_every_channel_fails_the_task_fails_and_the_confirmation_waits(
     with pytest.raises(sms.SmsError):
         tasks.send_confirmation.call(message.pk)
     assert Message.objects.get(pk=message.pk).confirmation_sent_at is None
+
+
+def test_a_confirmation_another_worker_is_sending_is_not_sent_again(world: Any) -> None:
+    """The clock sweep enqueues a confirmation still not sent each time it runs, so two
+    workers may run the task for one message at once (seen on the scale-out stack: a citizen
+    got it three times); only the one that claimed it sends."""
+    message = make_message(world.roads)
+    Message.objects.filter(pk=message.pk).update(
+        confirmation_sent_at=None,
+        confirmation_claimed_until=None,
+        created_at=timezone.now() - dt.timedelta(minutes=20),
+    )
+    mail.outbox.clear()
+    assert services.confirmation_claim(message.pk) is True  # the other worker, still sending
+    assert tasks.send_confirmation.call(message.pk) is False
+    assert mail.outbox == []
+    assert services.confirmations_pending() == []
+
+
+def test_a_claim_runs_out_so_a_killed_worker_loses_no_confirmation(world: Any) -> None:
+    message = make_message(world.roads)
+    Message.objects.filter(pk=message.pk).update(
+        confirmation_sent_at=None, confirmation_claimed_until=None
+    )
+    now = timezone.now()
+    assert services.confirmation_claim(message.pk, now=now) is True
+    assert services.confirmation_claim(message.pk, now=now) is False
+    assert services.confirmations_pending(now=now + dt.timedelta(minutes=11)) == [message.pk]
+    later = now + services.CONFIRMATION_CLAIM
+    assert services.confirmation_claim(message.pk, now=later) is True
+    services.confirmation_mark_sent(message.pk)
+    assert services.confirmation_claim(message.pk, now=later + services.CONFIRMATION_CLAIM) is False
 
 
 def test_the_directorate_gets_one_list_of_overdue_messages(world: Any) -> None:

@@ -166,6 +166,10 @@ class Message(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Until when one worker holds the sending of the confirmation (services.confirmation_claim):
+    # the confirmation task is enqueued again by every clock sweep, and two workers must not
+    # both send it; a worker killed while sending lets the claim run out and the sweep resends.
+    confirmation_claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("زمان دریافت"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

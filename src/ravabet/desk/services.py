@@ -952,6 +952,34 @@ def messages_close_stale(*, now: dt.datetime | None = None, limit: int = 500) ->
     return [m.pk for m in stale]
 
 
+# Longer than sending a confirmation can take (an SMS provider's and an SMTP server's timeouts).
+CONFIRMATION_CLAIM = dt.timedelta(minutes=5)
+
+
+@permissions.system_only(reason="the notice task claims the confirmation it is about to send")
+def confirmation_claim(message_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Take the sending of a confirmation for this worker: one conditional UPDATE, so of two
+    workers running the task at once only one sends. False when it was sent, or another
+    worker's claim still runs."""
+    now = now or timezone.now()
+    return bool(
+        Message.objects.filter(pk=message_id, confirmation_sent_at__isnull=True)
+        .filter(
+            models.Q(confirmation_claimed_until__isnull=True)
+            | models.Q(confirmation_claimed_until__lte=now)
+        )
+        .update(confirmation_claimed_until=now + CONFIRMATION_CLAIM)
+    )
+
+
+@permissions.system_only(reason="the notice task gives back a confirmation it could not send")
+def confirmation_release(message_id: int) -> None:
+    """Every channel failed: the next sweep may try again at once."""
+    Message.objects.filter(pk=message_id, confirmation_sent_at__isnull=True).update(
+        confirmation_claimed_until=None
+    )
+
+
 @permissions.system_only(reason="the notice task records the confirmation it sent")
 def confirmation_mark_sent(message_id: int) -> bool:
     """Record that the confirmation left; False if it had already (another worker sent it)."""
@@ -973,6 +1001,7 @@ def confirmations_pending(*, now: dt.datetime | None = None, limit: int = 200) -
             created_at__lt=now - dt.timedelta(minutes=10),
             created_at__gt=now - dt.timedelta(days=2),
         )
+        .exclude(confirmation_claimed_until__gt=now)  # a worker is sending it
         .exclude(mobile="", email="")
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

@@ -15,11 +15,18 @@ def _message(pk: int) -> Message | None:
 
 @task()
 def send_confirmation(message_id: int) -> bool:
-    """The tracking code, by SMS and e-mail, once (a second run finds it sent)."""
+    """The tracking code, by SMS and e-mail, once: the clock sweep enqueues it again while it
+    has not left, so several runs may race; only the one that claims it sends."""
     message = _message(message_id)
     if message is None or message.confirmation_sent_at is not None:
         return False
-    sent = notify.send_confirmation(message)
+    if not services.confirmation_claim(message_id):
+        return False
+    try:
+        sent = notify.send_confirmation(message)
+    except BaseException:
+        services.confirmation_release(message_id)
+        raise
     services.confirmation_mark_sent(message_id)
     return sent
 
