@@ -16,6 +16,11 @@ EDITABLE_FIELDS = ("short_name", "phone", "email", "website", "address", "descri
 _TEXT_FIELDS = {"short_name", "address", "description"}
 
 
+@permissions.guarded(
+    permissions.can_manage_agency,
+    agency=lambda kw: kw["agency"],
+    message="ویرایش مشخصات این دستگاه فقط با مدیر روابط عمومی آن یا اداره‌کل است.",
+)
 @transaction.atomic
 def agency_update(
     *, actor: Any, agency: Agency, data: dict[str, str], request: HttpRequest | None = None

@@ -392,12 +392,14 @@ def open_alert_count(user: Any) -> int:
     return visible(user).filter(ended_at__isnull=True, acknowledged_at__isnull=True).count()
 
 
+@permissions.question(reason="may this person acknowledge the alert", actor="user")
 def may_acknowledge(user: Any, alert: Alert) -> bool:
     if alert.watch_id is not None:
         return alert.watch is not None and alert.watch.owner_id == getattr(user, "pk", None)
     return alert.agency is not None and permissions.can_label_mentions_for(user, alert.agency)
 
 
+@permissions.guarded(permissions.can_monitor, message=NOT_YOURS)
 def acknowledge(*, actor: Any, alert: Alert, request: HttpRequest | None = None) -> Alert:
     """Mark the alert seen: the agency's officers and head and the directorate (a saved
     search: its owner). Audited."""

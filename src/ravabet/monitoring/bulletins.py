@@ -235,6 +235,12 @@ def _refigure(bulletin: Bulletin) -> None:
 # --- build ---------------------------------------------------------------------------------------
 
 
+@permissions.guarded(
+    permissions.can_edit_bulletin_for,
+    agency=lambda kw: kw["agency"],
+    message=BUILD_MESSAGE,
+    unattended=True,
+)
 def build(
     *,
     agency: Agency,
@@ -328,6 +334,11 @@ def _updated(
     )
 
 
+@permissions.guarded(
+    permissions.can_edit_bulletin_for,
+    agency=lambda kw: kw["item"].bulletin.agency,
+    message=EDIT_MESSAGE,
+)
 @transaction.atomic
 def bulletin_set_item(
     *, actor: Any, item: BulletinItem, included: bool, request: HttpRequest | None = None
@@ -343,6 +354,9 @@ def bulletin_set_item(
     return item
 
 
+@permissions.guarded(
+    permissions.can_edit_bulletin_for, agency=lambda kw: kw["bulletin"].agency, message=EDIT_MESSAGE
+)
 def bulletin_set_summary(
     *, actor: Any, bulletin: Bulletin, summary: str, request: HttpRequest | None = None
 ) -> Bulletin:
@@ -384,6 +398,9 @@ def _mark_sent(bulletin: Bulletin, actor: Any, request: HttpRequest | None) -> b
     return True
 
 
+@permissions.guarded(
+    permissions.can_edit_bulletin_for, agency=lambda kw: kw["bulletin"].agency, message=SEND_MESSAGE
+)
 def bulletin_send(
     *, actor: Any, bulletin: Bulletin, request: HttpRequest | None = None
 ) -> Bulletin:

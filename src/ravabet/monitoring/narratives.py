@@ -290,6 +290,7 @@ def rebuild_narratives(days: int = DEFAULT_DAYS, first: str = "", last: str = ""
         cache.delete(BUILDING_KEY)
 
 
+@permissions.guarded(permissions.sees_all_agencies, message=DIRECTORATE_ONLY)
 def request_rebuild(
     *,
     actor: Any,

@@ -102,6 +102,7 @@ def source_prepare(data: SourceInput) -> SourceInput:
     )
 
 
+@permissions.guarded(permissions.can_manage_sources, message=NOT_ALLOWED)
 def source_save(
     *,
     actor: Any,
@@ -144,6 +145,7 @@ def source_save(
     return source
 
 
+@permissions.guarded(permissions.can_manage_sources, message=NOT_ALLOWED)
 def source_poll_now(*, actor: Any, source: Source, request: HttpRequest | None = None) -> bool:
     """Claim the feed and enqueue its poll; False when it cannot be polled now (inactive, not a
     feed, or another worker claimed it in the same instant). A poll already running is not

@@ -522,6 +522,9 @@ def tone_term_prepare(data: ToneTermInput) -> PreparedTerm:
     return PreparedTerm(term, key, weight, " ".join(data.note.split()))
 
 
+@permissions.guarded(
+    permissions.can_edit_tone_lexicon, message="واژه‌نامهٔ لحن را ادارهٔ کل روابط عمومی ویرایش می‌کند."
+)
 def tone_term_save(
     *,
     actor: Any,
@@ -571,6 +574,9 @@ def tone_term_save(
     return term
 
 
+@permissions.guarded(
+    permissions.can_edit_tone_lexicon, message="واژه‌نامهٔ لحن را ادارهٔ کل روابط عمومی ویرایش می‌کند."
+)
 def tone_term_delete(*, actor: Any, term: ToneTerm, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         permissions.require(
@@ -592,6 +598,9 @@ def tone_term_delete(*, actor: Any, term: ToneTerm, request: HttpRequest | None 
         transaction.on_commit(lambda: _enqueue("redecide"))
 
 
+@permissions.guarded(
+    permissions.can_edit_tone_lexicon, message="آموزش دسته‌بند لحن با ادارهٔ کل روابط عمومی است."
+)
 def tone_retrain(*, actor: Any, request: HttpRequest | None = None) -> None:
     """The directorate asks for a training now (the task runs it)."""
     with transaction.atomic():
@@ -606,6 +615,7 @@ def tone_retrain(*, actor: Any, request: HttpRequest | None = None) -> None:
 # --- The editors' labels ---------------------------------------------------------------------
 
 
+@permissions.question(reason="may this person label the mention", actor="user")
 def may_label(user: Any, mention: Mention) -> bool:
     """An agency's mention: its officers, head and the directorate; a saved search's: its owner."""
     if mention.agency_id is not None:
@@ -615,6 +625,9 @@ def may_label(user: Any, mention: Mention) -> bool:
     return getattr(user, "is_authenticated", False) and owner_id.first() == user.pk
 
 
+@permissions.guarded(
+    permissions.can_monitor, message="شما لحن بازتاب‌های این دستگاه را تعیین نمی‌کنید."
+)
 def mention_label(
     *, actor: Any, mention: Mention, tone: str, request: HttpRequest | None = None
 ) -> Mention:

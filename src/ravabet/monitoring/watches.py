@@ -157,6 +157,7 @@ def _require_may_edit(actor: Any, agency: Agency | None, owner_id: int | None) -
         )
 
 
+@permissions.guarded(permissions.can_monitor, message="شما برای این دستگاه پایش تعریف نمی‌کنید.")
 def watch_save(
     *,
     actor: Any,
