@@ -124,7 +124,6 @@ class Watch:
         self.fired: list[str] = []
         self.beacons: list[str] = []
         self.injected: dict[str, list[str]] = {}
-        self.visited: list[str] = []
         page.expose_function("__xssFired", self._fired)
         page.add_init_script(HOOK)
         page.on("dialog", self._dialog)
@@ -156,15 +155,18 @@ class Watch:
         if shows:
             text = self.page.locator("body").inner_text()
             assert "alert(" in text or "xss.invalid" in text, f"{path} shows no payload"
-        self.page.wait_for_timeout(150)
+        self.injected_now(path)
+
+    def injected_now(self, label: str) -> None:
+        """Read the DOM of the page shown now (after a visit, or after a form was sent)."""
+        self.page.wait_for_timeout(100)  # htmx's "load" triggers, an image's error event
         if urllib.parse.urlsplit(self.page.url).netloc != self.host:  # a refresh took it away
-            self.injected.setdefault(path, []).append(f"navigated to {self.page.url}")
+            self.injected.setdefault(label, []).append(f"navigated to {self.page.url}")
             return
         for frame in self.page.frames:
             found = frame.evaluate(INJECTED)
             if found:
-                self.injected.setdefault(path, []).extend(found)
-        self.visited.append(path)
+                self.injected.setdefault(label, []).extend(found)
 
     def assert_clean(self) -> None:
         assert self.fired == [], self.fired
@@ -807,4 +809,47 @@ def test_channels_journalists_agencies_and_names_stay_inert(watch: Watch, settin
     watch.visit(f"/backoffice/newsroom/{release.pk}/")
     watch.visit("/backoffice/coordination/ranking/")
     watch.visit(f"/backoffice/coordination/scorecards/{roads.slug}/?ranking={ranking.pk}")
+    watch.assert_clean()
+
+
+# --- what a page reflects: query strings, and a refused form shown again with what was typed --
+
+REFLECTED = '"><svg onload=alert(1)></textarea><script>alert(1)</script>\'"`{{7*7}}'
+
+
+def test_query_strings_and_refused_forms_reflect_payloads_inertly(watch: Watch) -> None:
+    from tests.factories import make_event
+
+    event = make_event(actor=user("directorate"), organizer=agency("pr-directorate"))
+    q = urllib.parse.quote(REFLECTED)
+    for path in ("/search/", "/news/", "/agencies/", "/investment/", "/events/"):
+        watch.visit(f"{path}?q={q}&page=2&agency={q}&sort={q}", shows=False)
+
+    # The citizen desk's form, refused for want of a way to reach the citizen, shows again
+    # what was typed: in inputs' values and in the textarea.
+    watch.visit("/desk/", shows=False)
+    watch.page.get_by_label("شکایت", exact=True).check()
+    watch.page.locator("#id_subject").fill(piece(150, 0))
+    watch.page.locator("#id_citizen_name").fill(piece(140, 1))
+    watch.page.locator("#id_body").fill(ALL)
+    watch.page.get_by_role("button", name="ارسال پیام").click()
+    watch.page.wait_for_load_state("load")
+    assert watch.page.locator("#id_body").input_value().strip() != ""
+    assert watch.page.locator(".field-error").count() >= 1
+    watch.injected_now("/desk/ (refused)")
+
+    login(watch.page, watch.base, "directorate")
+    for path in (
+        "/backoffice/desk/",
+        "/backoffice/coordination/directives/",
+        "/backoffice/monitoring/articles/",
+        "/backoffice/monitoring/tone/",
+        "/backoffice/events/",
+        f"/backoffice/events/{event.pk}/",
+        "/backoffice/audit/",
+        "/backoffice/newsroom/",
+        "/backoffice/investment/",
+        "/backoffice/surveys/",
+    ):
+        watch.visit(f"{path}?q={q}&page=2&status={q}&agency={q}", shows=False)
     watch.assert_clean()
