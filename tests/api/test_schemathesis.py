@@ -9,6 +9,7 @@ requests on every run; the number of examples per operation is small to keep the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from ravabet.core.tokens.services import token_create
 from ravabet.desk.models import Message
 from tests.desk.test_services import make_message
 from tests.factories import make_event, make_release
+from tests.investment.conftest import make_opportunity, published_opportunity  # noqa: F401
 
 MAX_EXAMPLES = 12
 
@@ -42,14 +44,13 @@ CONFIG = SchemathesisConfig.from_dict(
 )
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
 
-CHECKS = [
+ANSWER_CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
-    negative_data_rejection,
-    positive_data_acceptance,
 ]
+CHECKS = [*ANSWER_CHECKS, negative_data_rejection, positive_data_acceptance]
 
 
 @pytest.fixture
@@ -66,17 +67,36 @@ def _keep_the_test_connection() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+@dataclass
+class Officer:
+    key: str
+    known: dict[str, Any]  # path parameter -> a record the officer's token finds
+
+
 @pytest.fixture
-def officer_key(world: Any, settings: Any, _keep_the_test_connection: None) -> str:
+def officer(
+    world: Any,
+    settings: Any,
+    published_opportunity: Any,  # noqa: F811 - the fixture
+    _keep_the_test_connection: None,
+) -> Officer:
     """An officer of one agency with a token, and some of everything the API can find by id."""
     settings.RAVABET_SMS_BACKEND = "ravabet.core.sms.LocmemBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     make_release(actor=world.head_roads, agency=world.roads, status="published")
-    make_release(actor=world.officer_roads, agency=world.roads, headline="پیش‌نویس افسر")
-    make_event(actor=world.directorate_staff, organizer=world.directorate)
+    draft = make_release(actor=world.officer_roads, agency=world.roads, headline="پیش‌نویس افسر")
+    event = make_event(actor=world.directorate_staff, organizer=world.directorate)
     message: Message = make_message(world.roads)
-    assert message.pk
-    return token_create(actor=world.officer_roads, name="schemathesis")[1]
+    return Officer(
+        key=token_create(actor=world.officer_roads, name="schemathesis")[1],
+        known={
+            "slug": world.roads.slug,
+            "release_id": draft.pk,
+            "event_id": event.pk,
+            "message_id": str(message.pk),
+            "opportunity_id": published_opportunity.pk,
+        },
+    )
 
 
 @schema.parametrize()
@@ -88,7 +108,7 @@ def officer_key(world: Any, settings: Any, _keep_the_test_connection: None) -> s
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
-def test_every_answer_is_documented(case: Any, officer_key: str) -> None:
+def test_every_answer_is_documented(case: Any, officer: Officer) -> None:
     # As generated: a made-up token where the operation reads one (401), none elsewhere.
     case.call_and_validate(checks=CHECKS)
     made_up = (case.headers or {}).pop("Authorization", None)
@@ -98,4 +118,11 @@ def test_every_answer_is_documented(case: Any, officer_key: str) -> None:
     # replaced: it is no longer a request the server must refuse.
     header_negated = case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
     checks = [c for c in CHECKS if not (header_negated and c is negative_data_rejection)]
-    case.call_and_validate(headers={"Authorization": f"Bearer {officer_key}"}, checks=checks)
+    token = {"Authorization": f"Bearer {officer.key}"}
+    case.call_and_validate(headers=token, checks=checks)
+    # And on records that exist, so that found records are checked too (a random id seldom
+    # hits one): answers only, since the case is no longer the one generated.
+    path = case.path_parameters or {}
+    if any(name in officer.known for name in path):
+        case.path_parameters = {**path, **{k: v for k, v in officer.known.items() if k in path}}
+        case.call_and_validate(headers=token, checks=ANSWER_CHECKS)
