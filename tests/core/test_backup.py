@@ -41,6 +41,7 @@ def fill() -> None:
     from ravabet.core.organisation.models import Membership
     from ravabet.desk import services as desk
     from ravabet.events import services as events
+    from ravabet.monitoring.models import Article
     from ravabet.newsroom import services as newsroom
     from tests.factories import (
         AgencyFactory,
@@ -109,6 +110,16 @@ def fill() -> None:
         starts_at=timezone.now() + dt.timedelta(days=3),
     )
     events.registration_create(actor=officer, event=event, agency=roads, data=make_attendee())
+
+    # A field of our own type: monitoring's original text, kept zlib-compressed.
+    Article.objects.create(
+        outlet="ایرنا",
+        url="https://www.irna.ir/news/85000001",
+        title="بازگشایی پل ورودی شهر ری",
+        published_at=timezone.now(),
+        content_hash="a" * 64,
+        original={"title": "بازگشايي پل ورودي شهر ري", "lead": "پل پس از شش ماه بازگشایی شد."},
+    )
 
 
 def digest() -> dict[str, list[Any]]:
@@ -252,6 +263,7 @@ def test_sqlite_to_postgresql_and_back_gives_identical_data_and_files(
     # The data is there: the tables of several capabilities and both kinds of files.
     assert original["desk_message"][0] == 3 and original["events_registration"][0] == 1
     assert original["newsroom_release_tags"][0] == 2
+    assert original["monitoring_article"][0] == 1
     assert any(name.startswith("media/agencies/logos/") for name in original)
     assert sum(name.startswith("private/desk/") for name in original) == 1
 

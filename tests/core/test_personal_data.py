@@ -261,3 +261,29 @@ def test_the_daily_task_is_registered_and_anonymizes(world: Any) -> None:
     result = personal_data.anonymize_expired_task.enqueue()
     assert result.return_value["desk"] == 1
     assert Message.objects.get(pk=message.pk).mobile == ""
+
+
+def test_a_survey_response_is_found_by_its_mobile_hash_and_unlinked_after_closing(
+    world: Any,
+) -> None:
+    from ravabet.surveys.models import Response, Survey
+    from ravabet.surveys.services.answers import mobile_key
+    from tests.surveys.conftest import make_survey
+
+    survey = make_survey(world.directorate, kinds=["rating5"], verify_mobile=True)
+    response = Response.objects.create(
+        survey=survey,
+        status=Response.Status.COMPLETE,
+        mobile_key=mobile_key(survey, MOBILE),
+        submitted_at=timezone.now(),
+    )
+    found = personal_data.find(Contact.of(mobile="+98 912 123 4567"))
+    assert [r["نظرسنجی"] for r in found["surveys"]["سوابق"]] == [survey.title]
+    # Still open: the hash keeps a number from answering twice.
+    assert personal_data.anonymize_expired(now=after(DAYS + 1))["surveys"] == 0
+    Survey.objects.filter(pk=survey.pk).update(state=Survey.State.CLOSED, closes_at=timezone.now())
+    assert personal_data.anonymize_expired(now=after(DAYS - 1))["surveys"] == 0
+    assert personal_data.anonymize_expired(now=after(DAYS + 1))["surveys"] == 1
+    response.refresh_from_db()
+    assert response.mobile_key == "" and response.status == Response.Status.COMPLETE
+    assert "surveys" not in personal_data.find(Contact.of(mobile=MOBILE))

@@ -199,6 +199,11 @@ class _HashingWriter(io.RawIOBase):
         return len(view)
 
 
+def _quiet(progress: bool) -> bool | None:
+    """tqdm's `disable`: None hides the bar when the output is not a terminal (cron, logs)."""
+    return None if progress else True
+
+
 def _file_trees() -> list[tuple[str, Path]]:
     return [(prefix, Path(getattr(settings, name))) for prefix, name in FILE_ROOTS.items()]
 
@@ -244,13 +249,15 @@ def backup(out: Path, *, using: str = DEFAULT_DB_ALIAS, progress: bool = True) -
             with tempfile.TemporaryDirectory(prefix="ravabet-backup-") as scratch:
                 with _snapshot(using):
                     manifest.tables = table_counts(using)
-                    for model in tqdm(dumped_models(), desc="پایگاه داده", disable=not progress):
+                    for model in tqdm(
+                        dumped_models(), desc="پایگاه داده", disable=_quiet(progress)
+                    ):
                         label = model._meta.label_lower
                         manifest.models.append(label)
                         _add_model(archive, model, Path(scratch), manifest, using)
             for prefix, root in _file_trees():
                 files = list(_regular_files(root))
-                for path in tqdm(files, desc=prefix, disable=not progress or not files):
+                for path in tqdm(files, desc=prefix, disable=_quiet(progress and bool(files))):
                     member = f"{prefix}/{path.relative_to(root).as_posix()}"
                     _add_file(archive, member, path, manifest)
             if _secret_key_file().is_file() and not os.environ.get("RAVABET_SECRET_KEY"):
@@ -558,7 +565,9 @@ def _load(
     loaded: list[type[models.Model]] = []
     with transaction.atomic(using=using):
         with connection.constraint_checks_disabled():
-            for label in tqdm(manifest.get("models", []), desc="بارگذاری", disable=not progress):
+            for label in tqdm(
+                manifest.get("models", []), desc="بارگذاری", disable=_quiet(progress)
+            ):
                 model = apps.get_model(label)
                 path = staging / DB_DIR / f"{label}.jsonl"
                 if not path.exists():

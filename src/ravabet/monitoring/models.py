@@ -38,7 +38,12 @@ class PackedJSONField(models.BinaryField):
         return None if value is None else unpack_json(value)
 
     def to_python(self, value: Any) -> Any:
-        return unpack_json(value) if isinstance(value, bytes | memoryview) else value
+        if isinstance(value, bytes | memoryview):
+            return unpack_json(value)
+        if isinstance(value, str):
+            # value_to_string's form, as Django's serialization gives it back (`ravabet backup`).
+            return json.loads(value)
+        return value
 
     def value_to_string(self, obj: Any) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
