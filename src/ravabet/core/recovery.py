@@ -73,10 +73,13 @@ def recover_rq_queue(queue: Any, *, limit: int = MAX_PER_RUN) -> list[str]:
 
 def recover_rq(*, limit: int = MAX_PER_RUN) -> list[str]:
     import django_rq
+    from django_tasks_rq.backend import Job
 
     requeued: list[str] = []
     for name in settings.TASKS["default"].get("QUEUES") or ["default"]:
-        requeued += recover_rq_queue(django_rq.get_queue(name), limit=limit)
+        # The backend's job class: the failure callback an abandoned job runs reads its result.
+        queue = django_rq.get_queue(name, job_class=Job)
+        requeued += recover_rq_queue(queue, limit=limit)
     return requeued
 
 
