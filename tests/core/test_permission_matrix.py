@@ -18,12 +18,12 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 
 from ravabet.core import permission_table, permissions
 from ravabet.core.models import AuditEntry
 from ravabet.core.organisation.models import Agency, Membership
 from ravabet.core.permissions import AgencyPermissionDenied, Declaration, Scope
-from ravabet.events.models import Event
 from ravabet.newsroom.models import Release
 from tests.factories import MembershipFactory, make_event, make_release
 
@@ -176,7 +176,7 @@ def _snapshot(arguments: dict[str, Any]) -> list[Any]:
     """What a refused call must leave as it was: the audit log and the real records."""
     rows: list[Any] = [AuditEntry.objects.count()]
     for value in arguments.values():
-        if isinstance(value, Release | Event):
+        if isinstance(value, Model):
             fresh = type(value)._default_manager.get(pk=value.pk)
             rows.append({f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields})
     return rows

@@ -116,9 +116,10 @@ def stand_in_agencies() -> tuple[Agency, Agency]:
 
 
 def app_of(declaration: Declaration) -> str:
-    """The app a service belongs to: `newsroom`, `coordination`, `core.calendar`."""
+    """The app a service belongs to: `newsroom`, `coordination`, `core.calendar`,
+    `core.personal_data`."""
     parts = declaration.module.split(".")
-    if parts[1] == "core" and len(parts) > 3:
+    if parts[1] == "core" and len(parts) > 2:
         return f"core.{parts[2]}"
     return parts[1]
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from ravabet.core import audit, jalali
+from ravabet.core import audit, jalali, permissions
 from ravabet.persian.normalizer import to_persian_digits
 from ravabet.persian.phones import masked, phone_number
 
@@ -116,6 +116,7 @@ def find(contact: Contact) -> dict[str, Any]:
     return sections
 
 
+@permissions.guarded(permissions.sees_all_agencies, unattended=True)
 def export(contact: Contact, *, actor: Any = None, via: str = "") -> dict[str, Any]:
     """The person's data for a request to see it, audited (it reveals personal data): the
     entry names who asked, through what, the masked contact and how much was found."""

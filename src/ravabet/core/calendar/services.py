@@ -68,6 +68,7 @@ def _changed() -> None:
     transaction.on_commit(lambda: pagecache.bump(PUBLIC_TOPIC))
 
 
+@permissions.guarded(permissions.can_edit_occasions, message=ONLY_DIRECTORATE)
 def occasion_save(
     *,
     actor: Any,
@@ -97,6 +98,7 @@ def occasion_save(
     return occasion
 
 
+@permissions.guarded(permissions.can_edit_occasions, message=ONLY_DIRECTORATE)
 def occasion_delete(*, actor: Any, occasion: Occasion, request: HttpRequest | None = None) -> None:
     permissions.require(permissions.can_edit_occasions(actor), ONLY_DIRECTORATE)
     with transaction.atomic():
@@ -105,6 +107,7 @@ def occasion_delete(*, actor: Any, occasion: Occasion, request: HttpRequest | No
         _changed()
 
 
+@permissions.guarded(permissions.can_edit_occasions, message=ONLY_DIRECTORATE)
 def working_week_save(
     *, actor: Any, weekdays: list[int], request: HttpRequest | None = None
 ) -> WorkingWeek:

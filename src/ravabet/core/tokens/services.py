@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ravabet.core import audit
+from ravabet.core import audit, permissions
 from ravabet.core.pagination import parse_int
 from ravabet.core.tokens.models import ApiToken
 from ravabet.persian import normalize
@@ -24,6 +24,7 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@permissions.own_account(reason="one's own API tokens")
 @transaction.atomic
 def token_create(
     *,
@@ -58,6 +59,7 @@ def token_create(
     return token, key
 
 
+@permissions.own_account(reason="one's own API tokens (another's id matches nothing)")
 @transaction.atomic
 def token_revoke(*, actor: Any, token_id: str, request: HttpRequest | None = None) -> None:
     # Only one's own tokens: another person's id simply matches nothing.
@@ -73,6 +75,7 @@ def token_revoke(*, actor: Any, token_id: str, request: HttpRequest | None = Non
     audit.record(actor=actor, action="token.revoke", obj=token, request=request)
 
 
+@permissions.own_account(reason="one's own API tokens", actor="user")
 def token_list(*, user: Any) -> QuerySet[ApiToken]:
     """One's tokens not revoked, expired ones included (marked on the page, revocable)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
