@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -266,6 +267,26 @@ def test_newsroom_fields_stay_inert_on_portal_search_and_back_office(watch: Watc
         services.release_approve(actor=head, release=release)
         releases.append(release)
 
+    # A rebuttal links the report it answers: a javascript: link is refused by the service
+    # (it was stored and linked before this corpus found it), a web address keeps its payload.
+    with pytest.raises(ValidationError):
+        make_release(
+            actor=head,
+            agency=roads,
+            headline="جوابیه",
+            kind="rebuttal",
+            responds_to_url="javascript:alert(document.domain)",
+        )
+    rebuttal = make_release(
+        actor=head,
+        agency=roads,
+        headline="جوابیهٔ اداره‌کل راه",
+        kind="rebuttal",
+        responds_to_url='https://news.example.org/r?q="><svg/onload=alert(1)>',
+        responds_to_title=piece(300, 0),
+        status="published",
+    )
+    watch.visit(f"/news/{rebuttal.pk}/")
     watch.visit("/")
     watch.visit("/news/")
     watch.visit("/news/?page=2")

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -118,6 +119,7 @@ LABELS = {
     "caption": "زیرنویس",
 }
 _INVALID_CHARS = validation.INVALID_CHARS
+_WEB_LINK = URLValidator(schemes=["http", "https"])
 
 
 def max_chars(name: str) -> int:
@@ -185,6 +187,14 @@ class ReleaseInput:
             errors.update(exc.message_dict)
         if self.kind not in Release.Kind.values:
             errors.setdefault("kind", []).append("نوع خبر شناخته نیست.")
+        if self.responds_to_url and "responds_to_url" not in errors:
+            # The public page links to it: a javascript: or data: link would run when clicked.
+            try:
+                _WEB_LINK(self.responds_to_url)
+            except ValidationError:
+                errors.setdefault("responds_to_url", []).append(
+                    "نشانی گزارش باید نشانی وب کامل باشد و با http:// یا https:// آغاز شود."
+                )
         if len(self.tags) > MAX_TAGS:
             errors.setdefault("tags", []).append(
                 f"بیش از {jalali.format_number(MAX_TAGS)} برچسب پذیرفته نمی‌شود."
