@@ -286,7 +286,11 @@ def test_newsroom_fields_stay_inert_on_portal_search_and_back_office(watch: Watc
         responds_to_title=piece(300, 0),
         status="published",
     )
+    services.release_correct(actor=head, release=releases[2], note=piece(2_000, 0))
+    services.release_withdraw(actor=head, release=releases[3], reason=piece(2_000, 1))
     watch.visit(f"/news/{rebuttal.pk}/")
+    watch.visit(f"/news/{releases[2].pk}/")
+    watch.visit(f"/news/{releases[3].pk}/")
     watch.visit("/")
     watch.visit("/news/")
     watch.visit("/news/?page=2")
@@ -357,6 +361,7 @@ def test_desk_fields_stay_inert_for_the_citizen_and_the_agencies(watch: Watch) -
 
 
 def test_event_fields_stay_inert_on_public_and_back_office_pages(watch: Watch) -> None:
+    from ravabet.core.calendar import services as calendar_services
     from ravabet.events import services
     from tests.factories import make_attendee, make_event
 
@@ -399,15 +404,27 @@ def test_event_fields_stay_inert_on_public_and_back_office_pages(watch: Watch) -
             ),
         )
 
+    services.event_cancel(actor=staff, event=events[2], reason=piece(2_000, 2))
+    for number, title in enumerate(fit(180)[:6]):
+        calendar_services.occasion_save(
+            actor=staff,
+            data=calendar_services.OccasionInput(
+                title=title, month=number + 1, day=10, description=piece(1_000, number)
+            ),
+        )
+
     watch.visit("/events/")
     watch.visit(f"/events/{event.pk}/")
     watch.visit(f"/events/{events[1].pk}/")
+    watch.visit(f"/events/{events[2].pk}/")
+    watch.visit("/occasions/")
     login(watch.page, watch.base, "directorate")
     watch.visit("/backoffice/events/")
     watch.visit(f"/backoffice/events/{event.pk}/")
     watch.visit(f"/backoffice/events/{event.pk}/minutes/")
     watch.visit(f"/backoffice/events/{event.pk}/edit/")
     watch.visit("/backoffice/events/resolutions/")
+    watch.visit("/backoffice/calendar/")
     watch.assert_clean()
 
 
@@ -485,6 +502,8 @@ def test_survey_fields_and_answers_stay_inert_for_respondents_and_owners(watch: 
             questions=questions,
             raw=raw,
         )
+    for name in fit(100)[:4]:
+        results.theme_create(actor=staff, survey=survey, name=name)
     results.results_publish(actor=staff, survey=survey, summary=piece(4_000, 1))
 
     watch.visit("/surveys/")
@@ -625,6 +644,7 @@ def test_directives_and_plan_stay_inert_for_the_directorate_and_the_agencies(
     watch.visit("/backoffice/")
     watch.visit("/backoffice/coordination/directives/")
     watch.visit(f"/backoffice/coordination/directives/{issued[0].pk}/")
+    watch.visit("/backoffice/notifications/")
     watch.assert_clean()
 
 
