@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from ravabet.core.backup import BackupError, unpack
+from ravabet.core.backup import BackupError, check_migrations, unpack
 
 ROOT = Path(__file__).resolve().parents[2]
 RAVABET = [sys.executable, "-m", "ravabet.cli"]
@@ -402,3 +402,16 @@ def test_a_target_holding_data_is_refused(source: tuple[Install, Path]) -> None:
     assert done.returncode != 0
     assert "پایگاه دادهٔ مقصد خالی نیست" in done.stderr
     assert install.digest() == before
+
+
+def test_an_archive_of_another_version_is_refused(source: tuple[Install, Path]) -> None:
+    _install, archive = source
+    with tarfile.open(archive) as tar:
+        applied = json.load(tar.extractfile("manifest.json"))["migrations"]  # type: ignore[arg-type]
+    newer = {**applied, "desk": [*applied["desk"], "9999_from_the_future"]}
+    with pytest.raises(BackupError, match=r"تازه‌تر.*desk\.9999_from_the_future"):
+        check_migrations(newer)
+    older = {**applied, "desk": applied["desk"][:-1]}
+    with pytest.raises(BackupError, match=r"قدیمی‌تر.*ravabet migrate"):
+        check_migrations(older)
+    check_migrations(applied)

@@ -164,6 +164,7 @@ def test_the_export_command_writes_json_with_persian_labels_and_is_audited(
     entry = AuditEntry.objects.filter(action="personal_data.export").get()
     # The log says whose data left, masked, and how much: not the number itself.
     assert entry.data["contact"] == "0912***4567" and entry.data["found"] == {"desk": 1}
+    assert entry.data["via"].startswith("ravabet personal_data export (")
     assert MOBILE not in json.dumps(entry.data)
 
 

@@ -35,7 +35,6 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -467,31 +466,28 @@ def _nonempty_roots() -> list[str]:
     return found
 
 
-def _migration_targets(archived: dict[str, list[str]]) -> list[tuple[str, str | None]]:
-    """The state to load the rows into: each app at the last migration the archive's database
-    had; the archive may be older than the code (later migrations then run after the load),
-    never newer."""
+def check_migrations(archived: dict[str, list[str]]) -> None:
+    """The rows load through this code's models, so the archive's database must have had
+    exactly this code's migrations: a newer archive names migrations the code does not know;
+    an older one lacks some (restore it with the version that made it, then `ravabet
+    migrate`, which also runs the data migrations on the restored rows)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    unknown = [
-        f"{app}.{name}"
-        for app, names in archived.items()
-        for name in names
-        if (app, name) not in loader.disk_migrations
-    ]
+    applied = {(app, name) for app, names in archived.items() for name in names}
+    unknown = sorted(applied - set(loader.disk_migrations))
     if unknown:
         raise BackupError(
             "این پشتیبان از نسخه‌ای تازه‌تر از این نرم‌افزار است؛ این مهاجرت‌ها را نمی‌شناسد: "
-            + "، ".join(unknown[:10])
+            + "، ".join(f"{app}.{name}" for app, name in unknown[:10])
         )
-    targets: list[tuple[str, str | None]] = []
-    for app in sorted(loader.migrated_apps):
-        names = archived.get(app, [])
-        if not names:
-            targets.append((app, None))
-            continue
-        last = max(names, key=lambda n: len(loader.graph.forwards_plan((app, n))))
-        targets.append((app, last))
-    return targets
+    missing = sorted(set(loader.graph.nodes) - applied)
+    if missing:
+        raise BackupError(
+            "این پشتیبان از نسخه‌ای قدیمی‌تر از این نرم‌افزار است (این مهاجرت‌ها در آن اجرا "
+            "نشده بود: "
+            + "، ".join(f"{app}.{name}" for app, name in missing[:10])
+            + "). آن را با همان نسخه‌ای که پشتیبان را ساخت بازگردانید و سپس "
+            "«ravabet migrate» را اجرا کنید."
+        )
 
 
 def restore(
@@ -512,7 +508,7 @@ def restore(
         staging = Path(scratch)
         say("خواندن و وارسی پروندهٔ پشتیبان…")
         manifest = unpack(archive_path, staging, max_bytes=max_bytes)
-        targets = _migration_targets(manifest.get("migrations", {}))
+        check_migrations(manifest.get("migrations", {}))
 
         busy = nonempty_tables(using)
         if busy:
@@ -531,18 +527,13 @@ def restore(
             )
 
         say("ساختن جدول‌ها…")
-        connection = connections[using]
-        executor = MigrationExecutor(connection)
-        executor.migrate(targets)
+        call_command("migrate", database=using, interactive=False, verbosity=0)
         # Rows the migrations made (holidays, lexicons, content types) give way to the archive's.
         call_command(
             "flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0
         )
 
         _load(staging, manifest, using=using, progress=progress, say=say)
-
-        say("اجرای مهاجرت‌های تازه‌تر از پشتیبان…")
-        call_command("migrate", database=using, interactive=False, verbosity=0)
 
         say("بازگرداندن پرونده‌ها…")
         _restore_files(staging, manifest)

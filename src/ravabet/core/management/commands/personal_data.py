@@ -4,6 +4,7 @@ the daily retention run, now."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from pathlib import Path
@@ -42,7 +43,9 @@ class Command(BaseCommand):
             )
         except personal_data.ContactError as exc:
             raise CommandError(str(exc)) from exc
-        document = personal_data.export(contact, via="ravabet personal_data export")
+        # The command has no signed-in person: the audit entry names the system account.
+        via = f"ravabet personal_data export ({getpass.getuser()})"
+        document = personal_data.export(contact, via=via)
         text = json.dumps(document, ensure_ascii=False, indent=2)
         if options.get("out"):
             out = Path(options["out"])
