@@ -160,7 +160,7 @@ class Watch:
 
     def injected_now(self, label: str) -> None:
         """Read the DOM of the page shown now (after a visit, or after a form was sent)."""
-        self.page.wait_for_timeout(100)  # htmx's "load" triggers, an image's error event
+        self.page.wait_for_timeout(50)  # htmx's "load" triggers, an image's error event
         if urllib.parse.urlsplit(self.page.url).netloc != self.host:  # a refresh took it away
             self.injected.setdefault(label, []).append(f"navigated to {self.page.url}")
             return
