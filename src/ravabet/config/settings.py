@@ -501,6 +501,11 @@ RAVABET_PERSONAL_DATA_RETENTION_DAYS = int(
 # (monitoring/feeds.py's guard against requests to the internal network); on for an intranet
 # feed, and in the tests, whose feeds are served from 127.0.0.1.
 RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS = env_bool("RAVABET_MONITORING_ALLOW_PRIVATE_FEEDS")
+# A feed's server waited for (seconds): to connect and for each read, and for the whole download.
+RAVABET_MONITORING_FEED_TIMEOUT = float(os.environ.get("RAVABET_MONITORING_FEED_TIMEOUT", "15"))
+RAVABET_MONITORING_FEED_TOTAL_TIMEOUT = float(
+    os.environ.get("RAVABET_MONITORING_FEED_TOTAL_TIMEOUT", "60")
+)
 # Distribution: a messenger channel's base URL (or a webhook) may be on a private, loopback or
 # link-local address and on any port. Off: only public addresses on 80/443 (core/netguard.py,
 # checked when the channel is saved and again at every connection); on for an intranet gateway,

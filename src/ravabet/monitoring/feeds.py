@@ -59,8 +59,9 @@ from ravabet.monitoring.models import Article, IngestRun, Source
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 15.0  # seconds, to connect and for each read
-TOTAL_TIMEOUT = 60.0  # seconds, for the whole download of one feed
+# Seconds, to connect and for each read; and for the whole download of one feed (settings).
+TIMEOUT = float(getattr(settings, "RAVABET_MONITORING_FEED_TIMEOUT", 15.0))
+TOTAL_TIMEOUT = float(getattr(settings, "RAVABET_MONITORING_FEED_TOTAL_TIMEOUT", 60.0))
 MAX_BYTES = 10 * 1024 * 1024  # of the body, after decompression
 MAX_REDIRECTS = 5
 MAX_ENTRIES = 1000  # a feed listing more is cut (news feeds list 20 to 100)
