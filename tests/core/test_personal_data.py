@@ -170,7 +170,7 @@ def test_the_export_command_writes_json_with_persian_labels_and_is_audited(
 
 def test_the_export_command_refuses_a_wrong_number_in_persian() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ravabet.cli", "personal_data", "export", "--mobile", "12"],
+        [sys.executable, "-m", "ravabet.cli", "personal-data", "export", "--mobile", "12"],
         capture_output=True,
         text=True,
         timeout=120,

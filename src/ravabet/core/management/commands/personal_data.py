@@ -1,5 +1,5 @@
-"""`ravabet personal_data export --mobile 0912… | --email x@y [--out FILE]`: everything held
-about one person, as JSON with Persian labels (audited); `ravabet personal_data anonymize`:
+"""`ravabet personal-data export --mobile 0912… | --email x@y [--out FILE]`: everything held
+about one person, as JSON with Persian labels (audited); `ravabet personal-data anonymize`:
 the daily retention run, now."""
 
 from __future__ import annotations
