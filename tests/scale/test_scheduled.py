@@ -29,15 +29,18 @@ def test_scheduled_releases_are_published_once_each(stack: Stack) -> None:
     tag = uuid.uuid4().hex[:8]
     agency = AgencyFactory(slug=f"roads-{tag}")
     head = MembershipFactory(agency=agency, role=Membership.Role.HEAD).user
+    releases = [
+        make_release(actor=head, agency=agency, headline=f"خبر زمان‌بندی‌شده {n}", status="submitted")
+        for n in range(30)
+    ]
+    # The moment is taken after the slow part; on a busy machine the approvals may still run
+    # past it, and then the first ones are published before the last are approved.
     at = timezone.now() + dt.timedelta(seconds=8)
-    ids = []
-    for n in range(30):
-        release = make_release(
-            actor=head, agency=agency, headline=f"خبر زمان‌بندی‌شده {n}", status="submitted"
-        )
+    for release in releases:
         services.release_approve(actor=head, release=release, publish_at=at)
-        ids.append(release.pk)
-    assert Release.objects.filter(pk__in=ids, status=Release.Status.SCHEDULED).count() == 30
+    ids = [release.pk for release in releases]
+    approved = [Release.Status.SCHEDULED, Release.Status.PUBLISHED]
+    assert Release.objects.filter(pk__in=ids, status__in=approved).count() == 30
 
     def all_published() -> bool:
         """every scheduled release is published"""
