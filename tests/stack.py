@@ -47,6 +47,26 @@ def wait_until(check: Callable[[], Any], *, timeout: float = 60.0, every: float 
         time.sleep(every)
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes below `pid`, children first (read from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 @dataclass
 class Process:
     name: str
@@ -57,11 +77,18 @@ class Process:
         return self.popen.poll() is None
 
     def signal(self, sig: int = signal.SIGKILL) -> None:
-        """Send `sig` to the whole group (gunicorn's and RQ's children included)."""
+        """Send `sig` to the whole group (gunicorn's workers) and to every process below it:
+        RQ's work-horse leaves the worker's group (os.setpgrp), so the group alone misses it."""
+        below = descendants(self.popen.pid)
         try:
             os.killpg(self.popen.pid, sig)
         except ProcessLookupError:
             pass
+        for pid in below:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
 
     def stop(self, timeout: float = 10.0) -> None:
         if not self.alive():

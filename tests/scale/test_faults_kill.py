@@ -9,10 +9,8 @@ so the second run finishes what the first began and repeats nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import signal
 import time
 import uuid
@@ -41,7 +39,7 @@ from ravabet.monitoring.models import (
 from ravabet.monitoring.tasks import poll_source
 from tests.factories import AgencyFactory
 from tests.monitoring.feedserver import FeedServer, corpus_items, rss
-from tests.stack import Process, Stack, wait_until
+from tests.stack import Process, Stack, descendants, wait_until
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True)]
 
@@ -91,34 +89,11 @@ def _quiet_queue() -> None:
     django_rq.get_queue("default").empty()
 
 
-def _descendants(pid: int) -> list[int]:
-    """The processes below `pid` (read from /proc)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def _kill_when(worker: Process, stack: Stack, in_the_middle: object, what: str) -> None:
     wait_until(in_the_middle, timeout=120, every=0.02)  # type: ignore[arg-type]
-    # rq's work-horse leaves the worker's process group (os.setpgrp): killed by its pid.
-    horses = _descendants(worker.popen.pid)
+    # rq's work-horse leaves the worker's process group (os.setpgrp): signal() kills it too.
+    horses = descendants(worker.popen.pid)
     worker.signal(signal.SIGKILL)
-    for pid in horses:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
     worker.popen.wait(10)
     assert horses, f"{what}: no work-horse was running\n{stack.logs()}"
     assert not worker.alive(), f"{what}: the worker survived SIGKILL\n{stack.logs()}"
