@@ -51,11 +51,13 @@ USERNAME, PASSWORD = "posture.admin", "a-long-posture-test-password"
 
 
 def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
-    """This environment without Ravabet's settings, plus what a production site sets."""
+    """This environment without Ravabet's settings, plus what a production site sets.
+
+    DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/e2e/conftest.py sets it in a worker
+    that also ran them); production never sets it, and the deploy check rightly refuses it."""
+    test_only = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("RAVABET_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        k: v for k, v in os.environ.items() if not k.startswith("RAVABET_") and k not in test_only
     }
     env.update(
         RAVABET_VAR_DIR=str(var_dir),
