@@ -399,7 +399,8 @@ def _require_open(message: Message, verb: str) -> None:
         raise DeskError(f"پیام «{message.get_status_display()}» است و {verb} نمی‌شود.")
 
 
-@permissions.guarded(
+# Declared once: who may handle a message (its agency's staff; the directorate while it waits).
+_handles_message = permissions.guarded(
     permissions.can_handle_messages_for,
     agency=lambda kw: kw["message"].agency,
     message=lambda kw: (
@@ -408,6 +409,9 @@ def _require_open(message: Message, verb: str) -> None:
         else "این پیام به دستگاه شما نرسیده است."
     ),
 )
+
+
+@_handles_message
 def message_assign(
     *, actor: Any, message: Message, assignee: Any, request: HttpRequest | None = None
 ) -> Message:
@@ -446,15 +450,7 @@ def message_assign(
     return message
 
 
-@permissions.guarded(
-    permissions.can_handle_messages_for,
-    agency=lambda kw: kw["message"].agency,
-    message=lambda kw: (
-        "پیام‌های در انتظار ارجاع با استانداری است."
-        if kw["message"].agency is None
-        else "این پیام به دستگاه شما نرسیده است."
-    ),
-)
+@_handles_message
 def message_note(
     *, actor: Any, message: Message, text: str, request: HttpRequest | None = None
 ) -> MessageEvent:
@@ -471,15 +467,7 @@ def message_note(
     return note
 
 
-@permissions.guarded(
-    permissions.can_handle_messages_for,
-    agency=lambda kw: kw["message"].agency,
-    message=lambda kw: (
-        "پیام‌های در انتظار ارجاع با استانداری است."
-        if kw["message"].agency is None
-        else "این پیام به دستگاه شما نرسیده است."
-    ),
-)
+@_handles_message
 def message_answer(
     *, actor: Any, message: Message, text: str, request: HttpRequest | None = None
 ) -> Message:
@@ -522,15 +510,7 @@ def message_answer(
     return message
 
 
-@permissions.guarded(
-    permissions.can_handle_messages_for,
-    agency=lambda kw: kw["message"].agency,
-    message=lambda kw: (
-        "پیام‌های در انتظار ارجاع با استانداری است."
-        if kw["message"].agency is None
-        else "این پیام به دستگاه شما نرسیده است."
-    ),
-)
+@_handles_message
 def message_request_transfer(
     *,
     actor: Any,
@@ -662,15 +642,7 @@ def message_refuse_transfer(
     return message
 
 
-@permissions.guarded(
-    permissions.can_handle_messages_for,
-    agency=lambda kw: kw["message"].agency,
-    message=lambda kw: (
-        "پیام‌های در انتظار ارجاع با استانداری است."
-        if kw["message"].agency is None
-        else "این پیام به دستگاه شما نرسیده است."
-    ),
-)
+@_handles_message
 def message_merge(
     *, actor: Any, message: Message, into: Message, request: HttpRequest | None = None
 ) -> Message:
@@ -719,15 +691,7 @@ def message_merge(
     return message
 
 
-@permissions.guarded(
-    permissions.can_handle_messages_for,
-    agency=lambda kw: kw["message"].agency,
-    message=lambda kw: (
-        "پیام‌های در انتظار ارجاع با استانداری است."
-        if kw["message"].agency is None
-        else "این پیام به دستگاه شما نرسیده است."
-    ),
-)
+@_handles_message
 def message_mark_spam(
     *, actor: Any, message: Message, reason: str = "", request: HttpRequest | None = None
 ) -> Message:
@@ -756,15 +720,7 @@ def message_mark_spam(
     return message
 
 
-@permissions.guarded(
-    permissions.can_handle_messages_for,
-    agency=lambda kw: kw["message"].agency,
-    message=lambda kw: (
-        "پیام‌های در انتظار ارجاع با استانداری است."
-        if kw["message"].agency is None
-        else "این پیام به دستگاه شما نرسیده است."
-    ),
-)
+@_handles_message
 def message_reveal_contact(
     *, actor: Any, message: Message, request: HttpRequest | None = None
 ) -> dict[str, str]:
