@@ -13,6 +13,9 @@ stack's folder; `Stack.close()` (the fixture's teardown) kills every group, also
 
 from __future__ import annotations
 
+import contextlib
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -21,8 +24,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +216,40 @@ class Stack:
         for process in reversed(self.processes):
             process.stop()
         self.processes.clear()
+
+
+@contextlib.contextmanager
+def running(
+    folder: Path, *, database_name: str, extra: dict[str, str], schedulers: int = 1
+) -> Iterator[Stack]:
+    """Production's shape: two web processes, three workers, `schedulers` schedulers; on the
+    way out every process stops and the queue is emptied (what the sweeps enqueued and nobody
+    ran is not the next module's work)."""
+    stack = Stack.create(folder, database_name=database_name, extra=extra)
+    try:
+        stack.web(processes=2)
+        for n in range(3):
+            stack.worker(f"worker{n + 1}")
+        for n in range(schedulers):
+            stack.scheduler("scheduler" if n == 0 else f"scheduler{n + 1}")
+        yield stack
+    finally:
+        stack.close()
+        import django_rq
+
+        django_rq.get_queue("default").empty()
+
+
+MAIL_SEPARATOR = b"-" * 79 + b"\n"  # what Django's file e-mail backend writes after each message
+
+
+def sent_mail(folder: Path) -> list[EmailMessage]:
+    """Every e-mail the stack's processes wrote with the file backend (a file a connection)."""
+    found: list[EmailMessage] = []
+    for path in sorted(folder.glob("*.log")):
+        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                parsed = email.message_from_bytes(chunk, policy=email.policy.default)
+                assert isinstance(parsed, EmailMessage)
+                found.append(parsed)
+    return found

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.stack import Stack
+from tests.stack import Stack, running
 
 
 def scale_configuration_missing() -> str | None:
@@ -51,20 +51,9 @@ def stack(stack_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     # The release sweep every second (production: every minute), so a scheduled release that
     # a worker's own timer missed is still published within the test's patience.
     sweep = [{"task": "ravabet.newsroom.tasks.publish_due_releases", "every": 1}]
-    running = Stack.create(
+    with running(
         folder,
         database_name=stack_database,
         extra={"RAVABET_PERIODIC_TASKS": json.dumps(sweep)},
-    )
-    try:
-        running.web(processes=2)
-        for n in range(3):
-            running.worker(f"worker{n + 1}")
-        running.scheduler()
-        yield running
-    finally:
-        running.close()
-        import django_rq
-
-        # What the sweeps enqueued and nobody ran is not the next module's work.
-        django_rq.get_queue("default").empty()
+    ) as stack:
+        yield stack

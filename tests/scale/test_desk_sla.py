@@ -12,8 +12,6 @@ through Django's file backend into the stack's folder, where the test reads ever
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import json
 import time
 import uuid
@@ -22,7 +20,6 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
-import django_rq
 import pytest
 from django.utils import timezone
 
@@ -30,13 +27,12 @@ from ravabet.core.organisation.models import Agency, Membership
 from ravabet.desk import tasks, tracking
 from ravabet.desk.models import Message, MessageEvent
 from tests.factories import AgencyFactory, MembershipFactory
-from tests.stack import Stack, wait_until
+from tests.stack import Stack, running, sent_mail, wait_until
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True)]
 
 MESSAGES = 40
 BY_HAND = 20
-SEPARATOR = "-" * 79  # what Django's file backend writes after each message
 LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
@@ -45,7 +41,7 @@ def desk_stack(stack_database: str, tmp_path_factory: pytest.TempPathFactory) ->
     """Web, three workers and two schedulers, the clock swept every second, e-mail to files."""
     folder: Path = tmp_path_factory.mktemp("desk-stack")
     sweep = [{"task": "ravabet.desk.tasks.check_clocks", "every": 1}]
-    running = Stack.create(
+    with running(
         folder,
         database_name=stack_database,
         extra={
@@ -54,28 +50,9 @@ def desk_stack(stack_database: str, tmp_path_factory: pytest.TempPathFactory) ->
             "RAVABET_EMAIL_FILE_PATH": str(folder / "mail"),
             "RAVABET_SMS_BACKEND": "ravabet.core.sms.ConsoleBackend",
         },
-    )
-    try:
-        running.web(processes=2)
-        for n in range(3):
-            running.worker(f"worker{n + 1}")
-        yield running
-    finally:
-        running.close()
-        # What the sweeps enqueued and nobody ran is not the next module's work.
-        django_rq.get_queue("default").empty()
-
-
-def sent_mail(folder: Path) -> list[EmailMessage]:
-    """Every e-mail the stack's processes wrote (a file a connection, messages separated)."""
-    found: list[EmailMessage] = []
-    for path in sorted(folder.glob("*.log")):
-        for chunk in path.read_bytes().split(SEPARATOR.encode() + b"\n"):
-            if chunk.strip():
-                parsed = email.message_from_bytes(chunk, policy=email.policy.default)
-                assert isinstance(parsed, EmailMessage)
-                found.append(parsed)
-    return found
+        schedulers=0,
+    ) as stack:
+        yield stack
 
 
 def text_of(message: EmailMessage) -> str:

@@ -12,8 +12,6 @@ once to each member, its PDF attached. E-mail goes to files in the stack's folde
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import json
 import time
 import uuid
@@ -23,7 +21,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import django_rq
 import pytest
 
 from ravabet.core.models import AuditEntry
@@ -33,13 +30,12 @@ from ravabet.monitoring.models import Article, Bulletin, Mention, Source, Story,
 from ravabet.persian import search_key
 from tests.factories import AgencyFactory, MembershipFactory
 from tests.monitoring.feedserver import FeedServer, corpus_items, rss
-from tests.stack import Stack, wait_until
+from tests.stack import Stack, running, sent_mail, wait_until
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True)]
 
 POLLS_EACH = 5
 RUNS = 6
-SEPARATOR = b"-" * 79 + b"\n"  # what Django's file backend writes after each message
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +46,7 @@ def monitoring_stack(
     allowed (the local news site), e-mail to files."""
     folder: Path = tmp_path_factory.mktemp("monitoring-stack")
     polls = [{"task": "ravabet.monitoring.tasks.poll_due_sources", "every": 1}]
-    running = Stack.create(
+    with running(
         folder,
         database_name=stack_database,
         extra={
@@ -59,28 +55,8 @@ def monitoring_stack(
             "RAVABET_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "RAVABET_EMAIL_FILE_PATH": str(folder / "mail"),
         },
-    )
-    try:
-        running.web(processes=2)
-        for n in range(3):
-            running.worker(f"worker{n + 1}")
-        running.scheduler()
-        yield running
-    finally:
-        running.close()
-        # What the sweeps enqueued and nobody ran is not the next module's work.
-        django_rq.get_queue("default").empty()
-
-
-def sent_mail(folder: Path) -> list[EmailMessage]:
-    found: list[EmailMessage] = []
-    for path in sorted(folder.glob("*.log")):
-        for chunk in path.read_bytes().split(SEPARATOR):
-            if chunk.strip():
-                parsed = email.message_from_bytes(chunk, policy=email.policy.default)
-                assert isinstance(parsed, EmailMessage)
-                found.append(parsed)
-    return found
+    ) as stack:
+        yield stack
 
 
 def yesterdays_items(count: int) -> list[dict[str, Any]]:
